@@ -1,0 +1,134 @@
+/**
+ * The parser registry: every format with its own real-format sample lines, and detection
+ * from a file's first lines. Tests check each parser accepts its samples and no other
+ * parser does (so detection never collides).
+ */
+import { apacheErrorParser } from './apache-error.js';
+import { createAccessParser, LogFormatError, presetParser, type AccessPreset } from './nginx-access.js';
+import { nginxErrorParser } from './nginx-error.js';
+import { createJsonAccessParser } from './nginx-json.js';
+import type { LogParser, ParseContext } from './types.js';
+import { wordpressDebugParser } from './wordpress-debug.js';
+
+export * from './types.js';
+export { LogFormatError } from './nginx-access.js';
+
+/** Values `--format` accepts. `combined` also reads Apache's combined log. */
+export const FORMAT_CHOICES = ['auto', 'combined', 'main', 'common', 'json', 'nginx-error', 'apache-error', 'wordpress-debug'] as const;
+export type FormatChoice = (typeof FORMAT_CHOICES)[number];
+
+export const SAMPLES: Record<string, string[]> = {
+  main: [
+    '203.0.113.9 - - [27/Nov/2026:10:00:01 +0000] "GET /staging/ HTTP/1.1" 401 179 "-" "Mozilla/5.0 (X11; Linux x86_64)" "-"',
+    '2001:db8::7 - alice [27/Nov/2026:10:00:04 +0100] "GET /admin HTTP/2.0" 200 512 "https://example.com/" "curl/8.5.0" "198.51.100.1, 10.0.0.2"',
+  ],
+  combined: [
+    '203.0.113.9 - bob [27/Nov/2026:10:00:04 +0000] "GET /staging/ HTTP/1.1" 401 179 "-" "Mozilla/5.0 (X11; Linux x86_64)"',
+    '198.51.100.7 - - [27/Nov/2026:10:00:05 +0000] "\\x16\\x03\\x01\\x00\\xF1\\x01\\x00\\x00\\xED\\x03\\x03" 400 157 "-" "-"',
+    '127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326 "http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)"',
+  ],
+  common: [
+    '127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326',
+    '192.0.2.44 - - [27/Nov/2026:10:00:05 +0000] "POST /wp-json/wp/v2/posts HTTP/1.1" 401 -',
+  ],
+  json: [
+    '{"time":"2026-11-27T10:00:01+00:00","remote_addr":"203.0.113.9","remote_user":"","request":"GET /api HTTP/1.1","status":"401","body_bytes_sent":"179","http_referer":"","http_user_agent":"curl/8.5.0"}',
+    '{"ts":"2026-11-27T10:00:02+01:00","ip":"2001:db8::1","method":"POST","uri":"/wp-json/wp/v2/posts?x=1","status":403,"user_agent":"Mozilla/5.0 \\"quoted\\""}',
+  ],
+  'nginx-error': [
+    '2012/04/09 11:53:29 [error] 2865#0: *66647 user "xyz" was not found in "/var/www/.htpasswd", client: 192.0.43.10, server: www.myhost.com, request: "GET / HTTP/1.1", host: "www.myhost.com"',
+    '2014/04/02 12:37:58 [error] 6563#0: *1861 user "scribendio": password mismatch, client: 10.0.2.2, server: scribend.io, request: "GET /admin HTTP/1.1", host: "scribend.io", referrer: "https://scribend.io/admin"',
+    'host nginx[983478]: 2023/12/09 21:35:20 [error] 983478#983478: *3 user "fakeusername" was not found in "/var/lib/nginx/htpasswd-for-host.example.com", client: 192.0.2.3, server: host.example.com, request: "GET / HTTP/2.0", host: "host.example.com"',
+    '2020/11/25 14:42:16 [crit] 76952#76952: *2454307 SSL_do_handshake() failed (SSL: error:1408F0C6:SSL routines:ssl3_get_record:packet length too long) while SSL handshaking, client: 142.93.180.14, server: 0.0.0.0:443',
+  ],
+  'apache-error': [
+    '[Sat Jul 20 21:39:11.978080 2013] [auth_basic:error] [pid 17512:tid 140123053950720] [client 127.0.0.1:51390] AH01617: user username: authentication failure for "/basic/file": Password Mismatch',
+    '[Sun Sep 14 21:44:43.008606 2014] [authz_core:error] [pid 10691] [client 192.3.9.178:44271] AH01630: client denied by server configuration: /var/www/html/noentry/cant_get_me.html',
+    '[Mon Nov 18 22:39:33 2013] [error] [client 91.49.82.139] user gg not found: /, referer: http://sj.hopto.org/management.html',
+    'Feb 15 16:54:53 tools apache2[18154]: [:error] [pid 18154:tid 140680873617152] [client 192.0.2.3:48154] AH01630: client denied by server configuration: /var/www',
+  ],
+  'wordpress-debug': [
+    '[27-Nov-2026 10:00:01 UTC] PHP Warning:  Undefined array key "foo" in /var/www/html/wp-content/plugins/x/x.php on line 12',
+    '[27-Nov-2026 10:00:02 Europe/Berlin] PHP Fatal error:  Uncaught Exception: boom in /var/www/html/wp-content/plugins/x/x.php:40\nStack trace:\n#0 {main}\n  thrown in /var/www/html/wp-content/plugins/x/x.php on line 40',
+  ],
+};
+
+export interface ParserOptions {
+  /** A log_format string pasted from nginx.conf (text or JSON). */
+  logFormat?: string;
+}
+
+/** The parser for a forced `--format`, or for a user-supplied log_format. */
+export function parserFor(choice: Exclude<FormatChoice, 'auto'>, options: ParserOptions = {}): LogParser {
+  switch (choice) {
+    case 'combined':
+    case 'main':
+    case 'common':
+      return options.logFormat ? customAccessParser(options.logFormat) : presetParser(choice as AccessPreset);
+    case 'json':
+      return createJsonAccessParser(options.logFormat);
+    case 'nginx-error':
+      return nginxErrorParser;
+    case 'apache-error':
+      return apacheErrorParser;
+    case 'wordpress-debug':
+      return wordpressDebugParser;
+  }
+}
+
+/** Throws LogFormatError when the format lacks a field authlog cannot do without. */
+export function customAccessParser(logFormat: string): LogParser {
+  const trimmed = logFormat.trim().replace(/^escape=\w+\s+/, '');
+  if (trimmed.startsWith('{')) return createJsonAccessParser(trimmed);
+  return createAccessParser(trimmed, 'custom');
+}
+
+/** Candidates in the order ties are broken. */
+export function detectionCandidates(options: ParserOptions = {}): LogParser[] {
+  const access = options.logFormat
+    ? [customAccessParser(options.logFormat)]
+    : [presetParser('main'), presetParser('combined'), presetParser('common'), createJsonAccessParser()];
+  return [nginxErrorParser, apacheErrorParser, wordpressDebugParser, ...access];
+}
+
+/**
+ * Pick the parser that accepts most of a file's first lines (entry starts only, for
+ * multi-line formats). Null when none accepts at least half of them.
+ */
+export function detectFormat(lines: string[], ctx: ParseContext, options: ParserOptions = {}): LogParser | null {
+  const sample = lines.filter((l) => l.trim().length > 0).slice(0, 50);
+  if (sample.length === 0) return null;
+  let best: LogParser | null = null;
+  let bestScore = 0;
+  for (const parser of detectionCandidates(options)) {
+    const score = detectionScore(parser, sample, ctx);
+    if (score > bestScore) {
+      best = parser;
+      bestScore = score;
+    }
+  }
+  return bestScore * 2 >= sample.length ? best : null;
+}
+
+/**
+ * Lines the parser accepts. For multi-line formats the continuation lines of an accepted
+ * entry count too, so a debug.log that opens with a long stack trace is still recognised.
+ */
+function detectionScore(parser: LogParser, sample: string[], ctx: ParseContext): number {
+  if (!parser.startsEntry) return sample.filter((l) => parser.parse(l, ctx).ok).length;
+  let score = 0;
+  let inEntry = false;
+  for (const line of sample) {
+    if (parser.startsEntry(line)) {
+      inEntry = parser.parse(line, ctx).ok;
+      if (inEntry) score++;
+    } else if (inEntry) {
+      score++;
+    }
+  }
+  return score;
+}
+
+export function isLogFormatError(e: unknown): e is LogFormatError {
+  return e instanceof LogFormatError;
+}

@@ -1,0 +1,115 @@
+/**
+ * Nginx (and Apache) access logs in any text `log_format`. The user pastes the format
+ * string from nginx.conf; it is compiled once into one anchored regular expression.
+ */
+import { buildAccessRecord, isKnownVariable, KNOWN_VARIABLES, SLOT_COUNT, type Slots } from './access-record.js';
+import { reject, type LogParser, type ParseResult } from './types.js';
+
+export const ACCESS_PRESETS = {
+  // nginx's stock `main` from nginx.conf: combined plus the forwarded-for header.
+  main: '$remote_addr $_ident $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for"',
+  combined: '$remote_addr $_ident $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"',
+  common: '$remote_addr $_ident $remote_user [$time_local] "$request" $status $body_bytes_sent',
+} as const;
+export type AccessPreset = keyof typeof ACCESS_PRESETS;
+
+export class LogFormatError extends Error {}
+
+type Token = { literal: string } | { variable: string };
+
+/** Split a log_format string into literals and `$var` / `${var}` references. */
+export function tokenizeLogFormat(format: string): Token[] {
+  const tokens: Token[] = [];
+  const re = /\$\{([A-Za-z0-9_]+)\}|\$([A-Za-z0-9_]+)/g;
+  let last = 0;
+  for (let m = re.exec(format); m; m = re.exec(format)) {
+    if (m.index > last) tokens.push({ literal: format.slice(last, m.index) });
+    tokens.push({ variable: m[1] ?? m[2] });
+    last = m.index + m[0].length;
+  }
+  if (last < format.length) tokens.push({ literal: format.slice(last) });
+  return tokens;
+}
+
+/** Values that may contain spaces even when the format does not quote them. */
+const SPACEY = new Set(['remote_user', 'upstream_status', 'upstream_response_time', 'upstream_addr', 'upstream_connect_time', 'upstream_header_time', 'time_local']);
+const QUOTED_VALUE = '([^"\\\\]*(?:\\\\.[^"\\\\]*)*)';
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+function valuePattern(variable: string, before: string, after: string | undefined): string {
+  if (before.endsWith('"') && after?.startsWith('"')) return QUOTED_VALUE;
+  if (variable === 'status') return '(\\d{3}|-)';
+  if (variable === 'body_bytes_sent' || variable === 'bytes_sent') return '(\\d+|-)';
+  if (after === undefined) return '(.*)';
+  if (SPACEY.has(variable) && !after.startsWith(']')) return '(.*?)';
+  const stop = after[0] === ']' ? '\\]' : escapeRegex(after[0]);
+  return `([^${stop}]*)`;
+}
+
+export interface CompiledFormat {
+  regex: RegExp;
+  /** For capture group i+1: the record slot it fills, or the extra-field name. */
+  targets: (number | string | null)[];
+}
+
+export function compileLogFormat(format: string, lenientTail = false): CompiledFormat {
+  const tokens = tokenizeLogFormat(format.trim());
+  const variables = tokens.flatMap((t) => ('variable' in t ? [t.variable] : []));
+  if (!variables.includes('remote_addr')) throw new LogFormatError('log format has no $remote_addr');
+  if (!variables.includes('status')) throw new LogFormatError('log format has no $status');
+  if (!variables.some((v) => v === 'time_local' || v === 'time_iso8601' || v === 'msec')) {
+    throw new LogFormatError('log format has no time variable ($time_local, $time_iso8601 or $msec)');
+  }
+  let source = '^';
+  const targets: (number | string | null)[] = [];
+  tokens.forEach((token, i) => {
+    if ('literal' in token) {
+      source += escapeRegex(token.literal);
+      return;
+    }
+    const prev = tokens[i - 1];
+    const next = tokens[i + 1];
+    const before = prev && 'literal' in prev ? prev.literal : '';
+    const after = next && 'literal' in next ? next.literal : next ? '' : undefined;
+    source += valuePattern(token.variable, before, after === '' ? undefined : after);
+    const name = token.variable;
+    targets.push(name.startsWith('_') ? null : isKnownVariable(name) ? KNOWN_VARIABLES[name] : name);
+  });
+  if (lenientTail) {
+    // Presets accept fields appended after them (a common local habit) and keep them as `tail`.
+    source += '(?: (.*))?';
+    targets.push('tail');
+  }
+  return { regex: new RegExp(`${source}$`), targets };
+}
+
+/** Apache and nginx differ only in escapes; decoding is needed when the raw line has a backslash. */
+export function createAccessParser(format: string, variant: string, lenientTail = false): LogParser {
+  const { regex, targets } = compileLogFormat(format, lenientTail);
+  return {
+    name: 'nginx-access',
+    variant,
+    family: 'access',
+    parse(line: string): ParseResult {
+      if (line.length === 0) return reject('empty');
+      const m = regex.exec(line);
+      if (!m) return reject('no_match');
+      const slots: Slots = new Array(SLOT_COUNT);
+      const extra: Record<string, string> = {};
+      for (let i = 0; i < targets.length; i++) {
+        const target = targets[i];
+        const value = m[i + 1];
+        if (typeof target === 'number') slots[target] = value;
+        else if (target !== null && value !== undefined) extra[target] = value;
+      }
+      return buildAccessRecord(slots, extra, line.indexOf('\\') >= 0);
+    },
+  };
+}
+
+export function presetParser(preset: AccessPreset): LogParser {
+  return createAccessParser(ACCESS_PRESETS[preset], preset, preset === 'combined');
+}

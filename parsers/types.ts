@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+/** Why a line was not turned into a record: a closed set, stored in the rejects table. */
+export const REJECT_REASONS = [
+  'empty',
+  'no_match',
+  'bad_timestamp',
+  'bad_status',
+  'bad_json',
+  'missing_field',
+  'line_too_long',
+  'orphan_continuation',
+] as const;
+export const RejectReasonSchema = z.enum(REJECT_REASONS);
+export type RejectReason = z.infer<typeof RejectReasonSchema>;
+
+export const FORMAT_NAMES = ['nginx-access', 'nginx-json', 'nginx-error', 'apache-error', 'wordpress-debug'] as const;
+export const FormatNameSchema = z.enum(FORMAT_NAMES);
+export type FormatName = z.infer<typeof FormatNameSchema>;
+
+/** One access-log request (nginx or Apache). Times are epoch milliseconds, UTC. */
+export const AccessRecordSchema = z.object({
+  kind: z.literal('access'),
+  ts: z.number().int(),
+  /** The UTC offset in minutes that the line itself showed, when it showed one. */
+  offsetMin: z.number().int().nullable(),
+  ip: z.string(),
+  user: z.string().nullable(),
+  /** False when the format has no $remote_user: a null user then proves nothing. */
+  userLogged: z.boolean(),
+  method: z.string().nullable(),
+  /** The request target as sent: path plus query. */
+  target: z.string().nullable(),
+  protocol: z.string().nullable(),
+  request: z.string(),
+  status: z.number().int().min(100).max(999),
+  bytes: z.number().int().nullable(),
+  referer: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  forwardedFor: z.string().nullable(),
+  host: z.string().nullable(),
+  scheme: z.string().nullable(),
+  upstreamStatus: z.string().nullable(),
+  requestTime: z.number().nullable(),
+  wwwAuthenticate: z.string().nullable(),
+  extra: z.record(z.string(), z.string()),
+});
+export type AccessRecord = z.infer<typeof AccessRecordSchema>;
+
+/**
+ * One server error-log entry (nginx or Apache) or WordPress debug.log entry.
+ * `localTime` is the wall-clock time written in the line, as if it were UTC; the pipeline
+ * turns it into `ts` with the source's zone, because these formats carry no offset.
+ */
+export const LogEventSchema = z.object({
+  kind: z.literal('event'),
+  format: z.enum(['nginx-error', 'apache-error', 'wordpress-debug']),
+  localTime: z.number().int(),
+  /** IANA zone named by the line itself (WordPress writes one), else null. */
+  zone: z.string().nullable(),
+  /** Syslog timestamps carry no year: the pipeline supplies it. */
+  yearless: z.boolean(),
+  level: z.string().nullable(),
+  module: z.string().nullable(),
+  code: z.string().nullable(),
+  pid: z.number().int().nullable(),
+  conn: z.number().int().nullable(),
+  client: z.string().nullable(),
+  server: z.string().nullable(),
+  request: z.string().nullable(),
+  method: z.string().nullable(),
+  target: z.string().nullable(),
+  upstream: z.string().nullable(),
+  host: z.string().nullable(),
+  referrer: z.string().nullable(),
+  message: z.string(),
+});
+export type LogEvent = z.infer<typeof LogEventSchema>;
+
+export type ParsedRecord = AccessRecord | LogEvent;
+
+export type ParseResult =
+  | { ok: true; record: ParsedRecord }
+  | { ok: false; reason: RejectReason; detail?: string };
+
+/** What the pipeline passes to every parse call. */
+export interface ParseContext {
+  /** Year for syslog-prefixed lines, which carry none. */
+  year: number;
+}
+
+export interface LogParser {
+  readonly name: FormatName;
+  /** Human-readable variant, e.g. the access-log preset or custom format in use. */
+  readonly variant: string;
+  readonly family: 'access' | 'error' | 'debug';
+  parse(text: string, ctx: ParseContext): ParseResult;
+  /**
+   * Multi-line formats: true when the line opens a new entry. Lines that do not are
+   * continuation lines of the entry above.
+   */
+  startsEntry?(line: string): boolean;
+}
+
+export function reject(reason: RejectReason, detail?: string): ParseResult {
+  return detail === undefined ? { ok: false, reason } : { ok: false, reason, detail };
+}

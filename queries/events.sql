@@ -1,0 +1,17 @@
+-- description: every 401 and 403 with its verdict, newest last; filters are optional
+-- params: since, until, cause, ip, user, status, tag, limit
+SELECT r.id, r.ts, r.ip, r.method, r.target AS path, r.status, r.user, r.user_agent,
+       v.cause, v.confidence, v.layer, v.tags, v.evidence, v.fix, v.rule, s.path AS file, r.line
+FROM requests r
+JOIN verdicts v ON v.request_id = r.id
+JOIN sources s ON s.id = r.source_id
+WHERE r.status IN (401, 403)
+  AND (:since IS NULL OR r.ts >= :since)
+  AND (:until IS NULL OR r.ts < :until)
+  AND (:cause IS NULL OR v.cause = :cause)
+  AND (:ip IS NULL OR r.ip = :ip)
+  AND (:user IS NULL OR r.user = :user)
+  AND (:status IS NULL OR r.status = :status)
+  AND (:tag IS NULL OR EXISTS (SELECT 1 FROM json_each(v.tags) WHERE value = :tag))
+ORDER BY r.ts, r.id
+LIMIT coalesce(:limit, -1);

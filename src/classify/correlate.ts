@@ -1,0 +1,97 @@
+/**
+ * Pairs each 401/403 with the error-log line that explains it: same client, same request
+ * line and user where both sides show them, status-compatible signal, within a few seconds.
+ * Each line explains at most one request; the closest in time wins.
+ */
+import type { AuthRequest, SignalEvent } from './facts.js';
+import type { Signal } from './signals.js';
+
+export const DEFAULT_WINDOW_MS = 2_000;
+
+const STATUS_OF: Record<Signal, number[]> = {
+  no_credentials: [401],
+  user_not_found: [401],
+  password_mismatch: [401],
+  pam_failure: [401],
+  wrong_scheme: [401],
+  nonce_expired: [401],
+  authz_denied: [401, 403],
+  auth_file_missing: [403],
+  auth_file_unreadable: [403],
+  forbidden_rule: [403],
+  crypt_failed: [],
+  auth_request_status: [],
+};
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** Apache names the URI (decoded, no query) or the file in its message; nginx the request line. */
+function sameRequest(req: AuthRequest, ev: SignalEvent): boolean {
+  if (ev.target !== null && req.target !== null) {
+    return ev.target === req.target && (ev.method === null || req.method === null || ev.method === req.method);
+  }
+  if (ev.format === 'apache-error' && ev.object !== null && req.path !== null && ev.object.startsWith('/')) {
+    const path = safeDecode(req.path);
+    // AH01630 names the filesystem path: it ends with the URI's last segments.
+    return ev.object === path || ev.object === req.path || ev.object.endsWith(path);
+  }
+  return true;
+}
+
+export function compatible(req: AuthRequest, ev: SignalEvent, windowMs: number): boolean {
+  if (ev.client !== req.ip) return false;
+  if (Math.abs(ev.ts - req.ts) > windowMs) return false;
+  if (!STATUS_OF[ev.signal].includes(req.status)) return false;
+  if (ev.user !== null && req.user !== null && ev.user !== req.user) return false;
+  return sameRequest(req, ev);
+}
+
+/** Events are in time order: binary search for the first at or after `ts`. */
+function firstAtOrAfter(events: SignalEvent[], ts: number): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (events[mid].ts < ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Requests in time order, events in time order; returns request id → event. */
+export function correlate(requests: AuthRequest[], events: SignalEvent[], windowMs = DEFAULT_WINDOW_MS): Map<number, SignalEvent> {
+  const byClient = new Map<string, SignalEvent[]>();
+  for (const ev of events) {
+    if (ev.client === null) continue;
+    const list = byClient.get(ev.client);
+    if (list) list.push(ev);
+    else byClient.set(ev.client, [ev]);
+  }
+  const used = new Set<number>();
+  const out = new Map<number, SignalEvent>();
+  for (const req of requests) {
+    const candidates = byClient.get(req.ip);
+    if (!candidates) continue;
+    let best: SignalEvent | null = null;
+    let bestScore = Infinity;
+    for (let i = firstAtOrAfter(candidates, req.ts - windowMs); i < candidates.length; i++) {
+      const ev = candidates[i];
+      if (ev.ts > req.ts + windowMs) break;
+      if (used.has(ev.id) || !compatible(req, ev, windowMs)) continue;
+      // Closer in time wins; a user match breaks ties before time does.
+      const score = Math.abs(ev.ts - req.ts) - (ev.user !== null && ev.user === req.user ? windowMs : 0);
+      if (score < bestScore) [best, bestScore] = [ev, score];
+    }
+    if (best) {
+      used.add(best.id);
+      out.set(req.id, best);
+    }
+  }
+  return out;
+}

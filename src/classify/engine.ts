@@ -1,0 +1,76 @@
+/** Applies the rules to the facts of one request: a pure function, tested on golden files. */
+import type { Facts } from './facts.js';
+import { RULES, type Rule } from './rules.js';
+import type { Evidence, Layer, Verdict } from './vocabulary.js';
+
+function userState(f: Facts): 'present' | 'absent' | 'unlogged' {
+  if (f.req.user !== null) return 'present';
+  return f.req.userLogged ? 'absent' : 'unlogged';
+}
+
+export function ruleMatches(rule: Rule, f: Facts): boolean {
+  const w = rule.when;
+  if (w.status !== f.req.status) return false;
+  if (rule.needs === 'error_log' && (!f.event || !w.signal?.includes(f.event.signal))) return false;
+  if (w.user && userState(f) !== w.user) return false;
+  if (w.path && !(f.req.target !== null && w.path.test(f.req.target))) return false;
+  if (w.bytes && !(f.req.bytes !== null && w.bytes.includes(f.req.bytes))) return false;
+  if (w.tag && !f.tags.has(w.tag)) return false;
+  if (w.notTag && f.tags.has(w.notTag)) return false;
+  if (w.priorBasic !== undefined && f.priorBasic !== w.priorBasic) return false;
+  return true;
+}
+
+/** Every rule that matches, in order: the first is the verdict, the rest show overlaps in tests. */
+export function matchingRules(f: Facts): Rule[] {
+  return RULES.filter((r) => ruleMatches(r, f));
+}
+
+/** Who answered: the correlated line's server; else what $upstream_status shows. */
+function layerOf(rule: Rule, f: Facts): Layer {
+  if (rule.layer === 'event') return f.event?.format === 'apache-error' ? 'apache' : 'nginx';
+  if (rule.layer !== 'upstream') return rule.layer;
+  const up = f.req.upstreamStatus;
+  if (up === null) return f.serverLayer;
+  // nginx writes "-" when it answered without asking the upstream (auth_basic, deny).
+  if (up === '-') return 'nginx';
+  const last = up.split(/[,:]\s*/).pop()!.trim();
+  return last === String(f.req.status) ? 'app' : 'nginx';
+}
+
+function fillFix(template: string, f: Facts): string {
+  const values: Record<string, string> = {
+    user: f.event?.user ?? f.req.user ?? 'USER',
+    file: f.event?.object && f.event.signal !== 'forbidden_rule' ? f.event.object : 'the user file',
+    fileArg: f.event?.object && f.event.signal !== 'forbidden_rule' ? f.event.object : 'FILE',
+    object: f.event?.object ?? f.req.path ?? '/',
+    path: f.req.path ?? f.req.target ?? '/',
+    host: f.req.host ?? 'the site',
+    ip: f.req.ip,
+  };
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? `{${k}}`);
+}
+
+export function classify(f: Facts): Verdict {
+  const rule = matchingRules(f)[0];
+  if (!rule) {
+    // Only statuses other than 401/403 fall through; kept total so a verdict always exists.
+    return { cause: 'unknown', confidence: 'heuristic', layer: 'unknown', rule: 'none', tags: [...f.tags], evidence: [], fix: 'No rule applies.' };
+  }
+  const evidence: Evidence[] = [];
+  if (rule.needs === 'error_log' && f.event) {
+    evidence.push({ file: f.event.file, line: f.event.line, text: f.event.message });
+  } else {
+    evidence.push({ file: null, line: null, text: `heuristic ${rule.id}: ${rule.evidence}` });
+  }
+  evidence.push(...f.tagEvidence);
+  return {
+    cause: rule.cause,
+    confidence: rule.confidence,
+    layer: layerOf(rule, f),
+    rule: rule.id,
+    tags: [...f.tags].sort(),
+    evidence,
+    fix: fillFix(rule.fix, f),
+  };
+}

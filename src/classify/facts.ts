@@ -1,0 +1,50 @@
+/** What classification knows about one 401/403: the request, its correlated line, its tags. */
+import type { Signal } from './signals.js';
+import type { Evidence, Tag } from './vocabulary.js';
+
+export interface AuthRequest {
+  id: number;
+  ts: number;
+  ip: string;
+  user: string | null;
+  userLogged: boolean;
+  method: string | null;
+  target: string | null;
+  path: string | null;
+  status: number;
+  bytes: number | null;
+  userAgent: string | null;
+  host: string | null;
+  scheme: string | null;
+  upstreamStatus: string | null;
+  file: string;
+  line: number;
+  raw: string | null;
+}
+
+export interface SignalEvent {
+  id: number;
+  ts: number;
+  format: 'nginx-error' | 'apache-error' | 'wordpress-debug';
+  client: string | null;
+  method: string | null;
+  target: string | null;
+  signal: Signal;
+  user: string | null;
+  object: string | null;
+  message: string;
+  file: string;
+  line: number;
+}
+
+export interface Facts {
+  req: AuthRequest;
+  event: SignalEvent | null;
+  tags: Set<Tag>;
+  /** The server the error logs at hand come from, when only one kind is present. */
+  serverLayer: 'nginx' | 'apache' | 'unknown';
+  /** Whether the earlier successes behind previously_ok carried a Basic user. */
+  priorBasic: boolean | null;
+  /** Evidence lines for tags (the success after a challenge, say). */
+  tagEvidence: Evidence[];
+}

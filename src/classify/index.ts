@@ -1,0 +1,78 @@
+/**
+ * Classification over the database: every 401/403 in time order, page by page, correlated
+ * with the error-log lines of its time span, tagged, and given a verdict by the rules.
+ */
+import type { Db } from '../store/db.js';
+import { classifyStore } from '../store/classify-io.js';
+import { correlate, DEFAULT_WINDOW_MS } from './correlate.js';
+import { classify } from './engine.js';
+import type { AuthRequest, Facts } from './facts.js';
+import { bruteForceIds, DEFAULT_BRUTE_FORCE, userAgentTags, type BruteForceOptions } from './tags.js';
+import type { Tag } from './vocabulary.js';
+
+export { classify } from './engine.js';
+export * from './vocabulary.js';
+
+export interface ClassifyOptions {
+  windowMs: number;
+  /** A success from the same client this soon after a credential-less 401 makes it a challenge. */
+  challengeMs: number;
+  bruteForce: BruteForceOptions;
+}
+
+export const DEFAULT_CLASSIFY: ClassifyOptions = { windowMs: DEFAULT_WINDOW_MS, challengeMs: 10_000, bruteForce: DEFAULT_BRUTE_FORCE };
+const PAGE = 5_000;
+
+export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY): number {
+  const store = classifyStore(db);
+  const brute = bruteForceIds(store.failuresByClient(), o.bruteForce);
+  const formats = store.serverFormats();
+  const serverLayer = formats.length === 1 ? (formats[0] === 'apache-error' ? 'apache' : 'nginx') : 'unknown';
+  store.clearVerdicts();
+  let afterTs = -Infinity;
+  let afterId = 0;
+  let total = 0;
+  for (;;) {
+    const page = store.authPage(afterTs === -Infinity ? Number.MIN_SAFE_INTEGER : afterTs, afterId, PAGE);
+    if (page.length === 0) break;
+    const events = store.signalEvents(page[0].ts - o.windowMs, page[page.length - 1].ts + o.windowMs);
+    const explained = correlate(page, events, o.windowMs);
+    const rows = page.map((req) => {
+      const facts: Facts = { req, event: explained.get(req.id) ?? null, serverLayer, tags: new Set(), priorBasic: null, tagEvidence: [] };
+      addTags(store, req, facts, brute.has(req.id), o);
+      return { requestId: req.id, verdict: classify(facts) };
+    });
+    store.saveVerdicts(rows);
+    total += rows.length;
+    const last = page[page.length - 1];
+    afterTs = last.ts;
+    afterId = last.id;
+  }
+  return total;
+}
+
+function addTags(store: ReturnType<typeof classifyStore>, req: AuthRequest, f: Facts, brute: boolean, o: ClassifyOptions): void {
+  const tags: Set<Tag> = f.tags;
+  for (const t of userAgentTags(req.userAgent)) tags.add(t);
+  if (brute) tags.add('brute_force');
+  if (req.status === 401 && req.user === null) {
+    const ok = store.nextSuccess(req.ip, req.ts, req.ts + o.challengeMs);
+    if (ok) {
+      tags.add('challenge');
+      f.tagEvidence.push({ file: ok.file, line: ok.line, text: `challenge: the same client got ${ok.status} ${Math.round((ok.ts - req.ts) / 1000)} s later: ${ok.raw ?? ''}`.trim() });
+    }
+  }
+  if (req.path !== null) {
+    const prior = store.priorSuccess(req.ip, req.path);
+    // "Before it started failing": its first success on this path came before this request.
+    if (prior && prior.firstTs < req.ts && !tags.has('challenge')) {
+      tags.add('previously_ok');
+      f.priorBasic = prior.withUser > 0;
+      f.tagEvidence.push({
+        file: null,
+        line: null,
+        text: `previously_ok: this client had ${prior.count} successful request(s) on ${req.path} since ${new Date(prior.firstTs).toISOString()}${prior.withUser > 0 ? ', with a Basic user' : ', without a Basic user'}`,
+      });
+    }
+  }
+}

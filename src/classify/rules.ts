@@ -1,0 +1,109 @@
+/**
+ * Classification rules as data, tried in order; the first that matches gives the verdict.
+ * Proven rules need a correlated error-log line stating the cause; heuristic rules read
+ * what the access log alone shows. `fix` is a template filled from the evidence.
+ */
+import type { Signal } from './signals.js';
+import type { Cause, Confidence, Layer, Tag } from './vocabulary.js';
+
+export interface RuleWhen {
+  status: 401 | 403;
+  /** The correlated event must state one of these. */
+  signal?: Signal[];
+  /** `present`: a user name was sent; `absent`: the format logs users and none was sent. */
+  user?: 'present' | 'absent' | 'unlogged';
+  path?: RegExp;
+  bytes?: number[];
+  tag?: Tag;
+  notTag?: Tag;
+  /** previously_ok with (true) or without (false) a Basic user on the earlier successes. */
+  priorBasic?: boolean;
+}
+
+export interface Rule {
+  id: string;
+  cause: Cause;
+  /** What the rule reads: an explaining error-log line, or the access log alone. */
+  needs: 'error_log' | 'access_log';
+  when: RuleWhen;
+  confidence: Confidence;
+  /** `event` takes the layer from the correlated line's log (nginx or apache). */
+  layer: Layer | 'event' | 'upstream';
+  /** For heuristics, what was inferred; for proven rules, shown before the evidence line. */
+  evidence: string;
+  fix: string;
+}
+
+const WP_REST = /^\/(?:wp-json\/|index\.php\/wp-json\/|.*[?&]rest_route=)/;
+const WP_AJAX = /\/wp-admin\/admin-ajax\.php$/;
+
+/** Body sizes of WordPress's "invalid nonce" REST error, before and after 5.8's wording change. */
+export const REST_NONCE_BODY_BYTES = [
+  JSON.stringify({ code: 'rest_cookie_invalid_nonce', message: 'Cookie check failed', data: { status: 403 } }).length,
+  JSON.stringify({ code: 'rest_cookie_invalid_nonce', message: 'Cookie nonce is invalid', data: { status: 403 } }).length,
+];
+
+export const RULES: Rule[] = [
+  // Proven: an error-log line states the cause.
+  { id: 'user-not-found', cause: 'user_not_found', needs: 'error_log', when: { status: 401, signal: ['user_not_found'] }, confidence: 'proven', layer: 'event',
+    evidence: 'the server logged that the user does not exist',
+    fix: 'User "{user}" is not in {file}: add it (htpasswd {fileArg} {user}) or correct the user name the client sends.' },
+  { id: 'password-mismatch', cause: 'password_mismatch', needs: 'error_log', when: { status: 401, signal: ['password_mismatch'] }, confidence: 'proven', layer: 'event',
+    evidence: 'the server logged a password mismatch',
+    fix: 'The password sent for "{user}" does not match {file}: reset it (htpasswd {fileArg} {user}) or update the password stored in the client.' },
+  { id: 'pam-failure', cause: 'bad_credentials', needs: 'error_log', when: { status: 401, signal: ['pam_failure'] }, confidence: 'proven', layer: 'event',
+    evidence: 'PAM refused the credentials',
+    fix: 'PAM refused "{user}" ({object}): check the account and password in the PAM service nginx uses.' },
+  { id: 'no-credentials-logged', cause: 'no_credentials', needs: 'error_log', when: { status: 401, signal: ['no_credentials'] }, confidence: 'proven', layer: 'event',
+    evidence: 'the server logged that no credentials were sent',
+    fix: 'No credentials were sent for {path}: configure the client to send them; a browser will prompt and retry.' },
+  { id: 'wrong-scheme', cause: 'token_rejected', needs: 'error_log', when: { status: 401, signal: ['wrong_scheme'] }, confidence: 'proven', layer: 'event',
+    evidence: 'the client sent a non-Basic Authorization header (a token) to a Basic-auth location',
+    fix: 'The client sends a token where {path} expects Basic auth: send user:password, or exempt this path from auth_basic / AuthType Basic.' },
+  { id: 'digest-nonce-expired', cause: 'nonce_expired', needs: 'error_log', when: { status: 401, signal: ['nonce_expired'] }, confidence: 'proven', layer: 'event',
+    evidence: 'the server logged that the Digest nonce expired',
+    fix: 'The Digest nonce of "{user}" expired; the client should retry with the new nonce. If it keeps failing, raise AuthDigestNonceLifetime.' },
+  { id: 'authz-denied-401', cause: 'bad_credentials', needs: 'error_log', when: { status: 401, signal: ['authz_denied'] }, confidence: 'proven', layer: 'event',
+    evidence: 'the user authenticated but the Require rules refused it',
+    fix: '"{user}" is known but not allowed on {object}: add it to the Require user/group for that path, or set AuthzSendForbiddenOnFailure On to answer 403.' },
+  { id: 'auth-file-missing', cause: 'auth_file_missing', needs: 'error_log', when: { status: 403, signal: ['auth_file_missing'] }, confidence: 'proven', layer: 'event',
+    evidence: 'the server could not open its user file',
+    fix: 'The user file {file} does not exist: create it (htpasswd -c {fileArg} USER) or fix auth_basic_user_file / AuthUserFile.' },
+  { id: 'forbidden-rule', cause: 'forbidden', needs: 'error_log', when: { status: 403, signal: ['forbidden_rule', 'authz_denied', 'auth_file_unreadable'] }, confidence: 'proven', layer: 'event',
+    evidence: 'a server rule refuses this client',
+    fix: 'A rule refuses {ip} on {path}: check the allow/deny (nginx) or Require (Apache) rules for it, or the file permissions.' },
+
+  // Heuristic: WordPress endpoints, read from the access log.
+  { id: 'wp-ajax-nonce', cause: 'nonce_expired', needs: 'access_log', when: { status: 403, path: WP_AJAX, bytes: [2] }, confidence: 'heuristic', layer: 'wordpress',
+    evidence: 'admin-ajax.php answered 403 with the 2-byte body "-1": check_ajax_referer() refused the nonce',
+    fix: 'The page that made this admin-ajax call holds a stale nonce (older than nonce_life, default 24 h, or from another session): reload the page; if pages are cached, exclude them from the cache.' },
+  { id: 'wp-rest-nonce', cause: 'nonce_expired', needs: 'access_log', when: { status: 403, path: WP_REST, bytes: REST_NONCE_BODY_BYTES }, confidence: 'heuristic', layer: 'wordpress',
+    evidence: 'the REST API answered 403 with a body the size of rest_cookie_invalid_nonce ("Cookie check failed")',
+    fix: 'The X-WP-Nonce sent to {path} is stale or belongs to another session: reload wp-admin to get a fresh nonce; do not cache pages that embed wpApiSettings.nonce.' },
+  { id: 'wp-rest-basic-refused', cause: 'bad_credentials', needs: 'access_log', when: { status: 401, path: WP_REST, user: 'present' }, confidence: 'heuristic', layer: 'wordpress',
+    evidence: 'Basic credentials (an application password) were sent to the REST API and refused',
+    fix: 'The application password of "{user}" was refused: check it under Users → Profile → Application Passwords, and that the site is reached over HTTPS (WordPress ignores application passwords over plain HTTP).' },
+  { id: 'wp-rest-token-rejected', cause: 'token_rejected', needs: 'access_log', when: { status: 401, path: WP_REST, user: 'absent', tag: 'previously_ok', priorBasic: false }, confidence: 'heuristic', layer: 'wordpress',
+    evidence: 'this client used the REST endpoint successfully without Basic auth before: its token or cookie is no longer accepted',
+    fix: 'The token or login cookie {ip} uses for {path} stopped working (expired, revoked or rotated): issue a new one to the client.' },
+  { id: 'wp-rest-anonymous', cause: 'no_credentials', needs: 'access_log', when: { status: 401, path: WP_REST, user: 'absent' }, confidence: 'heuristic', layer: 'wordpress',
+    evidence: 'the REST API treated the request as logged out: no credentials and no X-WP-Nonce reached WordPress',
+    fix: 'Send credentials to {path}: an application password (Basic auth over HTTPS), or the X-WP-Nonce header with the login cookie. Behind a proxy or PHP-FPM, check the Authorization header is passed through.' },
+
+  // Heuristic: what the access log alone shows.
+  { id: 'token-stopped-working', cause: 'token_rejected', needs: 'access_log', when: { status: 401, user: 'absent', tag: 'previously_ok', notTag: 'challenge', priorBasic: false }, confidence: 'heuristic', layer: 'upstream',
+    evidence: 'this client succeeded on this endpoint before without a Basic user, and is refused now: its token or key is no longer accepted',
+    fix: 'The token, key or cookie {ip} sends to {path} stopped working (expired, revoked or rotated): issue a new one, or check what changed on the server at that time.' },
+  { id: 'user-refused', cause: 'bad_credentials', needs: 'access_log', when: { status: 401, user: 'present' }, confidence: 'heuristic', layer: 'upstream',
+    evidence: 'the access log shows the user name the client sent, so credentials were sent and refused (no error-log line says why)',
+    fix: 'Credentials for "{user}" were refused on {path}: check the user exists and its password (htpasswd -v FILE {user}); read the error log at the same time to learn which.' },
+  { id: 'no-user', cause: 'no_credentials', needs: 'access_log', when: { status: 401, user: 'absent' }, confidence: 'heuristic', layer: 'upstream',
+    evidence: 'the access log shows no user (-): no credentials were sent',
+    fix: 'No credentials were sent for {path}: configure the client to send them (a browser prompts and retries; a script needs -u USER or an Authorization header).' },
+  { id: 'unlogged-user', cause: 'unknown', needs: 'access_log', when: { status: 401, user: 'unlogged' }, confidence: 'heuristic', layer: 'upstream',
+    evidence: 'the log format does not record $remote_user, so the access log cannot tell whether credentials were sent',
+    fix: 'Add $remote_user to the log_format (and keep the error log at level error) so authlog can tell the causes apart.' },
+  { id: 'forbidden', cause: 'forbidden', needs: 'access_log', when: { status: 403 }, confidence: 'heuristic', layer: 'upstream',
+    evidence: 'a 403: the server understood the request and refuses it (no error-log line says which rule)',
+    fix: 'The server refuses {path} for this client: check allow/deny rules, file permissions and the application\'s own permission checks.' },
+];

@@ -1,0 +1,37 @@
+/** The closed vocabularies shared by SQL, JSON, CSV, text reports and the TUI. */
+import { z } from 'zod';
+
+export const CAUSES_401 = ['no_credentials', 'user_not_found', 'password_mismatch', 'bad_credentials', 'nonce_expired', 'token_rejected', 'unknown'] as const;
+export const CAUSES_403 = ['nonce_expired', 'auth_file_missing', 'forbidden'] as const;
+export const CAUSES = [...new Set([...CAUSES_401, ...CAUSES_403])] as [string, ...string[]];
+export const CauseSchema = z.enum(['no_credentials', 'user_not_found', 'password_mismatch', 'bad_credentials', 'nonce_expired', 'token_rejected', 'unknown', 'auth_file_missing', 'forbidden']);
+export type Cause = z.infer<typeof CauseSchema>;
+
+export const CONFIDENCES = ['proven', 'heuristic'] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
+
+export const LAYERS = ['nginx', 'apache', 'wordpress', 'app', 'unknown'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+export const TAGS = ['challenge', 'monitor', 'automation', 'brute_force', 'previously_ok'] as const;
+export const TagSchema = z.enum(TAGS);
+export type Tag = z.infer<typeof TagSchema>;
+
+/** Tags that mark a request as expected noise rather than a real failure. */
+export const BENIGN_TAGS: readonly Tag[] = ['challenge', 'monitor'];
+
+export interface Evidence {
+  file: string | null;
+  line: number | null;
+  text: string;
+}
+
+export interface Verdict {
+  cause: Cause;
+  confidence: Confidence;
+  layer: Layer;
+  rule: string;
+  tags: Tag[];
+  evidence: Evidence[];
+  fix: string;
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { toEventRow, type EventQueryRow, type EventRow } from '../../report/event-rows.js';
+import { QueryRunner, loadQueries } from '../../store/queries.js';
+import { csvCell, safeJson } from '../../util/json.js';
+import { fit, sanitize } from '../../util/sanitize.js';
+import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate } from '../args.js';
+import { FILTER_OPTIONS, FilterSchema, filterParams } from '../filters.js';
+import type { CommandIO } from '../io.js';
+import { packageFile } from '../paths.js';
+import { openAndIngest } from './ingest.js';
+
+export const EVENTS_HELP = `Usage: authlog events [PATH...] [options]
+
+Ingests the paths if given, then lists every 401 and 403 with its verdict: cause,
+confidence (proven by a correlated log line, or heuristic), layer, tags, evidence and fix.
+
+Filters:
+  --since TIME, --until TIME   ISO 8601 (2026-11-27T10:00Z) or relative (15m, 2h, 7d)
+  --cause CAUSE                no_credentials, user_not_found, password_mismatch, bad_credentials,
+                               nonce_expired, token_rejected, unknown, auth_file_missing, forbidden
+  --ip IP, --user NAME, --status 401|403
+  --tag TAG                    challenge, monitor, automation, brute_force, previously_ok
+Output:
+  --format table|ndjson|csv    default: table on a terminal, NDJSON when piped
+Reading (with PATH): --db, --input-format, --log-format, --tz, --keep-all (see authlog ingest --help)
+`;
+
+const Schema = IngestOptionsSchema.extend(FilterSchema.shape).extend({
+  format: z.enum(['table', 'ndjson', 'csv']).optional(),
+  'input-format': InputFormatSchema.default('auto'),
+});
+
+const CSV_FIELDS: (keyof EventRow)[] = ['time', 'ip', 'method', 'path', 'status', 'user', 'cause', 'confidence', 'layer', 'tags', 'evidence', 'fix', 'file', 'line'];
+
+function tableLine(e: EventRow, width: number): string {
+  const fixed = [
+    fit(sanitize(e.time.slice(5, 19).replace('T', ' ')), 14),
+    fit(sanitize(String(e.status)), 3),
+    fit(sanitize(e.ip), 15),
+    fit(sanitize(e.user ?? '-'), 10),
+    fit(sanitize(e.cause), 17),
+    fit(sanitize(e.confidence === 'proven' ? 'proven' : 'heur.'), 6),
+    fit(sanitize(e.tags.join(',')), 16),
+  ].join(' ');
+  const rest = Math.max(10, width - fixed.length - 1);
+  return `${fixed} ${fit(sanitize(`${e.method ?? ''} ${e.path ?? ''}`.trim()), rest)}`.trimEnd();
+}
+
+export async function runEvents(io: CommandIO, argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { ...INGEST_OPTIONS, ...FILTER_OPTIONS, format: { type: 'string' }, 'input-format': { type: 'string' } });
+  if (values.help) {
+    io.stdout.write(EVENTS_HELP);
+    return 0;
+  }
+  const opts = validate(Schema, values);
+  const { db } = await openAndIngest(io, positionals, { ...opts, format: opts['input-format'] });
+  const runner = new QueryRunner(db, loadQueries(packageFile('queries')));
+  const format = opts.format ?? (io.stdout.isTTY ? 'table' : 'ndjson');
+  const width = io.stdout.columns ?? 120;
+  if (format === 'csv') io.stdout.write(CSV_FIELDS.join(',') + '\n');
+  if (format === 'table') {
+    io.stdout.write(`${'TIME (UTC)'.padEnd(14)} ${'ST'.padEnd(3)} ${'CLIENT'.padEnd(15)} ${'USER'.padEnd(10)} ${'CAUSE'.padEnd(17)} ${'CONF'.padEnd(6)} ${'TAGS'.padEnd(16)} REQUEST\n`);
+  }
+  let count = 0;
+  for (const raw of runner.iterate<EventQueryRow>('events', filterParams(opts))) {
+    const e = toEventRow(raw);
+    count++;
+    if (format === 'ndjson') io.stdout.write(safeJson(e) + '\n');
+    else if (format === 'csv') io.stdout.write(CSV_FIELDS.map((f) => csvCell(f === 'evidence' ? e.evidence.map((x) => `${x.file ?? ''}${x.line ? `:${x.line}` : ''} ${x.text}`).join(' | ') : f === 'tags' ? e.tags.join(' ') : e[f])).join(',') + '\n');
+    else io.stdout.write(tableLine(e, width) + '\n');
+  }
+  if (format === 'table') io.stdout.write(`${count} request(s)\n`);
+  db.close();
+  return 0;
+}

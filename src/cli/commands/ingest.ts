@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { ingest, type IngestResult } from '../../ingest/ingest.js';
+import { openDb, defaultDbPath, type Db } from '../../store/db.js';
+import { sanitize } from '../../util/sanitize.js';
+import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate } from '../args.js';
+import { progressPrinter } from '../progress.js';
+import type { CommandIO } from '../io.js';
+import { AuthlogError } from '../../errors.js';
+import { isLogFormatError } from '../../../parsers/index.js';
+import { classifyAll } from '../../classify/index.js';
+
+export const INGEST_HELP = `Usage: authlog ingest PATH... [options]
+
+Reads access logs, error logs and WordPress debug.log files (plain or .gz), directories of
+them (rotated generations oldest first) or - for stdin into the database. Reading a file
+again reads only what was appended since.
+
+Options:
+  --db PATH            database file (default: $AUTHLOG_DB or ~/.local/share/authlog/authlog.db; :memory: works)
+  --format NAME        force the log format: ${InputFormatSchema.options.join(', ')}
+  --log-format STRING  your nginx log_format string (text or JSON), pasted from nginx.conf
+  --tz ZONE            zone of error logs, which carry no offset (default: the access logs' offset)
+  --keep-all           store every request, not only 401/403 and their context
+  -q, --quiet          no summary
+`;
+
+const Schema = IngestOptionsSchema.extend({ format: InputFormatSchema.default('auto') });
+export type IngestCliOptions = z.output<typeof Schema>;
+
+/** Shared by every command that takes PATH...: open the database and ingest into it. */
+export async function openAndIngest(io: CommandIO, paths: string[], opts: z.output<typeof IngestOptionsSchema> & { format?: IngestCliOptions['format'] }): Promise<{ db: Db; result: IngestResult | null }> {
+  const db = openDb(opts.db ?? defaultDbPath(io.env));
+  if (paths.length === 0) return { db, result: null };
+  const progress = opts.quiet ? null : progressPrinter(io.stderr);
+  let result: IngestResult;
+  try {
+    result = await ingest(db, {
+      paths,
+      format: opts.format ?? 'auto',
+      logFormat: opts['log-format'],
+      tz: opts.tz,
+      keepAll: opts['keep-all'],
+      stdin: io.stdin,
+      onProgress: progress?.update,
+    });
+  } catch (e) {
+    if (isLogFormatError(e)) throw new AuthlogError('bad_log_format', `--log-format: ${(e as Error).message}`);
+    throw e;
+  } finally {
+    progress?.done();
+  }
+  if (result.changed) classifyAll(db);
+  return { db, result };
+}
+
+export function formatIngestSummary(result: IngestResult): string {
+  const lines: string[] = [];
+  for (const s of result.sources) {
+    const name = sanitize(s.path);
+    if (s.status !== 'read') {
+      const why = { unchanged: 'unchanged since last run', unrecognised: 'format not recognised, skipped', empty: 'empty', read: '' }[s.status];
+      lines.push(`${name}: ${why}`);
+      continue;
+    }
+    const rejected = Object.values(s.rejected).reduce((a, b) => a + b, 0);
+    const reasons = Object.entries(s.rejected).map(([r, n]) => `${r} ${n}`).join(', ');
+    const rate = s.seconds > 0 ? Math.round(s.lines / s.seconds) : s.lines;
+    lines.push(
+      `${name}: ${s.format} (${s.variant})${s.zone ? `, read in ${s.zone}` : ''}; ${s.lines} lines read, ${s.stored} stored, ` +
+        `${rejected} rejected${reasons ? ` (${reasons})` : ''}${s.invalidUtf8 ? `, ${s.invalidUtf8} with invalid UTF-8` : ''}; ` +
+        `${rate.toLocaleString('en-US')} lines/s`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function runIngest(io: CommandIO, argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { ...INGEST_OPTIONS, format: { type: 'string' } });
+  if (values.help) {
+    io.stdout.write(INGEST_HELP);
+    return 0;
+  }
+  const opts = validate(Schema, values);
+  if (positionals.length === 0) throw new AuthlogError('bad_option', 'ingest needs at least one PATH (or - for stdin)');
+  const { db, result } = await openAndIngest(io, positionals, opts);
+  db.close();
+  if (!opts.quiet && result) io.stdout.write(formatIngestSummary(result));
+  return 0;
+}

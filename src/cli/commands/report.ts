@@ -1,0 +1,71 @@
+import { writeFileSync } from 'node:fs';
+import { z } from 'zod';
+import { AuthlogError } from '../../errors.js';
+import { gatherReport, reportJson } from '../../report/data.js';
+import { renderHtml } from '../../report/html.js';
+import { renderMarkdown } from '../../report/markdown.js';
+import { COLOUR, PLAIN, renderText } from '../../report/text.js';
+import { QueryRunner, loadQueries } from '../../store/queries.js';
+import { safeJson } from '../../util/json.js';
+import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate } from '../args.js';
+import { FilterSchema } from '../filters.js';
+import type { CommandIO } from '../io.js';
+import { packageFile } from '../paths.js';
+import { formatIngestSummary, openAndIngest } from './ingest.js';
+
+export const REPORT_HELP = `Usage: authlog report [PATH...] [options]
+
+Ingests the paths if given, then reports on the 401s and 403s in the database: causes with
+count, share and fix; real failures apart from browser challenges and monitors; top clients,
+users and paths; a timeline per hour; brute-force suspects; the layer that answered;
+rejected lines.
+
+Options:
+  --since TIME, --until TIME      ISO 8601 or relative (15m, 2h, 7d)
+  --format text|json|markdown|html   default text
+  -o, --output FILE               write the report to FILE instead of stdout
+  --no-color                      no colour in text (also when NO_COLOR is set or not a terminal)
+Reading (with PATH): --db, --input-format, --log-format, --tz, --keep-all, -q (see authlog ingest --help)
+`;
+
+const Schema = IngestOptionsSchema.extend({
+  since: FilterSchema.shape.since,
+  until: FilterSchema.shape.until,
+  format: z.enum(['text', 'json', 'markdown', 'html']).default('text'),
+  output: z.string().optional(),
+  'no-color': z.boolean().default(false),
+  'input-format': InputFormatSchema.default('auto'),
+});
+
+export async function runReport(io: CommandIO, argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    ...INGEST_OPTIONS, since: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' },
+    output: { type: 'string', short: 'o' }, 'no-color': { type: 'boolean' }, 'input-format': { type: 'string' },
+  });
+  if (values.help) {
+    io.stdout.write(REPORT_HELP);
+    return 0;
+  }
+  const opts = validate(Schema, values);
+  const { db, result } = await openAndIngest(io, positionals, { ...opts, format: opts['input-format'] });
+  const data = gatherReport(new QueryRunner(db, loadQueries(packageFile('queries'))), { since: opts.since ?? null, until: opts.until ?? null });
+  db.close();
+  const colour = !opts.output && io.stdout.isTTY && !opts['no-color'] && !io.env.NO_COLOR;
+  let text: string;
+  switch (opts.format) {
+    case 'json': text = safeJson(reportJson(data), 2) + '\n'; break;
+    case 'markdown': text = renderMarkdown(data); break;
+    case 'html': text = renderHtml(data); break;
+    default: text = (result && !opts.quiet ? formatIngestSummary(result) : '') + renderText(data, colour ? COLOUR : PLAIN);
+  }
+  if (opts.output) {
+    try {
+      writeFileSync(opts.output, text);
+    } catch (err) {
+      throw new AuthlogError('bad_option', `--output: cannot write ${opts.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  } else {
+    io.stdout.write(text);
+  }
+  return 0;
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/**
+ * The authlog entry point: the only place that prints errors and exits.
+ */
+import { readFileSync } from 'node:fs';
+import { AuthlogError } from '../errors.js';
+import { runEvents } from './commands/events.js';
+import { runIngest } from './commands/ingest.js';
+import { runQuery } from './commands/query.js';
+import { runReport } from './commands/report.js';
+import type { CommandIO } from './io.js';
+import { packageFile } from './paths.js';
+
+const HELP = `authlog: why is this server answering 401?
+
+Usage: authlog <command> [options]
+
+Commands:
+  ingest PATH...     read access/error/debug logs (files, directories, .gz, - for stdin) into the database
+  events [PATH...]   list every 401 and 403 with its cause, evidence and fix
+  report [PATH...]   causes, shares, top clients/users/paths, timeline, brute-force suspects
+  query NAME         run a named query from queries/ (--list to see them)
+
+Options for every command:
+  --db PATH          database (default: $AUTHLOG_DB, else \${XDG_DATA_HOME:-~/.local/share}/authlog/authlog.db)
+  -h, --help         help for a command
+  -V, --version      print the version
+
+Run 'authlog <command> --help' for a command's options.
+`;
+
+type Command = (io: CommandIO, argv: string[]) => Promise<number>;
+const COMMANDS: Record<string, Command> = { ingest: runIngest, events: runEvents, report: runReport, query: runQuery };
+
+function version(): string {
+  return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
+}
+
+export async function main(argv: string[], io: CommandIO): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (first === '-V' || first === '--version') {
+    io.stdout.write(`authlog ${version()}\n`);
+    return 0;
+  }
+  const command = COMMANDS[first];
+  if (!command) throw new AuthlogError('bad_option', `unknown command "${first}" (try authlog --help)`);
+  return command(io, rest);
+}
+
+const io: CommandIO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+// A closed pipe (authlog events | head) is a normal way to stop reading.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+});
+main(process.argv.slice(2), io).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof AuthlogError) {
+      process.stderr.write(`authlog: ${e.message}\n`);
+      process.exitCode = e.code === 'bad_option' ? 2 : 1;
+    } else {
+      process.stderr.write(`authlog: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);

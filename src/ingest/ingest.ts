@@ -1,0 +1,150 @@
+/**
+ * `authlog ingest`: inputs → sources → SQLite. Access logs are read first so that their
+ * UTC offset is known before the zoneless error logs of the same run are read.
+ */
+import type { Readable } from 'node:stream';
+import type { FormatChoice, ParseContext } from '../../parsers/index.js';
+import { discoverInputs } from '../read/discover.js';
+import { openFile, openStream, type OpenedInput } from '../read/open.js';
+import { getMeta, setMeta, type Db } from '../store/db.js';
+import { createSource, recordProgress } from '../store/sources.js';
+import { StoreWriter } from '../store/writer.js';
+import { planSource, type PlanStatus, type SourcePlan } from './plan.js';
+import { readSource, type SourceCounts } from './read-source.js';
+import { fixedZone, systemZone, type Zone } from './zone.js';
+
+export interface IngestOptions {
+  paths: string[];
+  format: FormatChoice;
+  logFormat?: string;
+  /** Zone of logs that carry no offset; when absent, the access logs' offset is used. */
+  tz?: Zone;
+  keepAll: boolean;
+  stdin?: Readable;
+  onProgress?: (p: ProgressEvent) => void;
+}
+
+export interface ProgressEvent {
+  path: string;
+  bytesTotal: number | null;
+  lines: number;
+  index: number;
+  count: number;
+}
+
+export interface SourceSummary {
+  path: string;
+  status: PlanStatus;
+  format: string | null;
+  variant: string | null;
+  lines: number;
+  stored: number;
+  blank: number;
+  rejected: Record<string, number>;
+  invalidUtf8: number;
+  seconds: number;
+  zone: string | null;
+}
+
+export interface IngestResult {
+  sources: SourceSummary[];
+  zone: string;
+  /** True when this run read any new line: verdicts need refreshing. */
+  changed: boolean;
+}
+
+async function openInput(path: string, stdin: Readable | undefined): Promise<OpenedInput> {
+  if (path === '-') return openStream('-', stdin ?? process.stdin);
+  return openFile(path);
+}
+
+function summaryOf(plan: SourcePlan, counts: SourceCounts | null, seconds: number, zone: string | null): SourceSummary {
+  return {
+    path: plan.input.name,
+    status: plan.status,
+    format: plan.parser?.name ?? plan.existing?.format ?? null,
+    variant: plan.parser?.variant ?? plan.existing?.variant ?? null,
+    lines: counts?.lines ?? 0,
+    stored: counts?.stored ?? 0,
+    blank: counts?.blank ?? 0,
+    rejected: counts?.rejected ?? {},
+    invalidUtf8: counts?.invalidUtf8 ?? 0,
+    seconds,
+    zone,
+  };
+}
+
+function dominantOffset(offsets: Map<number, number>): number | null {
+  let best: number | null = null;
+  let bestCount = 0;
+  for (const [offset, count] of offsets) if (count > bestCount) [best, bestCount] = [offset, count];
+  return best;
+}
+
+export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
+  const ctx: ParseContext = { year: new Date().getUTCFullYear() };
+  const discovered = discoverInputs(o.paths);
+  const plans: SourcePlan[] = [];
+  for (const d of discovered) {
+    const input = await openInput(d.path, o.stdin);
+    const plan = planSource(db, input, o.format, { logFormat: o.logFormat }, ctx);
+    plans.push(plan);
+  }
+  const writer = new StoreWriter(db);
+  const watch = new Map<string, number>();
+  const offsets = new Map<number, number>();
+  const summaries = new Map<SourcePlan, SourceSummary>();
+  const ordered = [...plans.filter((p) => p.parser?.family === 'access'), ...plans.filter((p) => p.parser?.family !== 'access')];
+
+  let zone: Zone | null = o.tz ?? null;
+  let changed = false;
+  let index = 0;
+  for (const plan of ordered) {
+    index++;
+    if (plan.status !== 'read' || !plan.parser) {
+      summaries.set(plan, summaryOf(plan, null, 0, null));
+      continue;
+    }
+    if (plan.parser.family !== 'access' && zone === null) zone = resolveZone(db, offsets);
+    const started = performance.now();
+    const sourceId = plan.existing?.id ?? createSource(db, {
+      path: plan.input.name, format: plan.parser.name, variant: plan.parser.variant,
+      fingerprint: plan.fingerprint, fpLen: plan.fpLen, compressed: plan.input.compressed,
+    });
+    const startOffset = plan.existing?.offset ?? 0;
+    const startLine = plan.existing?.lines ?? 0;
+    const st = plan.input.stat;
+    const bytesTotal = st && !plan.input.compressed ? st.size - startOffset : null;
+    const sourceZone = plan.parser.family === 'access' ? null : zone!;
+    const counts = await readSource(plan.input.contentFrom(startOffset), startLine, {
+      sourceId, parser: plan.parser, ctx, zone: sourceZone ?? fixedZone(0), keepAll: o.keepAll, writer, watch,
+      onProgress: (_bytes, lines) => o.onProgress?.({ path: plan.input.name, bytesTotal, lines, index, count: ordered.length }),
+    });
+    writer.flush();
+    for (const [offset, count] of counts.offsets) offsets.set(offset, (offsets.get(offset) ?? 0) + count);
+    const rejected = Object.values(counts.rejected).reduce((a, b) => a + b, 0);
+    recordProgress(db, sourceId, {
+      path: plan.input.name,
+      dev: st?.dev ?? null, ino: st?.ino ?? null, size: st?.size ?? null, mtimeMs: st ? Math.floor(st.mtimeMs) : null,
+      // A file that has grown past the fingerprint length gets the full-length fingerprint.
+      fingerprint: plan.fingerprint, fpLen: plan.fpLen,
+      offset: startOffset + counts.bytes, lines: startLine + counts.lines,
+      stored: counts.stored, rejected, invalidUtf8: counts.invalidUtf8, zone: sourceZone?.name ?? null,
+    });
+    if (counts.lines > 0) changed = true;
+    summaries.set(plan, summaryOf(plan, counts, (performance.now() - started) / 1000, sourceZone?.name ?? null));
+  }
+  const runOffset = dominantOffset(offsets);
+  if (runOffset !== null) setMeta(db, 'access_offset', String(runOffset));
+  return { sources: plans.map((p) => summaries.get(p)!), zone: (zone ?? resolveZone(db, offsets)).name, changed };
+}
+
+/** The access logs' offset in this run, else the one a previous run saw, else the system zone. */
+function resolveZone(db: Db, offsets: Map<number, number>): Zone {
+  const run = dominantOffset(offsets);
+  if (run !== null) return fixedZone(run);
+  const stored = getMeta(db, 'access_offset');
+  if (stored !== null) return fixedZone(Number(stored));
+  return systemZone();
+}
+

@@ -1,0 +1,68 @@
+/**
+ * Decides, for each input, which parser reads it and where reading starts: a known content
+ * fingerprint (the file read before, perhaps under another name after rotation) resumes
+ * where the last run stopped; an unchanged file is skipped without reading.
+ */
+import { createHash } from 'node:crypto';
+import { detectFormat, parserFor, type FormatChoice, type LogParser, type ParseContext, type ParserOptions } from '../../parsers/index.js';
+import type { OpenedInput } from '../read/open.js';
+import type { Db } from '../store/db.js';
+import { fingerprintLengths, sourceByFingerprint, sourceByPath, type SourceRow } from '../store/sources.js';
+
+export const FINGERPRINT_BYTES = 1024;
+
+export type PlanStatus = 'read' | 'unchanged' | 'unrecognised' | 'empty';
+
+export interface SourcePlan {
+  input: OpenedInput;
+  status: PlanStatus;
+  parser: LogParser | null;
+  existing: SourceRow | null;
+  fingerprint: string;
+  fpLen: number;
+}
+
+export function fingerprintOf(head: Buffer, length: number): string {
+  return createHash('sha1').update(head.subarray(0, length)).digest('hex');
+}
+
+function headLines(head: Buffer): string[] {
+  const text = head.toString('utf8');
+  const lines = text.split('\n');
+  if (head.length >= FINGERPRINT_BYTES && lines.length > 1) lines.pop(); // likely cut mid-line
+  return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+}
+
+function findExisting(db: Db, head: Buffer): SourceRow | null {
+  for (const len of fingerprintLengths(db)) {
+    if (len > head.length) continue;
+    const row = sourceByFingerprint(db, fingerprintOf(head, len), len);
+    if (row) return row;
+  }
+  return null;
+}
+
+function unchanged(input: OpenedInput, row: SourceRow | undefined): boolean {
+  const st = input.stat;
+  return !!st && !!row && row.dev === st.dev && row.ino === st.ino && row.size === st.size && row.mtime_ms === Math.floor(st.mtimeMs) && row.offset > 0;
+}
+
+export function planSource(
+  db: Db,
+  input: OpenedInput,
+  choice: FormatChoice,
+  parserOptions: ParserOptions,
+  ctx: ParseContext,
+): SourcePlan {
+  const fpLen = Math.min(FINGERPRINT_BYTES, input.head.length);
+  const fingerprint = fingerprintOf(input.head, fpLen);
+  const base = { input, fingerprint, fpLen };
+  if (input.head.length === 0) return { ...base, status: 'empty', parser: null, existing: null };
+  if (input.stat && unchanged(input, sourceByPath(db, input.name))) {
+    return { ...base, status: 'unchanged', parser: null, existing: sourceByPath(db, input.name) ?? null };
+  }
+  const existing = findExisting(db, input.head);
+  const parser = choice === 'auto' ? detectFormat(headLines(input.head), ctx, parserOptions) : parserFor(choice, parserOptions);
+  if (!parser) return { ...base, status: 'unrecognised', parser: null, existing };
+  return { ...base, status: 'read', parser, existing };
+}

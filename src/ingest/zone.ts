@@ -1,0 +1,51 @@
+/**
+ * Error logs write local wall-clock time without an offset. These helpers turn such a time
+ * into UTC for a fixed offset or an IANA zone (DST-aware through luxon, cached per hour).
+ */
+import { DateTime, IANAZone } from 'luxon';
+
+export type Zone = { kind: 'fixed'; offsetMin: number; name: string } | { kind: 'iana'; name: string };
+
+export function fixedZone(offsetMin: number): Zone {
+  const sign = offsetMin < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMin);
+  const name = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return { kind: 'fixed', offsetMin, name };
+}
+
+/** `UTC`, `Z`, `+02:00`, `+0200`, `-05`, or an IANA name like `Europe/Berlin`. Null if unknown. */
+export function parseZone(text: string): Zone | null {
+  const s = text.trim();
+  if (/^(UTC|GMT|Z)$/i.test(s)) return fixedZone(0);
+  const m = /^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(s);
+  if (m) {
+    const offset = Number(m[2]) * 60 + Number(m[3] ?? 0);
+    return offset <= 14 * 60 ? fixedZone((m[1] === '-' ? -1 : 1) * offset) : null;
+  }
+  return IANAZone.isValidZone(s) ? { kind: 'iana', name: s } : null;
+}
+
+export function systemZone(): Zone {
+  return parseZone(Intl.DateTimeFormat().resolvedOptions().timeZone) ?? fixedZone(0);
+}
+
+const cache = new Map<string, number>();
+
+/** `localMs` is the wall-clock time as if it were UTC. */
+export function localToUtc(localMs: number, zone: Zone): number {
+  if (zone.kind === 'fixed') return localMs - zone.offsetMin * 60_000;
+  const hour = Math.floor(localMs / 3_600_000);
+  const key = `${zone.name}@${hour}`;
+  let offsetMin = cache.get(key);
+  if (offsetMin === undefined) {
+    const wall = DateTime.fromMillis(hour * 3_600_000, { zone: 'utc' });
+    const local = DateTime.fromObject(
+      { year: wall.year, month: wall.month, day: wall.day, hour: wall.hour },
+      { zone: zone.name },
+    );
+    offsetMin = local.offset;
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, offsetMin);
+  }
+  return localMs - offsetMin * 60_000;
+}

@@ -1,0 +1,97 @@
+/** Everything a report shows, gathered through the named queries; the renderers only format it. */
+import type { Params, QueryRunner } from '../store/queries.js';
+
+export interface CauseRow { status: number; cause: string; count: number; benign: number; proven: number; fix: string }
+export interface ClientRow { ip: string; count: number; unauthorized: number; forbidden: number; main_cause: string; users: number; user_agent: string | null }
+export interface UserRow { user: string; count: number; clients: number; causes: string }
+export interface PathRow { path: string | null; count: number; unauthorized: number; forbidden: number; causes: string }
+export interface HourRow { hour: number; requests: number; unauthorized: number; forbidden: number }
+export interface BruteRow { ip: string; failures: number; users: number; users_tried: string | null; first_ts: number; last_ts: number }
+export interface LayerRow { layer: string; status: number; count: number }
+export interface RejectRow { reason: string; count: number; file: string; sample_line: number; sample: string }
+
+export interface ReportData {
+  requests: number;
+  unauthorized: number;
+  forbidden: number;
+  firstMinute: number | null;
+  lastMinute: number | null;
+  causes: CauseRow[];
+  tags: { tag: string; count: number }[];
+  /** 401s that are real failures, and the benign ones (browser challenges, monitors). */
+  realFailures: number;
+  benign: number;
+  topClients: ClientRow[];
+  topUsers: UserRow[];
+  topPaths: PathRow[];
+  /** Top clients per cause, for the causes present. */
+  clientsByCause: Record<string, ClientRow[]>;
+  timeline: HourRow[];
+  bruteForce: BruteRow[];
+  layers: LayerRow[];
+  rejected: RejectRow[];
+  rejectedTotal: number;
+}
+
+export function gatherReport(q: QueryRunner, range: { since: number | null; until: number | null }): ReportData {
+  const p: Params = { since: range.since, until: range.until };
+  const summary = q.all<{ requests: number; unauthorized: number; forbidden: number; first_minute: number | null; last_minute: number | null }>('summary', p)[0];
+  const causes = q.all<CauseRow>('causes', p);
+  const rejected = q.all<RejectRow>('rejects', {});
+  const clientsByCause: Record<string, ClientRow[]> = {};
+  for (const cause of new Set(causes.map((c) => c.cause))) clientsByCause[cause] = q.all<ClientRow>('top-clients', { ...p, cause, limit: 3 });
+  const causes401 = causes.filter((c) => c.status === 401);
+  const benign = causes401.reduce((a, c) => a + c.benign, 0);
+  return {
+    requests: summary.requests,
+    unauthorized: summary.unauthorized,
+    forbidden: summary.forbidden,
+    firstMinute: summary.first_minute,
+    lastMinute: summary.last_minute,
+    causes,
+    tags: q.all<{ tag: string; count: number }>('tags', p),
+    realFailures: causes401.reduce((a, c) => a + c.count, 0) - benign,
+    benign,
+    topClients: q.all<ClientRow>('top-clients', { ...p, limit: 10 }),
+    topUsers: q.all<UserRow>('top-users', { ...p, limit: 10 }),
+    topPaths: q.all<PathRow>('top-paths', { ...p, limit: 10 }),
+    clientsByCause,
+    timeline: q.all<HourRow>('timeline', p),
+    bruteForce: q.all<BruteRow>('brute-force', { ...p, limit: 20 }),
+    layers: q.all<LayerRow>('layers', p),
+    rejected,
+    rejectedTotal: rejected.reduce((a, r) => a + r.count, 0),
+  };
+}
+
+export function share(part: number, whole: number): string {
+  if (whole === 0) return '0%';
+  const pct = (100 * part) / whole;
+  return pct > 0 && pct < 0.1 ? '<0.1%' : `${pct.toFixed(pct < 10 ? 1 : 0)}%`;
+}
+
+/** The JSON report: stable field names for scripts. */
+export function reportJson(d: ReportData): Record<string, unknown> {
+  const causes: Record<string, number> = {};
+  for (const c of d.causes) causes[c.cause] = (causes[c.cause] ?? 0) + c.count;
+  const tags: Record<string, number> = {};
+  for (const t of d.tags) tags[t.tag] = t.count;
+  return {
+    requests: d.requests,
+    unauthorized: d.unauthorized,
+    forbidden: d.forbidden,
+    causes,
+    causes_by_status: d.causes,
+    tags,
+    real_failures: d.realFailures,
+    benign: d.benign,
+    top_clients: d.topClients,
+    top_users: d.topUsers,
+    top_paths: d.topPaths,
+    timeline: d.timeline.map((h) => ({ ...h, hour: new Date(h.hour).toISOString() })),
+    brute_force: d.bruteForce.map((b) => ({ ...b, users_tried: JSON.parse(b.users_tried ?? '[]') as (string | null)[], first: new Date(b.first_ts).toISOString(), last: new Date(b.last_ts).toISOString() })),
+    layers: d.layers,
+    rejected: d.rejectedTotal,
+    rejected_by_reason: d.rejected,
+  };
+}

@@ -1,0 +1,93 @@
+/** The terminal report: sections of aligned text, with bars, a sparkline and optional colour. */
+import { fit, sanitize, type SafeText } from '../util/sanitize.js';
+import { isoUtc } from '../util/time.js';
+import { share, type ReportData } from './data.js';
+
+const SPARK = '▁▂▃▄▅▆▇█';
+
+export function sparkline(values: number[]): string {
+  const max = Math.max(0, ...values);
+  return values.map((v) => (max === 0 ? SPARK[0] : SPARK[Math.min(7, Math.floor((v / max) * 7.999))])).join('');
+}
+
+function bar(value: number, max: number, width: number): string {
+  const n = max === 0 ? 0 : Math.round((value / max) * width);
+  return '█'.repeat(n) + ' '.repeat(width - n);
+}
+
+export interface TextStyle {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+}
+
+export const PLAIN: TextStyle = { bold: (s) => s, dim: (s) => s, red: (s) => s, yellow: (s) => s };
+export const COLOUR: TextStyle = {
+  bold: (s) => `\u001b[1m${s}\u001b[22m`,
+  dim: (s) => `\u001b[2m${s}\u001b[22m`,
+  red: (s) => `\u001b[31m${s}\u001b[39m`,
+  yellow: (s) => `\u001b[33m${s}\u001b[39m`,
+};
+
+const s = (v: string | number | null | undefined): SafeText => sanitize(v === null || v === undefined ? '-' : String(v));
+
+export function renderText(d: ReportData, st: TextStyle = PLAIN): string {
+  const out: string[] = [];
+  const h = (title: string) => out.push('', st.bold(title));
+  const span = d.firstMinute !== null && d.lastMinute !== null ? ` (${isoUtc(d.firstMinute)} – ${isoUtc(d.lastMinute + 59_000)})` : '';
+  out.push(st.bold(`authlog report${span}`));
+  out.push(`requests ${d.requests}   401 ${d.unauthorized} (${share(d.unauthorized, d.requests)})   403 ${d.forbidden} (${share(d.forbidden, d.requests)})`);
+  out.push(`401s that are real failures: ${st.red(String(d.realFailures))}   benign (browser challenges, monitors): ${d.benign}`);
+
+  h('Causes');
+  const max = Math.max(0, ...d.causes.map((c) => c.count));
+  for (const c of d.causes) {
+    const total = c.status === 401 ? d.unauthorized : d.forbidden;
+    out.push(
+      `  ${c.status} ${fit(s(c.cause), 18)} ${String(c.count).padStart(6)} ${share(c.count, total).padStart(6)} ${st.yellow(bar(c.count, max, 20))}` +
+        `  ${st.dim(`${c.proven} proven${c.benign ? `, ${c.benign} benign` : ''}`)}`,
+    );
+    out.push(`      fix: ${s(c.fix)}`);
+    const clients = d.clientsByCause[c.cause] ?? [];
+    if (clients.length > 0) out.push(st.dim(`      top clients: ${clients.map((x) => `${s(x.ip)} (${x.count})`).join(', ')}`));
+  }
+  if (d.causes.length === 0) out.push('  no 401 or 403 in range');
+
+  if (d.tags.length > 0) {
+    h('Tags');
+    out.push('  ' + d.tags.map((t) => `${s(t.tag)} ${t.count}`).join('   '));
+  }
+
+  h('Layer that answered');
+  for (const l of d.layers) out.push(`  ${fit(s(l.layer), 10)} ${l.status} ${String(l.count).padStart(6)}`);
+
+  h('Top clients');
+  for (const c of d.topClients) out.push(`  ${fit(s(c.ip), 39)} ${String(c.count).padStart(6)}  ${fit(s(c.main_cause), 18)} ${fit(s(c.user_agent), 40)}`);
+  h('Top users');
+  for (const u of d.topUsers) out.push(`  ${fit(s(u.user), 24)} ${String(u.count).padStart(6)}  ${u.clients} client(s)  ${s(u.causes)}`);
+  if (d.topUsers.length === 0) out.push('  none sent');
+  h('Top paths');
+  for (const p of d.topPaths) out.push(`  ${fit(s(p.path), 48)} ${String(p.count).padStart(6)}  ${s(p.causes)}`);
+
+  h('Timeline (per hour, UTC)');
+  if (d.timeline.length > 0) {
+    out.push(`  401 ${sparkline(d.timeline.map((t) => t.unauthorized))}`);
+    out.push(`  403 ${sparkline(d.timeline.map((t) => t.forbidden))}`);
+    out.push(`  all ${sparkline(d.timeline.map((t) => t.requests))}`);
+    const busiest = [...d.timeline].sort((a, b) => b.unauthorized - a.unauthorized)[0];
+    out.push(st.dim(`  ${isoUtc(d.timeline[0].hour)} … ${isoUtc(d.timeline[d.timeline.length - 1].hour)}; most 401s at ${isoUtc(busiest.hour)} (${busiest.unauthorized})`));
+  }
+
+  h('Brute-force suspects');
+  for (const b of d.bruteForce) {
+    const users = (JSON.parse(b.users_tried ?? '[]') as (string | null)[]).filter((u) => u !== null);
+    out.push(`  ${st.red(fit(s(b.ip), 39))} ${b.failures} failures, ${b.users} user(s): ${fit(s(users.join(', ')), 60)}  ${isoUtc(b.first_ts)} – ${isoUtc(b.last_ts)}`);
+  }
+  if (d.bruteForce.length === 0) out.push('  none');
+
+  h('Rejected lines');
+  if (d.rejectedTotal === 0) out.push('  none');
+  for (const r of d.rejected) out.push(`  ${fit(s(r.reason), 20)} ${String(r.count).padStart(6)}  e.g. ${s(r.file)}:${r.sample_line}: ${fit(s(r.sample), 60)}`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,56 @@
+/** The reads and writes classification needs, kept here because only src/store touches SQLite. */
+import type { AuthRequest, SignalEvent } from '../classify/facts.js';
+import type { Verdict } from '../classify/vocabulary.js';
+import type { Db } from './db.js';
+
+const REQUEST_COLUMNS = `r.id, r.ts, r.ip, r.user, r.user_logged AS userLogged, r.method, r.target, r.path, r.status, r.bytes,
+  r.user_agent AS userAgent, r.host, r.scheme, r.upstream_status AS upstreamStatus, s.path AS file, r.line, r.raw`;
+
+export interface ClassifyStore {
+  authPage(afterTs: number, afterId: number, limit: number): AuthRequest[];
+  signalEvents(fromTs: number, toTs: number): SignalEvent[];
+  failuresByClient(): Iterable<{ id: number; ip: string; ts: number; user: string | null }>;
+  nextSuccess(ip: string, fromTs: number, toTs: number): { ts: number; status: number; file: string; line: number; raw: string | null } | undefined;
+  priorSuccess(ip: string, path: string): { count: number; withUser: number; firstTs: number } | undefined;
+  serverFormats(): string[];
+  clearVerdicts(): void;
+  saveVerdicts(rows: { requestId: number; verdict: Verdict }[]): void;
+}
+
+export function classifyStore(db: Db): ClassifyStore {
+  const page = db.prepare(
+    `SELECT ${REQUEST_COLUMNS} FROM requests r JOIN sources s ON s.id = r.source_id
+     WHERE r.status IN (401, 403) AND (r.ts > ? OR (r.ts = ? AND r.id > ?)) ORDER BY r.ts, r.id LIMIT ?`,
+  );
+  const events = db.prepare(
+    `SELECT e.id, e.ts, e.format, e.client, e.method, e.target, e.signal, e.signal_user AS user, e.signal_object AS object,
+       e.message, s.path AS file, e.line
+     FROM events e JOIN sources s ON s.id = e.source_id
+     WHERE e.signal IS NOT NULL AND e.ts BETWEEN ? AND ? ORDER BY e.ts, e.id`,
+  );
+  const failures = db.prepare(`SELECT id, ip, ts, user FROM requests WHERE status = 401 ORDER BY ip, ts`);
+  const next = db.prepare(
+    `SELECT r.ts, r.status, s.path AS file, r.line, r.raw FROM requests r JOIN sources s ON s.id = r.source_id
+     WHERE r.ip = ? AND r.ts >= ? AND r.ts <= ? AND r.status < 400 ORDER BY r.ts LIMIT 1`,
+  );
+  const prior = db.prepare('SELECT count, with_user AS withUser, first_ts AS firstTs FROM client_ok WHERE ip = ? AND path = ?');
+  const insert = db.prepare(
+    'INSERT OR REPLACE INTO verdicts (request_id, cause, confidence, layer, rule, tags, evidence, fix) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  return {
+    authPage: (afterTs, afterId, limit) =>
+      (page.all(afterTs, afterTs, afterId, limit) as (Omit<AuthRequest, 'userLogged'> & { userLogged: number })[]).map((r) => ({ ...r, userLogged: r.userLogged === 1 })),
+    signalEvents: (from, to) => events.all(from, to) as SignalEvent[],
+    failuresByClient: () => failures.iterate() as Iterable<{ id: number; ip: string; ts: number; user: string | null }>,
+    nextSuccess: (ip, from, to) => next.get(ip, from, to) as ReturnType<ClassifyStore['nextSuccess']>,
+    priorSuccess: (ip, path) => prior.get(ip, path) as ReturnType<ClassifyStore['priorSuccess']>,
+    serverFormats: () =>
+      (db.prepare(`SELECT DISTINCT format FROM sources WHERE format IN ('nginx-error', 'apache-error')`).all() as { format: string }[]).map((r) => r.format),
+    clearVerdicts: () => db.prepare('DELETE FROM verdicts').run(),
+    saveVerdicts: db.transaction((rows: { requestId: number; verdict: Verdict }[]) => {
+      for (const { requestId, verdict: v } of rows) {
+        insert.run(requestId, v.cause, v.confidence, v.layer, v.rule, JSON.stringify(v.tags), JSON.stringify(v.evidence), v.fix);
+      }
+    }),
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * Versioned schema. Each entry moves the database from version i to i+1 (PRAGMA user_version);
+ * a released migration is never edited, only followed by a new one.
+ */
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    format TEXT NOT NULL,
+    variant TEXT,
+    dev INTEGER,
+    ino INTEGER,
+    size INTEGER,
+    mtime_ms INTEGER,
+    fingerprint TEXT NOT NULL,
+    fp_len INTEGER NOT NULL,
+    compressed INTEGER NOT NULL DEFAULT 0,
+    offset INTEGER NOT NULL DEFAULT 0,
+    lines INTEGER NOT NULL DEFAULT 0,
+    stored INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0,
+    invalid_utf8 INTEGER NOT NULL DEFAULT 0,
+    zone TEXT,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX sources_fingerprint ON sources(fingerprint);
+
+  -- Every 401 and 403 in full ('auth'), the requests around them that classification needs
+  -- ('context'), and with --keep-all every other request ('all').
+  CREATE TABLE requests (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    line INTEGER NOT NULL,
+    ts INTEGER NOT NULL,
+    ip TEXT NOT NULL,
+    user TEXT,
+    -- 0 when the log format does not record $remote_user: absence then proves nothing
+    user_logged INTEGER NOT NULL,
+    method TEXT,
+    target TEXT,
+    path TEXT,
+    protocol TEXT,
+    status INTEGER NOT NULL,
+    bytes INTEGER,
+    referer TEXT,
+    user_agent TEXT,
+    forwarded_for TEXT,
+    host TEXT,
+    scheme TEXT,
+    upstream_status TEXT,
+    request_time REAL,
+    www_authenticate TEXT,
+    extra TEXT,
+    raw TEXT,
+    kept TEXT NOT NULL,
+    UNIQUE (source_id, line)
+  );
+  CREATE INDEX requests_ts ON requests(ts);
+  CREATE INDEX requests_ip_ts ON requests(ip, ts);
+  CREATE INDEX requests_status_ts ON requests(status, ts);
+
+  -- Error-log and debug.log entries; signal is what an auth-related message states.
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    line INTEGER NOT NULL,
+    ts INTEGER NOT NULL,
+    format TEXT NOT NULL,
+    level TEXT,
+    module TEXT,
+    code TEXT,
+    pid INTEGER,
+    conn INTEGER,
+    client TEXT,
+    server TEXT,
+    request TEXT,
+    method TEXT,
+    target TEXT,
+    path TEXT,
+    upstream TEXT,
+    host TEXT,
+    referrer TEXT,
+    message TEXT NOT NULL,
+    signal TEXT,
+    signal_user TEXT,
+    signal_object TEXT,
+    UNIQUE (source_id, line)
+  );
+  CREATE INDEX events_client_ts ON events(client, ts);
+  CREATE INDEX events_signal_ts ON events(signal, ts);
+
+  CREATE TABLE rejects (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    line INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    excerpt TEXT NOT NULL,
+    UNIQUE (source_id, line)
+  );
+
+  -- Ordinary traffic as counts per minute and status.
+  CREATE TABLE traffic (
+    minute INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (minute, status)
+  ) WITHOUT ROWID;
+
+  -- Each client's successes per path, so "it worked before" needs no full request history.
+  CREATE TABLE client_ok (
+    ip TEXT NOT NULL,
+    path TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    -- successes that carried a Basic user: "it worked before" with Basic vs. with a token
+    with_user INTEGER NOT NULL,
+    first_ts INTEGER NOT NULL,
+    last_ts INTEGER NOT NULL,
+    PRIMARY KEY (ip, path)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE verdicts (
+    request_id INTEGER PRIMARY KEY REFERENCES requests(id) ON DELETE CASCADE,
+    cause TEXT NOT NULL,
+    confidence TEXT NOT NULL,
+    layer TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    fix TEXT NOT NULL
+  );
+  CREATE INDEX verdicts_cause ON verdicts(cause);
+
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,72 @@
+/**
+ * Named queries: one `.sql` file each in queries/, shared by reports, `authlog query` and
+ * the TUI. The header declares a description and the parameters, which are always bound
+ * (never spliced into the SQL text); a parameter not given is NULL, meaning "no filter".
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { AuthlogError } from '../errors.js';
+import type { Db } from './db.js';
+
+export interface NamedQuery {
+  name: string;
+  description: string;
+  params: string[];
+  sql: string;
+}
+
+export type Params = Record<string, string | number | null>;
+
+export function loadQueries(dir: string): Map<string, NamedQuery> {
+  const out = new Map<string, NamedQuery>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+    const sql = readFileSync(join(dir, file), 'utf8');
+    const description = /^-- description: (.*)$/m.exec(sql)?.[1].trim() ?? '';
+    const params = (/^-- params:(.*)$/m.exec(sql)?.[1] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+    const name = basename(file, '.sql');
+    out.set(name, { name, description, params, sql });
+  }
+  return out;
+}
+
+export class QueryRunner {
+  private readonly cache = new Map<string, ReturnType<Db['prepare']>>();
+
+  constructor(
+    private readonly db: Db,
+    readonly queries: Map<string, NamedQuery>,
+  ) {}
+
+  get(name: string): NamedQuery {
+    const q = this.queries.get(name);
+    if (!q) throw new AuthlogError('unknown_query', `no query named "${name}" (authlog query --list shows them)`);
+    return q;
+  }
+
+  all<T = Record<string, unknown>>(name: string, params: Params = {}): T[] {
+    return this.statement(name).all(this.bind(name, params)) as T[];
+  }
+
+  /** Streams rows without loading the whole result. */
+  iterate<T = Record<string, unknown>>(name: string, params: Params = {}): IterableIterator<T> {
+    return this.statement(name).iterate(this.bind(name, params)) as IterableIterator<T>;
+  }
+
+  private statement(name: string) {
+    let stmt = this.cache.get(name);
+    if (!stmt) {
+      stmt = this.db.prepare(this.get(name).sql);
+      this.cache.set(name, stmt);
+    }
+    return stmt;
+  }
+
+  private bind(name: string, params: Params): Params {
+    const q = this.get(name);
+    const unknown = Object.keys(params).filter((k) => !q.params.includes(k));
+    if (unknown.length > 0) throw new AuthlogError('bad_option', `query ${name} has no parameter ${unknown[0]} (it takes: ${q.params.join(', ') || 'none'})`);
+    const bound: Params = {};
+    for (const p of q.params) bound[p] = params[p] ?? null;
+    return bound;
+  }
+}
