@@ -9,7 +9,7 @@ import { reject, type LogParser, type ParseResult } from './types.js';
 const ALIASES: Record<string, KnownVariable> = {
   ip: 'remote_addr', client_ip: 'remote_addr', remote_ip: 'remote_addr', clientip: 'remote_addr', client: 'remote_addr', addr: 'remote_addr',
   user: 'remote_user', username: 'remote_user',
-  time: 'time_iso8601', timestamp: 'time_iso8601', '@timestamp': 'time_iso8601', datetime: 'time_iso8601',
+  time: 'time_iso8601', ts: 'time_iso8601', timestamp: 'time_iso8601', '@timestamp': 'time_iso8601', datetime: 'time_iso8601',
   method: 'request_method', uri: 'request_uri', url: 'request_uri', path: 'request_uri',
   status_code: 'status', response: 'status', code: 'status',
   bytes: 'body_bytes_sent', size: 'body_bytes_sent',
