@@ -91,7 +91,8 @@ export function buildAccessRecord(slots: Slots, extra: Record<string, string>, d
     forwardedFor: text(slots[13], decode),
     host: text(slots[14], decode) ?? text(slots[22], decode) ?? text(slots[15], decode),
     scheme: dashToNull(slots[19]),
-    upstreamStatus: dashToNull(slots[17]),
+    // "-" is kept: it says nginx answered without asking an upstream.
+    upstreamStatus: slots[17] === undefined || slots[17] === '' ? null : slots[17],
     requestTime: toNumber(dashToNull(slots[16])),
     wwwAuthenticate: text(slots[20], decode),
     extra,
