@@ -1,0 +1,118 @@
+/** The real CLI, spawned on sample files: output, exit codes and the database it writes. */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { CLI, REPO, useTempDir } from '../helpers.js';
+
+const tmp = useTempDir();
+const SAMPLES = join(REPO, 'samples');
+
+function authlog(args: string[], input?: string | Buffer) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', AUTHLOG_DB: join(tmp(), 'env.db') } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('authlog CLI', () => {
+  it('prints help and version', () => {
+    expect(authlog(['--help']).stdout).toMatch(/^authlog: why is this server answering 401\?/);
+    expect(authlog(['--version']).stdout).toBe(`authlog ${JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version}\n`);
+    for (const cmd of ['ingest', 'events', 'report', 'query']) expect(authlog([cmd, '--help'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Usage: authlog /) });
+  });
+
+  it.each([
+    [['frobnicate'], 2, /unknown command "frobnicate"/],
+    [['events', '--bogus'], 2, /Unknown option '--bogus'/],
+    [['events', '--cause', 'sunspots'], 2, /--cause: /],
+    [['events', '--since', 'yesterday-ish'], 2, /--since: "yesterday-ish" is not a time/],
+    [['report', '--format', 'pdf'], 2, /--format: /],
+    [['ingest', '/no/such/file.log'], 1, /cannot read \/no\/such\/file\.log: no such file or directory/],
+    [['ingest', SAMPLES, '--tz', 'Mars/Olympus'], 2, /--tz: unknown time zone "Mars\/Olympus"/],
+    [['ingest', SAMPLES, '--log-format', '$remote_user $status'], 1, /--log-format: log format has no \$remote_addr/],
+    [['query', 'nope'], 1, /no query named "nope"/],
+  ])('%j fails with one line and exit %i', (args, code, message) => {
+    const r = authlog(args as string[]);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('ingests, summarises per source, and ingesting again reads nothing new', () => {
+    const db = join(tmp(), 'a.db');
+    const first = authlog(['ingest', SAMPLES, '--db', db]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/samples\/nginx\/access\.log: nginx-access \(main\); 135 lines read, \d+ stored, 2 rejected \(no_match 2\)/);
+    expect(first.stdout).toMatch(/samples\/nginx\/error\.log: nginx-error \(nginx\), read in \+01:00; 30 lines read, 30 stored, 0 rejected/);
+    const second = authlog(['ingest', SAMPLES, '--db', db]);
+    expect(second.stdout).toMatch(/samples\/nginx\/access\.log: unchanged since last run/);
+    const report1 = JSON.parse(authlog(['report', '--db', db, '--format', 'json']).stdout);
+    const report2 = JSON.parse(authlog(['report', SAMPLES, '--db', db, '--format', 'json']).stdout);
+    expect(report2).toEqual(report1);
+  });
+
+  it('reads stdin, gzip included', async () => {
+    const db = join(tmp(), 'a.db');
+    const { gzipSync } = await import('node:zlib');
+    const log = readFileSync(join(SAMPLES, 'nginx/access.log'));
+    const r = authlog(['ingest', '-', '--db', db], gzipSync(log));
+    expect(r.stdout).toMatch(/^-: nginx-access \(main\); 135 lines read/);
+    const n = new Database(db, { readonly: true }).prepare('SELECT count(*) AS n FROM requests WHERE status = 401').get() as { n: number };
+    expect(n.n).toBeGreaterThan(30);
+  });
+
+  it('report json has the documented fields and counts every cause in samples/', () => {
+    const r = JSON.parse(authlog(['report', SAMPLES, '--db', ':memory:', '--format', 'json']).stdout);
+    for (const k of ['requests', 'unauthorized', 'forbidden', 'causes', 'tags', 'top_clients', 'rejected']) expect(r).toHaveProperty(k);
+    expect(Object.keys(r.causes).sort()).toEqual(['auth_file_missing', 'bad_credentials', 'forbidden', 'no_credentials', 'nonce_expired', 'password_mismatch', 'token_rejected', 'unknown', 'user_not_found']);
+    expect(Object.keys(r.tags).sort()).toEqual(['automation', 'brute_force', 'challenge', 'monitor', 'previously_ok']);
+    expect(r.rejected).toBe(2);
+    expect(r.unauthorized + r.forbidden).toBe(Object.values(r.causes as Record<string, number>).reduce((a, b) => a + b, 0));
+  });
+
+  it('never lets log text drive the terminal or the HTML', () => {
+    const text = authlog(['events', SAMPLES, '--db', ':memory:', '--format', 'table', '--ip', '198.51.100.66']).stdout;
+    expect(text).toContain('no_credentials');
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    const report = authlog(['report', SAMPLES, '--db', ':memory:']).stdout;
+    expect(report).not.toMatch(/\u001b/);
+    expect(report).toContain('Evil');
+    const html = authlog(['report', SAMPLES, '--db', ':memory:', '--format', 'html']).stdout;
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.)[^"]*\.(css|js)/);
+    const dir = tmp();
+    const hostile = '192.0.2.9 - <script>alert(1)</script> [27/Nov/2026:10:00:00 +0000] "GET /<img src=x> HTTP/1.1" 401 1 "-" "\\x1B[2J<b>ua</b>"\n';
+    writeFileSync(join(dir, 'access.log'), hostile);
+    const h = authlog(['report', dir, '--db', ':memory:', '--format', 'html']).stdout;
+    expect(h).not.toContain('<script>alert');
+    expect(h).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    const md = authlog(['report', dir, '--db', ':memory:', '--format', 'markdown']).stdout;
+    expect(md).not.toMatch(/\u001b/);
+  });
+
+  it('events filters, csv and ndjson', () => {
+    const db = join(tmp(), 'a.db');
+    authlog(['ingest', SAMPLES, '--db', db]);
+    const nd = authlog(['events', '--db', db, '--cause', 'password_mismatch']).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(nd.length).toBeGreaterThan(0);
+    expect(nd.every((e: { cause: string }) => e.cause === 'password_mismatch')).toBe(true);
+    const since = authlog(['events', '--db', db, '--since', '2026-11-26T00:00:00Z', '--status', '403']).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(since.every((e: { time: string; status: number }) => e.time >= '2026-11-26' && e.status === 403)).toBe(true);
+    const tagged = authlog(['events', '--db', db, '--tag', 'challenge']).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(tagged.every((e: { tags: string[] }) => e.tags.includes('challenge'))).toBe(true);
+    const csv = authlog(['events', '--db', db, '--format', 'csv', '--user', 'bob']).stdout.trim().split('\n');
+    expect(csv[0]).toBe('time,ip,method,path,status,user,cause,confidence,layer,tags,evidence,fix,file,line');
+    expect(csv.length).toBeGreaterThan(1);
+  });
+
+  it('lists and runs named queries with bound parameters', () => {
+    const db = join(tmp(), 'a.db');
+    authlog(['ingest', SAMPLES, '--db', db]);
+    const list = authlog(['query', '--list']).stdout;
+    expect(list).toMatch(/^brute-force +clients tagged brute_force/m);
+    const rows = authlog(['query', 'top-users', '--db', db, '--param', 'limit=2', '--param', "cause=user_not_found' OR 1=1 --"]).stdout.trim();
+    expect(rows).toBe('');
+    const top = authlog(['query', 'top-users', '--db', db, '--param', 'limit=2', '--format', 'json']).stdout;
+    expect(JSON.parse(top)).toHaveLength(2);
+  });
+});
