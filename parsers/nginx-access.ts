@@ -3,7 +3,8 @@
  * string from nginx.conf; it is compiled once into one anchored regular expression.
  */
 import { buildAccessRecord, isKnownVariable, KNOWN_VARIABLES, SLOT_COUNT, type Slots } from './access-record.js';
-import { reject, type LogParser, type ParseResult } from './types.js';
+import { decodeLogEscapes, parseTimeLocal } from './fields.js';
+import { reject, type AccessView, type LogParser, type ParseResult } from './types.js';
 
 export const ACCESS_PRESETS = {
   // nginx's stock `main` from nginx.conf: combined plus the forwarded-for header.
@@ -89,10 +90,22 @@ export function compileLogFormat(format: string, lenientTail = false): CompiledF
 /** Apache and nginx differ only in escapes; decoding is needed when the raw line has a backslash. */
 export function createAccessParser(format: string, variant: string, lenientTail = false): LogParser {
   const { regex, targets } = compileLogFormat(format, lenientTail);
+  const group = (slot: number) => targets.indexOf(slot) + 1; // 0 when the format lacks it
+  const g = {
+    ip: group(KNOWN_VARIABLES.remote_addr),
+    user: group(KNOWN_VARIABLES.remote_user),
+    timeLocal: group(KNOWN_VARIABLES.time_local),
+    status: group(KNOWN_VARIABLES.status),
+    request: group(KNOWN_VARIABLES.request),
+    uri: group(KNOWN_VARIABLES.request_uri),
+  };
+  // The scan fast path covers the usual layouts; others fall back to a full parse.
+  const scannable = g.timeLocal > 0 && (g.request > 0 || g.uri > 0);
   return {
     name: 'nginx-access',
     variant,
     family: 'access',
+    scan: scannable ? (line: string) => scanLine(regex.exec(line), g) : undefined,
     parse(line: string): ParseResult {
       if (line.length === 0) return reject('empty');
       const m = regex.exec(line);
@@ -108,6 +121,26 @@ export function createAccessParser(format: string, variant: string, lenientTail 
       return buildAccessRecord(slots, extra, line.indexOf('\\') >= 0);
     },
   };
+}
+
+function scanLine(m: RegExpExecArray | null, g: Record<'ip' | 'user' | 'timeLocal' | 'status' | 'request' | 'uri', number>): AccessView | null {
+  if (!m) return null;
+  const t = parseTimeLocal(m[g.timeLocal]);
+  const statusText = m[g.status];
+  const ip = m[g.ip];
+  if (!t || statusText === '-' || ip === '-' || ip === '') return null;
+  let target: string | null;
+  if (g.uri > 0) target = m[g.uri];
+  else {
+    // "METHOD target PROTOCOL": the middle word, without a regular expression.
+    const request = m[g.request];
+    const a = request.indexOf(' ');
+    const b = a < 0 ? -1 : request.indexOf(' ', a + 1);
+    target = a < 0 ? null : request.slice(a + 1, b < 0 ? undefined : b);
+  }
+  if (target !== null && target.indexOf('\\') >= 0) target = decodeLogEscapes(target);
+  const user = g.user > 0 ? m[g.user] : undefined;
+  return { ts: t.ts, offsetMin: t.offsetMin, ip, status: Number(statusText), hasUser: user !== undefined && user !== '-', target };
 }
 
 export function presetParser(preset: AccessPreset): LogParser {

@@ -89,12 +89,28 @@ export interface ParseContext {
   year: number;
 }
 
+/**
+ * What ordinary traffic needs, read without building a whole record: the pipeline counts
+ * most requests from this and parses in full only 401/403s and their context.
+ */
+export interface AccessView {
+  ts: number;
+  offsetMin: number | null;
+  ip: string;
+  status: number;
+  hasUser: boolean;
+  /** Request target, escapes decoded. */
+  target: string | null;
+}
+
 export interface LogParser {
   readonly name: FormatName;
   /** Human-readable variant, e.g. the access-log preset or custom format in use. */
   readonly variant: string;
   readonly family: 'access' | 'error' | 'debug';
   parse(text: string, ctx: ParseContext): ParseResult;
+  /** Access logs: a cheap partial read, or null where `parse` would reject the line. */
+  scan?(text: string): AccessView | null;
   /**
    * Multi-line formats: true when the line opens a new entry. Lines that do not are
    * continuation lines of the entry above.

@@ -3,6 +3,7 @@
  * with the error-log lines of its time span, tagged, and given a verdict by the rules.
  */
 import type { Db } from '../store/db.js';
+import { endpointOf } from '../store/writer.js';
 import { classifyStore } from '../store/classify-io.js';
 import { correlate, DEFAULT_WINDOW_MS } from './correlate.js';
 import { classify } from './engine.js';
@@ -63,7 +64,7 @@ function addTags(store: ReturnType<typeof classifyStore>, req: AuthRequest, f: F
     }
   }
   if (req.path !== null) {
-    const prior = store.priorSuccess(req.ip, req.path);
+    const prior = store.priorSuccess(req.ip, endpointOf(req.path));
     // "Before it started failing": its first success on this path came before this request.
     if (prior && prior.firstTs < req.ts && !tags.has('challenge')) {
       tags.add('previously_ok');
@@ -71,7 +72,7 @@ function addTags(store: ReturnType<typeof classifyStore>, req: AuthRequest, f: F
       f.tagEvidence.push({
         file: null,
         line: null,
-        text: `previously_ok: this client had ${prior.count} successful request(s) on ${req.path} since ${new Date(prior.firstTs).toISOString()}${prior.withUser > 0 ? ', with a Basic user' : ', without a Basic user'}`,
+        text: `previously_ok: this client had ${prior.count} successful request(s) under ${endpointOf(req.path)} since ${new Date(prior.firstTs).toISOString()}${prior.withUser > 0 ? ', with a Basic user' : ', without a Basic user'}`,
       });
     }
   }

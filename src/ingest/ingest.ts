@@ -91,7 +91,6 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
     plans.push(plan);
   }
   const writer = new StoreWriter(db);
-  const watch = new Map<string, number>();
   const offsets = new Map<number, number>();
   const summaries = new Map<SourcePlan, SourceSummary>();
   const ordered = [...plans.filter((p) => p.parser?.family === 'access'), ...plans.filter((p) => p.parser?.family !== 'access')];
@@ -117,7 +116,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
     const bytesTotal = st && !plan.input.compressed ? st.size - startOffset : null;
     const sourceZone = plan.parser.family === 'access' ? null : zone!;
     const counts = await readSource(plan.input.contentFrom(startOffset), startLine, {
-      sourceId, parser: plan.parser, ctx, zone: sourceZone ?? fixedZone(0), keepAll: o.keepAll, writer, watch,
+      sourceId, parser: plan.parser, ctx, zone: sourceZone ?? fixedZone(0), keepAll: o.keepAll, writer,
       onProgress: (_bytes, lines) => o.onProgress?.({ path: plan.input.name, bytesTotal, lines, index, count: ordered.length }),
     });
     writer.flush();

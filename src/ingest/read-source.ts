@@ -7,7 +7,7 @@ import type { AccessRecord, LogEvent, LogParser, ParseContext } from '../../pars
 import { detectSignal } from '../classify/signals.js';
 import { EntryFramer } from '../read/framer.js';
 import { readLines, type LineStats } from '../read/lines.js';
-import { pathOf, type StoreWriter } from '../store/writer.js';
+import { endpointOf, pathOf, type StoreWriter } from '../store/writer.js';
 import { localToUtc, parseZone, type Zone } from './zone.js';
 
 /** Successes from a client this long after its 401/403 are kept as context (the retry). */
@@ -32,8 +32,6 @@ export interface ReadOptions {
   zone: Zone;
   keepAll: boolean;
   writer: StoreWriter;
-  /** Clients with a recent 401/403, across the sources of one run: ip → context ends. */
-  watch: Map<string, number>;
   onProgress?: (bytes: number, lines: number) => void;
 }
 
@@ -52,21 +50,39 @@ export async function readSource(input: Readable, firstLineNo: number, o: ReadOp
     writer.reject(sourceId, lineNo, reason, excerpt(text));
   };
 
+  const clients = writer.clients;
+  let lastOffset: number | null = null;
+  let lastOffsetCount = 0;
+
+  /** Ordinary traffic: counted and remembered as a client's success, not stored. */
+  const countOrdinary = (ts: number, offsetMin: number | null, client: number, status: number, target: string | null, hasUser: boolean) => {
+    writer.countTraffic(ts, status);
+    if (offsetMin !== lastOffset) {
+      flushOffset();
+      lastOffset = offsetMin;
+    }
+    lastOffsetCount++;
+    if (status < 400 && target !== null) writer.clientSuccess(client, endpointOf(pathOf(target)!), ts, hasUser);
+  };
+  const flushOffset = () => {
+    if (lastOffset !== null && lastOffsetCount > 0) counts.offsets.set(lastOffset, (counts.offsets.get(lastOffset) ?? 0) + lastOffsetCount);
+    lastOffsetCount = 0;
+  };
+
   const onAccess = (r: AccessRecord, raw: string, lineNo: number) => {
-    writer.countTraffic(r.ts, r.status);
-    if (r.offsetMin !== null) counts.offsets.set(r.offsetMin, (counts.offsets.get(r.offsetMin) ?? 0) + 1);
-    if (r.status === 401 || r.status === 403) {
-      writer.request(sourceId, lineNo, r, raw, 'auth');
-      o.watch.set(r.ip, r.ts + CONTEXT_WINDOW_MS);
-      counts.stored++;
+    const client = clients.id(r.ip);
+    if (r.status !== 401 && r.status !== 403) {
+      if (o.keepAll || r.ts <= clients.watchUntil[client]) {
+        writer.request(sourceId, lineNo, r, raw, o.keepAll ? 'all' : 'context');
+        counts.stored++;
+      }
+      countOrdinary(r.ts, r.offsetMin, client, r.status, r.target, r.user !== null);
       return;
     }
-    const until = o.watch.get(r.ip);
-    if (o.keepAll || (until !== undefined && r.ts <= until)) {
-      writer.request(sourceId, lineNo, r, raw, o.keepAll ? 'all' : 'context');
-      counts.stored++;
-    }
-    if (r.status < 400 && r.target !== null) writer.clientSuccess(r.ip, pathOf(r.target)!, r.ts, r.user !== null);
+    countOrdinary(r.ts, r.offsetMin, client, r.status, null, false);
+    writer.request(sourceId, lineNo, r, raw, 'auth');
+    clients.watchUntil[client] = r.ts + CONTEXT_WINDOW_MS;
+    counts.stored++;
   };
 
   const onEvent = (e: LogEvent, lineNo: number) => {
@@ -81,7 +97,16 @@ export async function readSource(input: Readable, firstLineNo: number, o: ReadOp
     counts.stored++;
   };
 
+  const scan = o.keepAll ? undefined : parser.scan;
   const onEntry = (text: string, lineNo: number) => {
+    if (scan) {
+      // Fast path: most requests are neither 401/403 nor near one, and need only counting.
+      const v = scan(text);
+      if (v !== null && v.status !== 401 && v.status !== 403) {
+        const client = clients.id(v.ip);
+        if (v.ts > clients.watchUntil[client]) return countOrdinary(v.ts, v.offsetMin, client, v.status, v.target, v.hasUser);
+      }
+    }
     const res = parser.parse(text, ctx);
     if (!res.ok) return rejectLine(res.reason, text, lineNo);
     if (res.record.kind === 'access') onAccess(res.record, text, lineNo);
@@ -97,7 +122,6 @@ export async function readSource(input: Readable, firstLineNo: number, o: ReadOp
     if (++sinceProgress === 20_000) {
       sinceProgress = 0;
       o.onProgress?.(-1, lineNo - firstLineNo);
-      pruneWatch(o.watch);
     }
     if (overflow > 0) return rejectLine('line_too_long', text, lineNo);
     const blank = text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0);
@@ -109,6 +133,7 @@ export async function readSource(input: Readable, firstLineNo: number, o: ReadOp
     else onEntry(text, lineNo);
   });
   framer?.flush();
+  flushOffset();
   counts.lines = stats.lines;
   counts.invalidUtf8 = stats.invalidUtf8;
   counts.bytes = stats.bytes;
@@ -125,12 +150,4 @@ function zoneFor(name: string): Zone | null {
     zoneCache.set(name, z);
   }
   return z;
-}
-
-/** Forget clients whose context window has long passed, so the map stays small. */
-function pruneWatch(watch: Map<string, number>): void {
-  if (watch.size < 50_000) return;
-  let newest = 0;
-  for (const until of watch.values()) if (until > newest) newest = until;
-  for (const [ip, until] of watch) if (until < newest - 10 * CONTEXT_WINDOW_MS) watch.delete(ip);
 }

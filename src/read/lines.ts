@@ -72,7 +72,31 @@ export function readLines(input: Readable, firstLineNo: number, onLine: LineHand
   const guard = new LineGuard(maxBytes);
   const stats: LineStats = { bytes: 0, lines: 0, invalidUtf8: 0 };
   let lineNo = firstLineNo;
-  const lines = split2('\n');
+  let failed: Error | null = null;
+  // split2's mapper handles each line in place and returns undefined, so no line is pushed
+  // through a stream of its own: a per-line stream hop would cost more than the parsing.
+  const handle = (raw: string): undefined => {
+    if (failed) return undefined;
+    lineNo++;
+    stats.lines++;
+    let text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    let overflow = 0;
+    if (text.length >= maxBytes / 4) {
+      const mark = text.lastIndexOf(OVERFLOW_MARK);
+      if (mark >= 0) {
+        overflow = Number(text.slice(mark + OVERFLOW_MARK.length));
+        text = text.slice(0, mark);
+      }
+    }
+    if (text.indexOf('\uFFFD') >= 0) stats.invalidUtf8++;
+    try {
+      onLine(text, lineNo, overflow);
+    } catch (e) {
+      failed = e as Error;
+    }
+    return undefined;
+  };
+  const lines = split2('\n', handle);
   return new Promise((resolve, reject) => {
     const fail = (e: Error) => {
       input.unpipe(guard);
@@ -81,29 +105,12 @@ export function readLines(input: Readable, firstLineNo: number, onLine: LineHand
     input.on('error', fail);
     guard.on('error', fail);
     lines.on('error', fail);
-    lines.on('data', (raw: string) => {
-      lineNo++;
-      stats.lines++;
-      let text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-      let overflow = 0;
-      if (text.length >= maxBytes / 4) {
-        const mark = text.lastIndexOf(OVERFLOW_MARK);
-        if (mark >= 0) {
-          overflow = Number(text.slice(mark + OVERFLOW_MARK.length));
-          text = text.slice(0, mark);
-        }
-      }
-      if (text.indexOf('\uFFFD') >= 0) stats.invalidUtf8++;
-      try {
-        onLine(text, lineNo, overflow);
-      } catch (e) {
-        fail(e as Error);
-      }
-    });
-    lines.on('end', () => {
+    lines.on('finish', () => {
       stats.bytes = guard.bytes;
-      resolve(stats);
+      if (failed) reject(failed);
+      else resolve(stats);
     });
+    lines.resume();
     input.pipe(guard).pipe(lines);
   });
 }

@@ -20,7 +20,7 @@ export interface ClassifyStore {
 export function classifyStore(db: Db): ClassifyStore {
   const page = db.prepare(
     `SELECT ${REQUEST_COLUMNS} FROM requests r JOIN sources s ON s.id = r.source_id
-     WHERE r.status IN (401, 403) AND (r.ts > ? OR (r.ts = ? AND r.id > ?)) ORDER BY r.ts, r.id LIMIT ?`,
+     WHERE r.status IN (401, 403) AND (r.ts, r.id) > (?, ?) ORDER BY r.ts, r.id LIMIT ?`,
   );
   const events = db.prepare(
     `SELECT e.id, e.ts, e.format, e.client, e.method, e.target, e.signal, e.signal_user AS user, e.signal_object AS object,
@@ -39,7 +39,7 @@ export function classifyStore(db: Db): ClassifyStore {
   );
   return {
     authPage: (afterTs, afterId, limit) =>
-      (page.all(afterTs, afterTs, afterId, limit) as (Omit<AuthRequest, 'userLogged'> & { userLogged: number })[]).map((r) => ({ ...r, userLogged: r.userLogged === 1 })),
+      (page.all(afterTs, afterId, limit) as (Omit<AuthRequest, 'userLogged'> & { userLogged: number })[]).map((r) => ({ ...r, userLogged: r.userLogged === 1 })),
     signalEvents: (from, to) => events.all(from, to) as SignalEvent[],
     failuresByClient: () => failures.iterate() as Iterable<{ id: number; ip: string; ts: number; user: string | null }>,
     nextSuccess: (ip, from, to) => next.get(ip, from, to) as ReturnType<ClassifyStore['nextSuccess']>,

@@ -5,6 +5,7 @@
  */
 import type { AccessRecord, LogEvent } from '../../parsers/index.js';
 import type { Db } from './db.js';
+import { ClientIndex, SuccessAggregate } from './success-aggregate.js';
 
 export type Kept = 'auth' | 'context' | 'all';
 
@@ -20,8 +21,19 @@ export interface WriteCounts {
   rejects: number;
 }
 
-const BATCH_ROWS = 2000;
-const MAX_CLIENT_KEYS = 100_000;
+const BATCH_ROWS = 5000;
+
+/**
+ * The "endpoint" a success is counted under: the first two directories of its path
+ * (`/api/v1/`, `/wp-json/wp/`, `/staging/`; `/img/1.webp` → `/img/`). Auth is configured per location prefix, so this is the grain
+ * that "it worked here before" needs, and it keeps the aggregate small.
+ */
+export function endpointOf(path: string): string {
+  const first = path.indexOf('/', 1);
+  if (first < 0) return path;
+  const second = path.indexOf('/', first + 1);
+  return path.slice(0, (second < 0 ? first : second) + 1);
+}
 
 export function pathOf(target: string | null): string | null {
   if (target === null) return null;
@@ -37,10 +49,13 @@ export class StoreWriter {
   private readonly upsertClientOk;
   private rows: (() => void)[] = [];
   private traffic = new Map<number, number>();
-  private clientOk = new Map<string, { count: number; withUser: number; first: number; last: number }>();
+  readonly clients = new ClientIndex();
+  private clientOk = new SuccessAggregate(this.clients);
   readonly counts: WriteCounts = { requests: 0, events: 0, rejects: 0 };
 
   constructor(private readonly db: Db) {
+    // Client ids are about to be reused: what is summed under them must be written first.
+    this.clients.onClear = () => this.flush(true);
     this.insertRequest = db.prepare(
       `INSERT OR IGNORE INTO requests (source_id, line, ts, ip, user, user_logged, method, target, path, protocol, status, bytes,
          referer, user_agent, forwarded_for, host, scheme, upstream_status, request_time, www_authenticate, extra, raw, kept)
@@ -98,19 +113,10 @@ export class StoreWriter {
     this.traffic.set(key, (this.traffic.get(key) ?? 0) + 1);
   }
 
-  clientSuccess(ip: string, path: string, ts: number, withUser: boolean): void {
-    const key = `${ip}\u0000${path}`;
-    const agg = this.clientOk.get(key);
-    if (agg) {
-      agg.count++;
-      if (withUser) agg.withUser++;
-      if (ts < agg.first) agg.first = ts;
-      if (ts > agg.last) agg.last = ts;
-    } else {
-      this.clientOk.set(key, { count: 1, withUser: withUser ? 1 : 0, first: ts, last: ts });
-      // Bounded memory whatever the file size: spill the aggregate when it grows large.
-      if (this.clientOk.size >= MAX_CLIENT_KEYS) this.flush(true);
-    }
+  /** `client` is an id from `this.clients`. */
+  clientSuccess(client: number, endpoint: string, ts: number, withUser: boolean): void {
+    // Bounded memory whatever the file size: spill the aggregate when it is full.
+    if (this.clientOk.add(client, endpoint, ts, withUser)) this.flush(true);
   }
 
   private maybeFlush(): void {
@@ -124,20 +130,21 @@ export class StoreWriter {
   flush(withAggregates = true): void {
     const rows = this.rows;
     const traffic = this.traffic;
-    const clientOk = withAggregates ? this.clientOk : new Map<string, { count: number; withUser: number; first: number; last: number }>();
+    const clientOk = withAggregates ? this.clientOk : null;
     this.rows = [];
     this.traffic = new Map();
-    if (withAggregates) this.clientOk = new Map();
     this.db.transaction(() => {
       for (const run of rows) run();
       for (const [key, count] of traffic) {
         const minute = Math.floor(key / 1000);
         this.upsertTraffic.run(minute * 60_000, key - minute * 1000, count);
       }
-      for (const [key, agg] of clientOk) {
-        const sep = key.indexOf('\u0000');
-        this.upsertClientOk.run(key.slice(0, sep), key.slice(sep + 1), agg.count, agg.withUser, agg.first, agg.last);
+      if (clientOk) {
+        // In key order the B-tree is appended to rather than split at random: several times faster.
+        const rows = [...clientOk.rows()].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
+        for (const r of rows) this.upsertClientOk.run(r.ip, r.endpoint, r.count, r.withUser, r.first, r.last);
       }
     })();
+    clientOk?.reset();
   }
 }

@@ -1,0 +1,19 @@
+/** One measured ingest in a fresh process (so peak RSS is this run's alone). Prints JSON. */
+import { rmSync } from 'node:fs';
+import { ingest } from '../src/ingest/ingest.js';
+import { classifyAll } from '../src/classify/index.js';
+import { openDb } from '../src/store/db.js';
+
+const [dbPath, ...paths] = process.argv.slice(2);
+rmSync(dbPath, { force: true });
+rmSync(`${dbPath}-wal`, { force: true });
+rmSync(`${dbPath}-shm`, { force: true });
+const db = openDb(dbPath);
+const start = performance.now();
+const res = await ingest(db, { paths, format: 'auto', keepAll: false });
+const ingested = performance.now();
+classifyAll(db);
+const done = performance.now();
+db.close();
+const lines = res.sources.reduce((a, s) => a + s.lines, 0);
+process.stdout.write(JSON.stringify({ lines, ingestMs: ingested - start, classifyMs: done - ingested, totalMs: done - start, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
