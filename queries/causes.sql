@@ -1,18 +1,18 @@
--- description: each cause per status with its count, how many are benign (challenge or monitor), proven, and the most common fix
+-- description: each cause per status with its count, how many are benign (challenge or monitor), proven, and the fix of its most frequent rule
 -- params: since, until
-WITH v AS (
-  SELECT r.status, v.cause, v.confidence, v.fix,
-         EXISTS (SELECT 1 FROM json_each(v.tags) WHERE value IN ('challenge', 'monitor')) AS benign
-  FROM requests r JOIN verdicts v ON v.request_id = r.id
-  WHERE (:since IS NULL OR r.ts >= :since) AND (:until IS NULL OR r.ts < :until)
+WITH per_rule AS (
+  SELECT status, cause, rule, count(*) AS n, sum(benign) AS benign, sum(confidence = 'proven') AS proven,
+         max(request_id) AS example,
+         row_number() OVER (PARTITION BY status, cause ORDER BY count(*) DESC, rule) AS rank
+  FROM verdicts
+  WHERE (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until)
+  GROUP BY status, cause, rule
 ),
-fixes AS (
-  SELECT status, cause, fix, count(*) AS n,
-         row_number() OVER (PARTITION BY status, cause ORDER BY count(*) DESC, fix) AS rank
-  FROM v GROUP BY status, cause, fix
+per_cause AS (
+  SELECT status, cause, sum(n) AS count, sum(benign) AS benign, sum(proven) AS proven,
+         max(CASE WHEN rank = 1 THEN example END) AS example
+  FROM per_rule GROUP BY status, cause
 )
-SELECT v.status, v.cause, count(*) AS count, sum(v.benign) AS benign,
-       sum(v.confidence = 'proven') AS proven, f.fix AS fix
-FROM v JOIN fixes f ON f.status = v.status AND f.cause = v.cause AND f.rank = 1
-GROUP BY v.status, v.cause
-ORDER BY v.status, count DESC, v.cause;
+SELECT c.status, c.cause, c.count, c.benign, c.proven, v.fix
+FROM per_cause c JOIN verdicts v ON v.request_id = c.example
+ORDER BY c.status, c.count DESC, c.cause;

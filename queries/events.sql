@@ -12,6 +12,6 @@ WHERE r.status IN (401, 403)
   AND (:ip IS NULL OR r.ip = :ip)
   AND (:user IS NULL OR r.user = :user)
   AND (:status IS NULL OR r.status = :status)
-  AND (:tag IS NULL OR EXISTS (SELECT 1 FROM json_each(v.tags) WHERE value = :tag))
+  AND (:tag IS NULL OR instr(v.tags, '"' || :tag || '"') > 0)
 ORDER BY r.ts, r.id
 LIMIT coalesce(:limit, -1);

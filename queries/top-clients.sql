@@ -1,10 +1,15 @@
--- description: clients with the most 401/403, their main cause and the users they tried
+-- description: clients with the most 401/403, their main cause and how many users they tried
 -- params: since, until, cause, limit
-SELECT r.ip, count(*) AS count, sum(r.status = 401) AS unauthorized, sum(r.status = 403) AS forbidden,
-       (SELECT v2.cause FROM requests r2 JOIN verdicts v2 ON v2.request_id = r2.id WHERE r2.ip = r.ip
-          GROUP BY v2.cause ORDER BY count(*) DESC LIMIT 1) AS main_cause,
-       count(DISTINCT r.user) AS users, max(r.user_agent) AS user_agent
-FROM requests r JOIN verdicts v ON v.request_id = r.id
-WHERE (:since IS NULL OR r.ts >= :since) AND (:until IS NULL OR r.ts < :until)
-  AND (:cause IS NULL OR v.cause = :cause)
-GROUP BY r.ip ORDER BY count DESC, r.ip LIMIT coalesce(:limit, 10);
+WITH top AS (
+  SELECT ip, count(*) AS count, sum(status = 401) AS unauthorized, sum(status = 403) AS forbidden,
+         count(DISTINCT user) AS users, max(user_agent) AS user_agent
+  FROM verdicts
+  WHERE (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until) AND (:cause IS NULL OR cause = :cause)
+  GROUP BY ip ORDER BY count DESC, ip LIMIT coalesce(:limit, 10)
+)
+SELECT top.ip, top.count, top.unauthorized, top.forbidden,
+       (SELECT v.cause FROM verdicts v WHERE v.ip = top.ip
+          AND (:since IS NULL OR v.ts >= :since) AND (:until IS NULL OR v.ts < :until) AND (:cause IS NULL OR v.cause = :cause)
+        GROUP BY v.cause ORDER BY count(*) DESC, v.cause LIMIT 1) AS main_cause,
+       top.users, top.user_agent
+FROM top ORDER BY top.count DESC, top.ip;

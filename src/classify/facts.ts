@@ -19,7 +19,6 @@ export interface AuthRequest {
   upstreamStatus: string | null;
   file: string;
   line: number;
-  raw: string | null;
 }
 
 export interface SignalEvent {

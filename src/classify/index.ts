@@ -4,7 +4,7 @@
  */
 import type { Db } from '../store/db.js';
 import { endpointOf } from '../store/writer.js';
-import { classifyStore } from '../store/classify-io.js';
+import { classifyStore, type PriorSuccess } from '../store/classify-io.js';
 import { correlate, DEFAULT_WINDOW_MS } from './correlate.js';
 import { classify } from './engine.js';
 import type { AuthRequest, Facts } from './facts.js';
@@ -41,7 +41,7 @@ export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY): numb
     const rows = page.map((req) => {
       const facts: Facts = { req, event: explained.get(req.id) ?? null, serverLayer, tags: new Set(), priorBasic: null, tagEvidence: [] };
       addTags(store, req, facts, brute.has(req.id), o);
-      return { requestId: req.id, verdict: classify(facts) };
+      return { req, verdict: classify(facts) };
     });
     store.saveVerdicts(rows);
     total += rows.length;
@@ -52,7 +52,13 @@ export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY): numb
   return total;
 }
 
-function addTags(store: ReturnType<typeof classifyStore>, req: AuthRequest, f: Facts, brute: boolean, o: ClassifyOptions): void {
+function addTags(
+  store: ReturnType<typeof classifyStore>,
+  req: AuthRequest & PriorSuccess,
+  f: Facts,
+  brute: boolean,
+  o: ClassifyOptions,
+): void {
   const tags: Set<Tag> = f.tags;
   for (const t of userAgentTags(req.userAgent)) tags.add(t);
   if (brute) tags.add('brute_force');
@@ -63,17 +69,15 @@ function addTags(store: ReturnType<typeof classifyStore>, req: AuthRequest, f: F
       f.tagEvidence.push({ file: ok.file, line: ok.line, text: `challenge: the same client got ${ok.status} ${Math.round((ok.ts - req.ts) / 1000)} s later: ${ok.raw ?? ''}`.trim() });
     }
   }
-  if (req.path !== null) {
-    const prior = store.priorSuccess(req.ip, endpointOf(req.path));
-    // "Before it started failing": its first success on this path came before this request.
-    if (prior && prior.firstTs < req.ts && !tags.has('challenge')) {
-      tags.add('previously_ok');
-      f.priorBasic = prior.withUser > 0;
-      f.tagEvidence.push({
-        file: null,
-        line: null,
-        text: `previously_ok: this client had ${prior.count} successful request(s) under ${endpointOf(req.path)} since ${new Date(prior.firstTs).toISOString()}${prior.withUser > 0 ? ', with a Basic user' : ', without a Basic user'}`,
-      });
-    }
+  // "Before it started failing": its first success on this endpoint came before this request.
+  if (req.path !== null && req.priorFirstTs !== null && req.priorFirstTs < req.ts && !tags.has('challenge')) {
+    const withUser = req.priorWithUser ?? 0;
+    tags.add('previously_ok');
+    f.priorBasic = withUser > 0;
+    f.tagEvidence.push({
+      file: null,
+      line: null,
+      text: `previously_ok: this client had ${req.priorCount} successful request(s) under ${endpointOf(req.path)} since ${new Date(req.priorFirstTs).toISOString()}, ${withUser > 0 ? 'with' : 'without'} a Basic user`,
+    });
   }
 }

@@ -28,16 +28,33 @@ export const DEFAULT_BRUTE_FORCE: BruteForceOptions = { windowMs: 10 * 60_000, f
 export function bruteForceIds(rows: Iterable<{ id: number; ip: string; ts: number; user: string | null }>, o: BruteForceOptions = DEFAULT_BRUTE_FORCE): Set<number> {
   const tagged = new Set<number>();
   let ip: string | null = null;
+  // The client's failures inside the window, oldest first, and how often each user appears.
   let window: { id: number; ts: number; user: string | null }[] = [];
+  let start = 0;
+  let users = new Map<string, number>();
+  let taggedUpTo = 0;
   for (const row of rows) {
     if (row.ip !== ip) {
       ip = row.ip;
       window = [];
+      start = 0;
+      users = new Map();
+      taggedUpTo = 0;
     }
     window.push(row);
-    while (window.length > 0 && window[0].ts < row.ts - o.windowMs) window.shift();
-    const users = new Set(window.map((w) => w.user).filter((u) => u !== null));
-    if (window.length >= o.failures || users.size >= o.users) for (const w of window) tagged.add(w.id);
+    if (row.user !== null) users.set(row.user, (users.get(row.user) ?? 0) + 1);
+    while (window[start].ts < row.ts - o.windowMs) {
+      const old = window[start++];
+      if (old.user !== null) {
+        const n = users.get(old.user)! - 1;
+        if (n === 0) users.delete(old.user);
+        else users.set(old.user, n);
+      }
+    }
+    if (window.length - start >= o.failures || users.size >= o.users) {
+      for (let i = Math.max(start, taggedUpTo); i < window.length; i++) tagged.add(window[i].id);
+      taggedUpTo = window.length;
+    }
   }
   return tagged;
 }

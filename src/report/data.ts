@@ -25,7 +25,7 @@ export interface ReportData {
   topUsers: UserRow[];
   topPaths: PathRow[];
   /** Top clients per cause, for the causes present. */
-  clientsByCause: Record<string, ClientRow[]>;
+  clientsByCause: Record<string, { ip: string; count: number }[]>;
   timeline: HourRow[];
   bruteForce: BruteRow[];
   layers: LayerRow[];
@@ -38,8 +38,10 @@ export function gatherReport(q: QueryRunner, range: { since: number | null; unti
   const summary = q.all<{ requests: number; unauthorized: number; forbidden: number; first_minute: number | null; last_minute: number | null }>('summary', p)[0];
   const causes = q.all<CauseRow>('causes', p);
   const rejected = q.all<RejectRow>('rejects', {});
-  const clientsByCause: Record<string, ClientRow[]> = {};
-  for (const cause of new Set(causes.map((c) => c.cause))) clientsByCause[cause] = q.all<ClientRow>('top-clients', { ...p, cause, limit: 3 });
+  const clientsByCause: Record<string, { ip: string; count: number }[]> = {};
+  for (const row of q.all<{ cause: string; ip: string; count: number }>('clients-by-cause', { ...p, limit: 3 })) {
+    (clientsByCause[row.cause] ??= []).push({ ip: row.ip, count: row.count });
+  }
   const causes401 = causes.filter((c) => c.status === 401);
   const benign = causes401.reduce((a, c) => a + c.benign, 0);
   return {

@@ -1,25 +1,33 @@
 /** The reads and writes classification needs, kept here because only src/store touches SQLite. */
 import type { AuthRequest, SignalEvent } from '../classify/facts.js';
-import type { Verdict } from '../classify/vocabulary.js';
+import { BENIGN_TAGS, type Verdict } from '../classify/vocabulary.js';
 import type { Db } from './db.js';
 
 const REQUEST_COLUMNS = `r.id, r.ts, r.ip, r.user, r.user_logged AS userLogged, r.method, r.target, r.path, r.status, r.bytes,
-  r.user_agent AS userAgent, r.host, r.scheme, r.upstream_status AS upstreamStatus, s.path AS file, r.line, r.raw`;
+  r.user_agent AS userAgent, r.host, r.scheme, r.upstream_status AS upstreamStatus, s.path AS file, r.line,
+  c.count AS priorCount, c.with_user AS priorWithUser, c.first_ts AS priorFirstTs`;
+
+export interface PriorSuccess {
+  priorCount: number | null;
+  priorWithUser: number | null;
+  priorFirstTs: number | null;
+}
 
 export interface ClassifyStore {
-  authPage(afterTs: number, afterId: number, limit: number): AuthRequest[];
+  /** 401/403s after (ts, id) in time order, each with its client's earlier successes on its endpoint. */
+  authPage(afterTs: number, afterId: number, limit: number): (AuthRequest & PriorSuccess)[];
   signalEvents(fromTs: number, toTs: number): SignalEvent[];
   failuresByClient(): Iterable<{ id: number; ip: string; ts: number; user: string | null }>;
   nextSuccess(ip: string, fromTs: number, toTs: number): { ts: number; status: number; file: string; line: number; raw: string | null } | undefined;
-  priorSuccess(ip: string, path: string): { count: number; withUser: number; firstTs: number } | undefined;
   serverFormats(): string[];
   clearVerdicts(): void;
-  saveVerdicts(rows: { requestId: number; verdict: Verdict }[]): void;
+  saveVerdicts(rows: { req: AuthRequest; verdict: Verdict }[]): void;
 }
 
 export function classifyStore(db: Db): ClassifyStore {
   const page = db.prepare(
     `SELECT ${REQUEST_COLUMNS} FROM requests r JOIN sources s ON s.id = r.source_id
+       LEFT JOIN client_ok c ON c.ip = r.ip AND c.path = r.endpoint
      WHERE r.status IN (401, 403) AND (r.ts, r.id) > (?, ?) ORDER BY r.ts, r.id LIMIT ?`,
   );
   const events = db.prepare(
@@ -33,23 +41,26 @@ export function classifyStore(db: Db): ClassifyStore {
     `SELECT r.ts, r.status, s.path AS file, r.line, r.raw FROM requests r JOIN sources s ON s.id = r.source_id
      WHERE r.ip = ? AND r.ts >= ? AND r.ts <= ? AND r.status < 400 ORDER BY r.ts LIMIT 1`,
   );
-  const prior = db.prepare('SELECT count, with_user AS withUser, first_ts AS firstTs FROM client_ok WHERE ip = ? AND path = ?');
   const insert = db.prepare(
-    'INSERT OR REPLACE INTO verdicts (request_id, cause, confidence, layer, rule, tags, evidence, fix) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    `INSERT INTO verdicts (request_id, ts, status, ip, user, path, user_agent, benign, cause, confidence, layer, rule, tags, evidence, fix)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return {
-    authPage: (afterTs, afterId, limit) =>
-      (page.all(afterTs, afterId, limit) as (Omit<AuthRequest, 'userLogged'> & { userLogged: number })[]).map((r) => ({ ...r, userLogged: r.userLogged === 1 })),
+    authPage: (afterTs, afterId, limit) => {
+      const rows = page.all(afterTs, afterId, limit) as (AuthRequest & PriorSuccess)[];
+      for (const r of rows) r.userLogged = (r.userLogged as unknown) === 1;
+      return rows;
+    },
     signalEvents: (from, to) => events.all(from, to) as SignalEvent[],
     failuresByClient: () => failures.iterate() as Iterable<{ id: number; ip: string; ts: number; user: string | null }>,
     nextSuccess: (ip, from, to) => next.get(ip, from, to) as ReturnType<ClassifyStore['nextSuccess']>,
-    priorSuccess: (ip, path) => prior.get(ip, path) as ReturnType<ClassifyStore['priorSuccess']>,
     serverFormats: () =>
       (db.prepare(`SELECT DISTINCT format FROM sources WHERE format IN ('nginx-error', 'apache-error')`).all() as { format: string }[]).map((r) => r.format),
     clearVerdicts: () => db.prepare('DELETE FROM verdicts').run(),
-    saveVerdicts: db.transaction((rows: { requestId: number; verdict: Verdict }[]) => {
-      for (const { requestId, verdict: v } of rows) {
-        insert.run(requestId, v.cause, v.confidence, v.layer, v.rule, JSON.stringify(v.tags), JSON.stringify(v.evidence), v.fix);
+    saveVerdicts: db.transaction((rows: { req: AuthRequest; verdict: Verdict }[]) => {
+      for (const { req: r, verdict: v } of rows) {
+        const benign = v.tags.some((t) => BENIGN_TAGS.includes(t)) ? 1 : 0;
+        insert.run(r.id, r.ts, r.status, r.ip, r.user, r.path, r.userAgent, benign, v.cause, v.confidence, v.layer, v.rule, JSON.stringify(v.tags), JSON.stringify(v.evidence), v.fix);
       }
     }),
   };

@@ -40,6 +40,8 @@ export const MIGRATIONS: string[] = [
     method TEXT,
     target TEXT,
     path TEXT,
+    -- first two directories of path: the key of client_ok
+    endpoint TEXT,
     protocol TEXT,
     status INTEGER NOT NULL,
     bytes INTEGER,
@@ -119,8 +121,19 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (ip, path)
   ) WITHOUT ROWID;
 
+  -- One per 401/403. The request's ts, status, ip, user, path and user agent are copied in
+  -- so that reports scan this one table.
   CREATE TABLE verdicts (
-    request_id INTEGER PRIMARY KEY REFERENCES requests(id) ON DELETE CASCADE,
+    -- no foreign key: verdicts are rebuilt wholesale, and DELETE of a plain table is a truncate
+    request_id INTEGER PRIMARY KEY,
+    ts INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    ip TEXT NOT NULL,
+    user TEXT,
+    path TEXT,
+    user_agent TEXT,
+    -- a browser's challenge or a monitor: expected, not a failure
+    benign INTEGER NOT NULL,
     cause TEXT NOT NULL,
     confidence TEXT NOT NULL,
     layer TEXT NOT NULL,
@@ -129,7 +142,8 @@ export const MIGRATIONS: string[] = [
     evidence TEXT NOT NULL,
     fix TEXT NOT NULL
   );
-  CREATE INDEX verdicts_cause ON verdicts(cause);
+  CREATE INDEX verdicts_ts ON verdicts(ts);
+  CREATE INDEX verdicts_ip ON verdicts(ip, ts);
 
   CREATE TABLE meta (
     key TEXT PRIMARY KEY,

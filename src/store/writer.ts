@@ -57,9 +57,9 @@ export class StoreWriter {
     // Client ids are about to be reused: what is summed under them must be written first.
     this.clients.onClear = () => this.flush(true);
     this.insertRequest = db.prepare(
-      `INSERT OR IGNORE INTO requests (source_id, line, ts, ip, user, user_logged, method, target, path, protocol, status, bytes,
+      `INSERT OR IGNORE INTO requests (source_id, line, ts, ip, user, user_logged, method, target, path, endpoint, protocol, status, bytes,
          referer, user_agent, forwarded_for, host, scheme, upstream_status, request_time, www_authenticate, extra, raw, kept)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertEvent = db.prepare(
       `INSERT OR IGNORE INTO events (source_id, line, ts, format, level, module, code, pid, conn, client, server, request,
@@ -79,9 +79,10 @@ export class StoreWriter {
 
   request(sourceId: number, line: number, r: AccessRecord, raw: string, kept: Kept): void {
     const extra = Object.keys(r.extra).length > 0 ? JSON.stringify(r.extra) : null;
+    const path = pathOf(r.target);
     this.rows.push(() =>
       this.insertRequest.run(
-        sourceId, line, r.ts, r.ip, r.user, r.userLogged ? 1 : 0, r.method, r.target, pathOf(r.target), r.protocol, r.status, r.bytes,
+        sourceId, line, r.ts, r.ip, r.user, r.userLogged ? 1 : 0, r.method, r.target, path, path === null ? null : endpointOf(path), r.protocol, r.status, r.bytes,
         r.referer, r.userAgent, r.forwardedFor, r.host, r.scheme, r.upstreamStatus, r.requestTime, r.wwwAuthenticate,
         extra, raw, kept,
       ),
