@@ -2,6 +2,7 @@
  * Classification over the database: every 401/403 in time order, page by page, correlated
  * with the error-log lines of its time span, tagged, and given a verdict by the rules.
  */
+import { dirname } from 'node:path';
 import type { Db } from '../store/db.js';
 import { endpointOf } from '../store/writer.js';
 import { classifyStore, type PriorSuccess } from '../store/classify-io.js';
@@ -27,8 +28,7 @@ const PAGE = 5_000;
 export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY): number {
   const store = classifyStore(db);
   const brute = bruteForceIds(store.failuresByClient(), o.bruteForce);
-  const formats = store.serverFormats();
-  const serverLayer = formats.length === 1 ? (formats[0] === 'apache-error' ? 'apache' : 'nginx') : 'unknown';
+  const layerOfFile = serverLayers(store.serverFormats());
   store.clearVerdicts();
   let afterTs = -Infinity;
   let afterId = 0;
@@ -39,7 +39,7 @@ export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY): numb
     const events = store.signalEvents(page[0].ts - o.windowMs, page[page.length - 1].ts + o.windowMs);
     const explained = correlate(page, events, o.windowMs);
     const rows = page.map((req) => {
-      const facts: Facts = { req, event: explained.get(req.id) ?? null, serverLayer, tags: new Set(), priorBasic: null, tagEvidence: [] };
+      const facts: Facts = { req, event: explained.get(req.id) ?? null, serverLayer: layerOfFile(req.file), tags: new Set(), priorBasic: null, tagEvidence: [] };
       addTags(store, req, facts, brute.has(req.id), o);
       return { req, verdict: classify(facts) };
     });
@@ -50,6 +50,30 @@ export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY): numb
     afterId = last.id;
   }
   return total;
+}
+
+type ServerLayer = Facts['serverLayer'];
+
+/**
+ * Which server wrote an access log, from the error logs beside it (same directory), else
+ * from the only kind of error log in the database. Unknown when that does not decide it.
+ */
+function serverLayers(formats: { dir: string; format: string }[]): (file: string) => ServerLayer {
+  const toLayer = (set: Set<string>): ServerLayer => (set.size !== 1 ? 'unknown' : set.has('apache-error') ? 'apache' : 'nginx');
+  const byDir = new Map<string, Set<string>>();
+  for (const f of formats) (byDir.get(f.dir) ?? byDir.set(f.dir, new Set()).get(f.dir)!).add(f.format);
+  const global = toLayer(new Set(formats.map((f) => f.format)));
+  const cache = new Map<string, ServerLayer>();
+  return (file) => {
+    const dir = dirname(file);
+    let layer = cache.get(dir);
+    if (layer === undefined) {
+      const here = byDir.get(dir);
+      layer = here ? toLayer(here) : global;
+      cache.set(dir, layer);
+    }
+    return layer;
+  };
 }
 
 function addTags(

@@ -24,7 +24,7 @@ export interface ReportData {
   topClients: ClientRow[];
   topUsers: UserRow[];
   topPaths: PathRow[];
-  /** Top clients per cause, for the causes present. */
+  /** Top clients per `${status} ${cause}`, for the causes present. */
   clientsByCause: Record<string, { ip: string; count: number }[]>;
   timeline: HourRow[];
   bruteForce: BruteRow[];
@@ -39,8 +39,8 @@ export function gatherReport(q: QueryRunner, range: { since: number | null; unti
   const causes = q.all<CauseRow>('causes', p);
   const rejected = q.all<RejectRow>('rejects', {});
   const clientsByCause: Record<string, { ip: string; count: number }[]> = {};
-  for (const row of q.all<{ cause: string; ip: string; count: number }>('clients-by-cause', { ...p, limit: 3 })) {
-    (clientsByCause[row.cause] ??= []).push({ ip: row.ip, count: row.count });
+  for (const row of q.all<{ status: number; cause: string; ip: string; count: number }>('clients-by-cause', { ...p, limit: 3 })) {
+    (clientsByCause[`${row.status} ${row.cause}`] ??= []).push({ ip: row.ip, count: row.count });
   }
   const causes401 = causes.filter((c) => c.status === 401);
   const benign = causes401.reduce((a, c) => a + c.benign, 0);

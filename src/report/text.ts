@@ -49,7 +49,7 @@ export function renderText(d: ReportData, st: TextStyle = PLAIN): string {
         `  ${st.dim(`${c.proven} proven${c.benign ? `, ${c.benign} benign` : ''}`)}`,
     );
     out.push(`      fix: ${s(c.fix)}`);
-    const clients = d.clientsByCause[c.cause] ?? [];
+    const clients = d.clientsByCause[`${c.status} ${c.cause}`] ?? [];
     if (clients.length > 0) out.push(st.dim(`      top clients: ${clients.map((x) => `${s(x.ip)} (${x.count})`).join(', ')}`));
   }
   if (d.causes.length === 0) out.push('  no 401 or 403 in range');

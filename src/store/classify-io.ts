@@ -1,6 +1,7 @@
 /** The reads and writes classification needs, kept here because only src/store touches SQLite. */
 import type { AuthRequest, SignalEvent } from '../classify/facts.js';
 import { BENIGN_TAGS, type Verdict } from '../classify/vocabulary.js';
+import { dirname } from 'node:path';
 import type { Db } from './db.js';
 
 const REQUEST_COLUMNS = `r.id, r.ts, r.ip, r.user, r.user_logged AS userLogged, r.method, r.target, r.path, r.status, r.bytes,
@@ -19,7 +20,8 @@ export interface ClassifyStore {
   signalEvents(fromTs: number, toTs: number): SignalEvent[];
   failuresByClient(): Iterable<{ id: number; ip: string; ts: number; user: string | null }>;
   nextSuccess(ip: string, fromTs: number, toTs: number): { ts: number; status: number; file: string; line: number; raw: string | null } | undefined;
-  serverFormats(): string[];
+  /** Error-log formats by the directory their files are in. */
+  serverFormats(): { dir: string; format: string }[];
   clearVerdicts(): void;
   saveVerdicts(rows: { req: AuthRequest; verdict: Verdict }[]): void;
 }
@@ -55,7 +57,8 @@ export function classifyStore(db: Db): ClassifyStore {
     failuresByClient: () => failures.iterate() as Iterable<{ id: number; ip: string; ts: number; user: string | null }>,
     nextSuccess: (ip, from, to) => next.get(ip, from, to) as ReturnType<ClassifyStore['nextSuccess']>,
     serverFormats: () =>
-      (db.prepare(`SELECT DISTINCT format FROM sources WHERE format IN ('nginx-error', 'apache-error')`).all() as { format: string }[]).map((r) => r.format),
+      (db.prepare(`SELECT DISTINCT path, format FROM sources WHERE format IN ('nginx-error', 'apache-error')`).all() as { path: string; format: string }[])
+        .map((r) => ({ dir: dirname(r.path), format: r.format })),
     clearVerdicts: () => db.prepare('DELETE FROM verdicts').run(),
     saveVerdicts: db.transaction((rows: { req: AuthRequest; verdict: Verdict }[]) => {
       for (const { req: r, verdict: v } of rows) {
