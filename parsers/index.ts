@@ -14,7 +14,7 @@ export * from './types.js';
 export { LogFormatError } from './nginx-access.js';
 
 /** Values `--format` accepts. `combined` also reads Apache's combined log. */
-export const FORMAT_CHOICES = ['auto', 'combined', 'main', 'common', 'json', 'nginx-error', 'apache-error', 'wordpress-debug'] as const;
+export const FORMAT_CHOICES = ['auto', 'combined', 'main', 'common', 'vhost_combined', 'json', 'nginx-error', 'apache-error', 'wordpress-debug'] as const;
 export type FormatChoice = (typeof FORMAT_CHOICES)[number];
 
 export const SAMPLES: Record<string, string[]> = {
@@ -30,6 +30,10 @@ export const SAMPLES: Record<string, string[]> = {
   common: [
     '127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326',
     '192.0.2.44 - - [27/Nov/2026:10:00:05 +0000] "POST /wp-json/wp/v2/posts HTTP/1.1" 401 -',
+  ],
+  vhost_combined: [
+    'www.example.com:443 203.0.113.9 - bob [27/Nov/2026:10:00:04 +0100] "GET /private/ HTTP/1.1" 401 381 "-" "Mozilla/5.0 (X11; Linux x86_64)"',
+    'intranet.example.com:80 2001:db8::4 - - [27/Nov/2026:10:00:05 +0100] "GET / HTTP/1.1" 200 2326 "-" "curl/8.5.0"',
   ],
   json: [
     '{"time":"2026-11-27T10:00:01+00:00","remote_addr":"203.0.113.9","remote_user":"","request":"GET /api HTTP/1.1","status":"401","body_bytes_sent":"179","http_referer":"","http_user_agent":"curl/8.5.0"}',
@@ -64,6 +68,7 @@ export function parserFor(choice: Exclude<FormatChoice, 'auto'>, options: Parser
     case 'combined':
     case 'main':
     case 'common':
+    case 'vhost_combined':
       return options.logFormat ? customAccessParser(options.logFormat) : presetParser(choice as AccessPreset);
     case 'json':
       return createJsonAccessParser(options.logFormat);
@@ -87,7 +92,7 @@ export function customAccessParser(logFormat: string): LogParser {
 export function detectionCandidates(options: ParserOptions = {}): LogParser[] {
   const access = options.logFormat
     ? [customAccessParser(options.logFormat)]
-    : [presetParser('main'), presetParser('combined'), presetParser('common'), createJsonAccessParser()];
+    : [presetParser('vhost_combined'), presetParser('main'), presetParser('combined'), presetParser('common'), createJsonAccessParser()];
   return [nginxErrorParser, apacheErrorParser, wordpressDebugParser, ...access];
 }
 

@@ -11,6 +11,8 @@ export const ACCESS_PRESETS = {
   main: '$remote_addr $_ident $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for"',
   combined: '$remote_addr $_ident $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"',
   common: '$remote_addr $_ident $remote_user [$time_local] "$request" $status $body_bytes_sent',
+  // Apache's vhost_combined (Debian's default for virtual hosts): "%v:%p %h %l %u %t ..."
+  vhost_combined: '$server_name:$server_port $remote_addr $_ident $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"',
 } as const;
 export type AccessPreset = keyof typeof ACCESS_PRESETS;
 
@@ -46,8 +48,9 @@ function valuePattern(variable: string, before: string, after: string | undefine
   if (variable === 'body_bytes_sent' || variable === 'bytes_sent') return '(\\d+|-)';
   if (after === undefined) return '(.*)';
   if (SPACEY.has(variable) && !after.startsWith(']')) return '(.*?)';
-  const stop = after[0] === ']' ? '\\]' : escapeRegex(after[0]);
-  return `([^${stop}]*)`;
+  if (after[0] === ']') return '([^\\]]*)';
+  // Outside quotes nginx values hold no spaces (those that may are SPACEY above).
+  return `([^${escapeRegex(after[0])} ]*)`;
 }
 
 export interface CompiledFormat {
@@ -144,5 +147,5 @@ function scanLine(m: RegExpExecArray | null, g: Record<'ip' | 'user' | 'timeLoca
 }
 
 export function presetParser(preset: AccessPreset): LogParser {
-  return createAccessParser(ACCESS_PRESETS[preset], preset, preset === 'combined');
+  return createAccessParser(ACCESS_PRESETS[preset], preset, preset === 'combined' || preset === 'vhost_combined');
 }

@@ -34,6 +34,11 @@ describe('nginx access: combined / main', () => {
     expect(ok(combined, line)).toMatchObject(expected);
   });
 
+  it('vhost_combined keeps the virtual host', () => {
+    const r = ok(parserFor('vhost_combined'), 'www.example.com:443 203.0.113.9 - bob [27/Nov/2026:10:00:04 +0100] "GET /p HTTP/1.1" 401 381 "-" "ua"');
+    expect(r).toMatchObject({ host: 'www.example.com', ip: '203.0.113.9', user: 'bob', extra: { server_port: '443' } });
+  });
+
   it('main keeps X-Forwarded-For', () => {
     const r = ok(main, '10.0.0.2 - - [27/Nov/2026:10:00:05 +0000] "GET / HTTP/1.1" 401 1 "-" "ua" "198.51.100.1, 10.0.0.2"');
     expect(r.forwardedFor).toBe('198.51.100.1, 10.0.0.2');
