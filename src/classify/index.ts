@@ -23,7 +23,7 @@ export interface ClassifyOptions {
 }
 
 export const DEFAULT_CLASSIFY: ClassifyOptions = { windowMs: DEFAULT_WINDOW_MS, challengeMs: 10_000, bruteForce: DEFAULT_BRUTE_FORCE };
-const PAGE = 5_000;
+const PAGE = 2_000;
 
 export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY): number {
   const store = classifyStore(db);

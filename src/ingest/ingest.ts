@@ -8,6 +8,7 @@ import { discoverInputs } from '../read/discover.js';
 import { openFile, openStream, type OpenedInput } from '../read/open.js';
 import { getMeta, setMeta, type Db } from '../store/db.js';
 import { createSource, recordProgress } from '../store/sources.js';
+import { SqliteSink } from '../store/sink.js';
 import { StoreWriter } from '../store/writer.js';
 import { planSource, type PlanStatus, type SourcePlan } from './plan.js';
 import { readSource, type SourceCounts } from './read-source.js';
@@ -90,7 +91,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
     const plan = planSource(db, input, o.format, { logFormat: o.logFormat }, ctx);
     plans.push(plan);
   }
-  const writer = new StoreWriter(db);
+  const writer = new StoreWriter(new SqliteSink(db));
   const offsets = new Map<number, number>();
   const summaries = new Map<SourcePlan, SourceSummary>();
   const ordered = [...plans.filter((p) => p.parser?.family === 'access'), ...plans.filter((p) => p.parser?.family !== 'access')];

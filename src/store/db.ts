@@ -27,7 +27,7 @@ export function openDb(path: string, options: { readonly?: boolean } = {}): Db {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     // A larger page cache keeps the (ip, ts) index's pages in memory during bulk ingest.
-    db.pragma('cache_size = -16000');
+    db.pragma('cache_size = -8000');
     db.pragma('temp_store = MEMORY');
     migrate(db);
   }

@@ -90,7 +90,7 @@ export const MIGRATIONS: string[] = [
     UNIQUE (source_id, line)
   );
   CREATE INDEX events_client_ts ON events(client, ts);
-  CREATE INDEX events_signal_ts ON events(signal, ts);
+  CREATE INDEX events_ts ON events(ts);
 
   CREATE TABLE rejects (
     id INTEGER PRIMARY KEY,

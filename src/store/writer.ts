@@ -1,10 +1,10 @@
 /**
- * Batched writes: rows collect in memory and go to SQLite in one transaction per batch,
- * through statements prepared once. Aggregates (traffic per minute, client successes) are
- * summed in memory first so a busy log costs one upsert per key, not per line.
+ * Batched writes: rows collect in memory and go to the sink in batches. Aggregates (traffic
+ * per minute, client successes) are summed in memory first so a busy log costs one upsert
+ * per key, not per line.
  */
 import type { AccessRecord, LogEvent } from '../../parsers/index.js';
-import type { Db } from './db.js';
+import { emptyBatch, type Batch, type RowSink } from './sink.js';
 import { ClientIndex, SuccessAggregate } from './success-aggregate.js';
 
 export type Kept = 'auth' | 'context' | 'all';
@@ -41,71 +41,47 @@ export function pathOf(target: string | null): string | null {
   return q < 0 ? target : target.slice(0, q);
 }
 
+/**
+ * Collects rows and sums aggregates; hands them to a sink in batches. Knows nothing of
+ * SQL: the sink does (src/store/sink.ts).
+ */
 export class StoreWriter {
-  private readonly insertRequest;
-  private readonly insertEvent;
-  private readonly insertReject;
-  private readonly upsertTraffic;
-  private readonly upsertClientOk;
-  private rows: (() => void)[] = [];
+  private batch: Batch = emptyBatch();
+  private pending = 0;
   private traffic = new Map<number, number>();
   readonly clients = new ClientIndex();
   private clientOk = new SuccessAggregate(this.clients);
   readonly counts: WriteCounts = { requests: 0, events: 0, rejects: 0 };
 
-  constructor(private readonly db: Db) {
+  constructor(private readonly sink: RowSink) {
     // Client ids are about to be reused: what is summed under them must be written first.
     this.clients.onClear = () => this.flush(true);
-    this.insertRequest = db.prepare(
-      `INSERT OR IGNORE INTO requests (source_id, line, ts, ip, user, user_logged, method, target, path, endpoint, protocol, status, bytes,
-         referer, user_agent, forwarded_for, host, scheme, upstream_status, request_time, www_authenticate, extra, raw, kept)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.insertEvent = db.prepare(
-      `INSERT OR IGNORE INTO events (source_id, line, ts, format, level, module, code, pid, conn, client, server, request,
-         method, target, path, upstream, host, referrer, message, signal, signal_user, signal_object)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.insertReject = db.prepare('INSERT OR IGNORE INTO rejects (source_id, line, reason, excerpt) VALUES (?, ?, ?, ?)');
-    this.upsertTraffic = db.prepare(
-      'INSERT INTO traffic (minute, status, count) VALUES (?, ?, ?) ON CONFLICT(minute, status) DO UPDATE SET count = count + excluded.count',
-    );
-    this.upsertClientOk = db.prepare(
-      `INSERT INTO client_ok (ip, path, count, with_user, first_ts, last_ts) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT(ip, path) DO UPDATE SET count = count + excluded.count, with_user = with_user + excluded.with_user,
-         first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)`,
-    );
   }
 
   request(sourceId: number, line: number, r: AccessRecord, raw: string, kept: Kept): void {
     const extra = Object.keys(r.extra).length > 0 ? JSON.stringify(r.extra) : null;
     const path = pathOf(r.target);
-    this.rows.push(() =>
-      this.insertRequest.run(
-        sourceId, line, r.ts, r.ip, r.user, r.userLogged ? 1 : 0, r.method, r.target, path, path === null ? null : endpointOf(path), r.protocol, r.status, r.bytes,
-        r.referer, r.userAgent, r.forwardedFor, r.host, r.scheme, r.upstreamStatus, r.requestTime, r.wwwAuthenticate,
-        extra, raw, kept,
-      ),
-    );
+    this.batch.requests.push([
+      sourceId, line, r.ts, r.ip, r.user, r.userLogged ? 1 : 0, r.method, r.target, path, path === null ? null : endpointOf(path), r.protocol, r.status, r.bytes,
+      r.referer, r.userAgent, r.forwardedFor, r.host, r.scheme, r.upstreamStatus, r.requestTime, r.wwwAuthenticate, extra, raw, kept,
+    ]);
     this.counts.requests++;
-    this.maybeFlush();
+    this.added();
   }
 
   event(sourceId: number, line: number, e: LogEvent, ts: number, signal: EventSignal): void {
-    this.rows.push(() =>
-      this.insertEvent.run(
-        sourceId, line, ts, e.format, e.level, e.module, e.code, e.pid, e.conn, e.client, e.server, e.request,
-        e.method, e.target, pathOf(e.target), e.upstream, e.host, e.referrer, e.message, signal.signal, signal.user, signal.object,
-      ),
-    );
+    this.batch.events.push([
+      sourceId, line, ts, e.format, e.level, e.module, e.code, e.pid, e.conn, e.client, e.server, e.request,
+      e.method, e.target, pathOf(e.target), e.upstream, e.host, e.referrer, e.message, signal.signal, signal.user, signal.object,
+    ]);
     this.counts.events++;
-    this.maybeFlush();
+    this.added();
   }
 
   reject(sourceId: number, line: number, reason: string, excerpt: string): void {
-    this.rows.push(() => this.insertReject.run(sourceId, line, reason, excerpt));
+    this.batch.rejects.push([sourceId, line, reason, excerpt]);
     this.counts.rejects++;
-    this.maybeFlush();
+    this.added();
   }
 
   /** Every request, kept or not, is counted here: the denominator of every share. */
@@ -120,8 +96,8 @@ export class StoreWriter {
     if (this.clientOk.add(client, endpoint, ts, withUser)) this.flush(true);
   }
 
-  private maybeFlush(): void {
-    if (this.rows.length >= BATCH_ROWS) this.flush(false);
+  private added(): void {
+    if (++this.pending >= BATCH_ROWS) this.flush(false);
   }
 
   /**
@@ -129,23 +105,20 @@ export class StoreWriter {
    * shrinks the more lines it has summed.
    */
   flush(withAggregates = true): void {
-    const rows = this.rows;
-    const traffic = this.traffic;
-    const clientOk = withAggregates ? this.clientOk : null;
-    this.rows = [];
+    const batch = this.batch;
+    this.batch = emptyBatch();
+    this.pending = 0;
+    for (const [key, count] of this.traffic) {
+      const minute = Math.floor(key / 1000);
+      batch.traffic.push([minute * 60_000, key - minute * 1000, count]);
+    }
     this.traffic = new Map();
-    this.db.transaction(() => {
-      for (const run of rows) run();
-      for (const [key, count] of traffic) {
-        const minute = Math.floor(key / 1000);
-        this.upsertTraffic.run(minute * 60_000, key - minute * 1000, count);
-      }
-      if (clientOk) {
-        // In key order the B-tree is appended to rather than split at random: several times faster.
-        const rows = [...clientOk.rows()].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
-        for (const r of rows) this.upsertClientOk.run(r.ip, r.endpoint, r.count, r.withUser, r.first, r.last);
-      }
-    })();
-    clientOk?.reset();
+    if (withAggregates) {
+      // In key order the B-tree is appended to rather than split at random: several times faster.
+      const rows = [...this.clientOk.rows()].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
+      for (const r of rows) batch.clientOk.push([r.ip, r.endpoint, r.count, r.withUser, r.first, r.last]);
+      this.clientOk.reset();
+    }
+    this.sink.write(batch);
   }
 }

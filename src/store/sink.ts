@@ -1,0 +1,63 @@
+/**
+ * Where batched rows go. The SQLite sink writes a batch in one transaction through
+ * statements prepared once; ingest in a worker thread sends batches to the main thread,
+ * which hands them to this same sink.
+ */
+import type { Db } from './db.js';
+
+export type Row = (string | number | null)[];
+
+export interface Batch {
+  requests: Row[];
+  events: Row[];
+  rejects: Row[];
+  /** [minute start (ms), status, count] */
+  traffic: Row[];
+  /** [ip, endpoint, count, withUser, firstTs, lastTs], sorted by ip and endpoint */
+  clientOk: Row[];
+}
+
+export interface RowSink {
+  write(batch: Batch): void;
+}
+
+export function emptyBatch(): Batch {
+  return { requests: [], events: [], rejects: [], traffic: [], clientOk: [] };
+}
+
+export class SqliteSink implements RowSink {
+  private readonly run: (batch: Batch) => void;
+
+  constructor(db: Db) {
+    const insertRequest = db.prepare(
+      `INSERT OR IGNORE INTO requests (source_id, line, ts, ip, user, user_logged, method, target, path, endpoint, protocol, status, bytes,
+         referer, user_agent, forwarded_for, host, scheme, upstream_status, request_time, www_authenticate, extra, raw, kept)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertEvent = db.prepare(
+      `INSERT OR IGNORE INTO events (source_id, line, ts, format, level, module, code, pid, conn, client, server, request,
+         method, target, path, upstream, host, referrer, message, signal, signal_user, signal_object)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertReject = db.prepare('INSERT OR IGNORE INTO rejects (source_id, line, reason, excerpt) VALUES (?, ?, ?, ?)');
+    const upsertTraffic = db.prepare(
+      'INSERT INTO traffic (minute, status, count) VALUES (?, ?, ?) ON CONFLICT(minute, status) DO UPDATE SET count = count + excluded.count',
+    );
+    const upsertClientOk = db.prepare(
+      `INSERT INTO client_ok (ip, path, count, with_user, first_ts, last_ts) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(ip, path) DO UPDATE SET count = count + excluded.count, with_user = with_user + excluded.with_user,
+         first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)`,
+    );
+    this.run = db.transaction((b: Batch) => {
+      for (const r of b.requests) insertRequest.run(r);
+      for (const r of b.events) insertEvent.run(r);
+      for (const r of b.rejects) insertReject.run(r);
+      for (const r of b.traffic) upsertTraffic.run(r);
+      for (const r of b.clientOk) upsertClientOk.run(r);
+    });
+  }
+
+  write(batch: Batch): void {
+    this.run(batch);
+  }
+}
