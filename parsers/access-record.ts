@@ -94,7 +94,7 @@ export function buildAccessRecord(slots: Slots, extra: Record<string, string>, d
     // "-" is kept: it says nginx answered without asking an upstream.
     upstreamStatus: slots[17] === undefined || slots[17] === '' ? null : slots[17],
     requestTime: toNumber(dashToNull(slots[16])),
-    wwwAuthenticate: text(slots[20], decode),
+    wwwAuthenticate: slots[20] === undefined ? null : (text(slots[20], decode) ?? ''),
     extra,
   };
   if (slots[18] !== undefined && slots[18] !== '-') extra.upstream_response_time = slots[18];

@@ -101,6 +101,7 @@ export function createAccessParser(format: string, variant: string, lenientTail 
     status: group(KNOWN_VARIABLES.status),
     request: group(KNOWN_VARIABLES.request),
     uri: group(KNOWN_VARIABLES.request_uri),
+    scheme: group(KNOWN_VARIABLES.scheme),
   };
   // The scan fast path covers the usual layouts; others fall back to a full parse.
   const scannable = g.timeLocal > 0 && (g.request > 0 || g.uri > 0);
@@ -126,7 +127,7 @@ export function createAccessParser(format: string, variant: string, lenientTail 
   };
 }
 
-function scanLine(m: RegExpExecArray | null, g: Record<'ip' | 'user' | 'timeLocal' | 'status' | 'request' | 'uri', number>): AccessView | null {
+function scanLine(m: RegExpExecArray | null, g: Record<'ip' | 'user' | 'timeLocal' | 'status' | 'request' | 'uri' | 'scheme', number>): AccessView | null {
   if (!m) return null;
   const t = parseTimeLocal(m[g.timeLocal]);
   const statusText = m[g.status];
@@ -143,7 +144,8 @@ function scanLine(m: RegExpExecArray | null, g: Record<'ip' | 'user' | 'timeLoca
   }
   if (target !== null && target.indexOf('\\') >= 0) target = decodeLogEscapes(target);
   const user = g.user > 0 ? m[g.user] : undefined;
-  return { ts: t.ts, offsetMin: t.offsetMin, ip, status: Number(statusText), hasUser: user !== undefined && user !== '-', target };
+  const scheme = g.scheme > 0 ? m[g.scheme] : null;
+  return { ts: t.ts, offsetMin: t.offsetMin, ip, status: Number(statusText), hasUser: user !== undefined && user !== '-', target, scheme };
 }
 
 export function presetParser(preset: AccessPreset): LogParser {

@@ -42,6 +42,7 @@ export const AccessRecordSchema = z.object({
   scheme: z.string().nullable(),
   upstreamStatus: z.string().nullable(),
   requestTime: z.number().nullable(),
+  /** The WWW-Authenticate header sent; '' when the format logs it and none was sent, null when not logged. */
   wwwAuthenticate: z.string().nullable(),
   extra: z.record(z.string(), z.string()),
 });
@@ -101,6 +102,8 @@ export interface AccessView {
   hasUser: boolean;
   /** Request target, escapes decoded. */
   target: string | null;
+  /** `$scheme` when the format logs it. */
+  scheme: string | null;
 }
 
 export interface LogParser {

@@ -26,16 +26,26 @@ export function matchingRules(f: Facts): Rule[] {
   return RULES.filter((r) => ruleMatches(r, f));
 }
 
-/** Who answered: the correlated line's server; else what $upstream_status shows. */
+const WORDPRESS_PATH = /^\/(?:wp-json\/|wp-admin\/|wp-login\.php|xmlrpc\.php|index\.php\/wp-json\/|.*[?&]rest_route=)/;
+
+/**
+ * Who answered. `$upstream_status`, when logged, decides: `-` means nginx answered without
+ * asking the upstream (auth_basic, deny); the refusing status itself means the upstream did
+ * (WordPress on its own paths, else the application). Otherwise the evidence decides: the
+ * correlated line's server, the rule's own layer, or the server whose error logs sit beside
+ * the access log.
+ */
 function layerOf(rule: Rule, f: Facts): Layer {
-  if (rule.layer === 'event') return f.event?.format === 'apache-error' ? 'apache' : 'nginx';
-  if (rule.layer !== 'upstream') return rule.layer;
   const up = f.req.upstreamStatus;
-  if (up === null) return f.serverLayer;
-  // nginx writes "-" when it answered without asking the upstream (auth_basic, deny).
-  if (up === '-') return 'nginx';
-  const last = up.split(/[,:]\s*/).pop()!.trim();
-  return last === String(f.req.status) ? 'app' : 'nginx';
+  if (up !== null) {
+    if (up === '-') return 'nginx';
+    const last = up.split(/[,:]\s*/).pop()!.trim();
+    if (last === String(f.req.status)) return f.req.target !== null && WORDPRESS_PATH.test(f.req.target) ? 'wordpress' : 'app';
+    return 'nginx';
+  }
+  if (rule.layer === 'event') return f.event?.format === 'apache-error' ? 'apache' : 'nginx';
+  if (rule.layer === 'upstream') return f.serverLayer;
+  return rule.layer;
 }
 
 function fillFix(template: string, f: Facts): string {

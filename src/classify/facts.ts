@@ -17,6 +17,9 @@ export interface AuthRequest {
   host: string | null;
   scheme: string | null;
   upstreamStatus: string | null;
+  /** '' when the format logs $sent_http_www_authenticate and none was sent; null when not logged. */
+  wwwAuthenticate: string | null;
+  endpoint: string | null;
   file: string;
   line: number;
 }

@@ -5,7 +5,7 @@
 import { dirname } from 'node:path';
 import type { Db } from '../store/db.js';
 import { endpointOf } from '../store/writer.js';
-import { classifyStore, type PriorSuccess } from '../store/classify-io.js';
+import { classifyStore, type PriorSuccess, type SiteFacts } from '../store/classify-io.js';
 import { correlate, DEFAULT_WINDOW_MS } from './correlate.js';
 import { classify } from './engine.js';
 import type { AuthRequest, Facts } from './facts.js';
@@ -17,18 +17,21 @@ export * from './vocabulary.js';
 
 export interface ClassifyOptions {
   windowMs: number;
+  /** 401s and successes interleaved over at least this long make a client intermittent. */
+  intermittentMs: number;
   /** A success from the same client this soon after a credential-less 401 makes it a challenge. */
   challengeMs: number;
   bruteForce: BruteForceOptions;
 }
 
-export const DEFAULT_CLASSIFY: ClassifyOptions = { windowMs: DEFAULT_WINDOW_MS, challengeMs: 10_000, bruteForce: DEFAULT_BRUTE_FORCE };
+export const DEFAULT_CLASSIFY: ClassifyOptions = { windowMs: DEFAULT_WINDOW_MS, intermittentMs: 3_600_000, challengeMs: 10_000, bruteForce: DEFAULT_BRUTE_FORCE };
 const PAGE = 2_000;
 
 export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY): number {
   const store = classifyStore(db);
   const brute = bruteForceIds(store.failuresByClient(), o.bruteForce);
   const layerOfFile = serverLayers(store.serverFormats());
+  const site = store.siteFacts(o.intermittentMs);
   store.clearVerdicts();
   let afterTs = -Infinity;
   let afterId = 0;
@@ -40,7 +43,7 @@ export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY): numb
     const explained = correlate(page, events, o.windowMs);
     const rows = page.map((req) => {
       const facts: Facts = { req, event: explained.get(req.id) ?? null, serverLayer: layerOfFile(req.file), tags: new Set(), priorBasic: null, tagEvidence: [] };
-      addTags(store, req, facts, brute.has(req.id), o);
+      addTags(store, req, facts, brute.has(req.id), site, o);
       return { req, verdict: classify(facts) };
     });
     store.saveVerdicts(rows);
@@ -81,6 +84,7 @@ function addTags(
   req: AuthRequest & PriorSuccess,
   f: Facts,
   brute: boolean,
+  site: SiteFacts,
   o: ClassifyOptions,
 ): void {
   const tags: Set<Tag> = f.tags;
@@ -103,5 +107,35 @@ function addTags(
       line: null,
       text: `previously_ok: this client had ${req.priorCount} successful request(s) under ${endpointOf(req.path)} since ${new Date(req.priorFirstTs).toISOString()}, ${withUser > 0 ? 'with' : 'without'} a Basic user`,
     });
+  }
+  addSymptomTags(req, f, site);
+}
+
+const lastUpstreamStatus = (up: string | null): string | null => (up === null ? null : up.split(/[,:]\s*/).pop()!.trim());
+
+/** Symptoms behind confusing 401s (issue: which layer answered, and why only sometimes). */
+function addSymptomTags(req: AuthRequest & PriorSuccess, f: Facts, site: SiteFacts): void {
+  if (req.status !== 401) return;
+  const tags = f.tags;
+  if (req.wwwAuthenticate === '') {
+    tags.add('no_www_authenticate');
+    f.tagEvidence.push({ file: null, line: null, text: 'no_www_authenticate: the 401 carried no WWW-Authenticate header, so clients cannot tell how to authenticate' });
+  }
+  if (req.scheme === 'http' && ((req.priorHttps ?? 0) > 0 || site.anyHttps)) {
+    tags.add('plain_http');
+    f.tagEvidence.push({ file: null, line: null, text: `plain_http: refused over http while ${(req.priorHttps ?? 0) > 0 ? 'this client' : 'the site'} succeeds over https` });
+  }
+  const span = req.endpoint !== null ? site.longFailureSpans.get(`${req.ip} ${req.endpoint}`) : undefined;
+  if (span && !tags.has('challenge') && req.priorFirstTs !== null && req.priorLastTs !== null && req.priorFirstTs < span.last && req.priorLastTs > span.first) {
+    tags.add('intermittent');
+    f.tagEvidence.push({
+      file: null,
+      line: null,
+      text: `intermittent: this client's 401s on ${req.endpoint} span ${Math.round((span.last - span.first) / 3_600_000)} h with successes in between: a session, nonce or token lifetime, not a wrong password`,
+    });
+  }
+  if (req.user !== null && lastUpstreamStatus(req.upstreamStatus) === '401' && site.basicOkClients.has(req.ip)) {
+    tags.add('proxy_strip_suspect');
+    f.tagEvidence.push({ file: null, line: null, text: `proxy_strip_suspect: Basic credentials of "${req.user}" were sent, the upstream answered 401, and this client succeeds with Basic credentials elsewhere` });
   }
 }

@@ -13,7 +13,11 @@ export type Confidence = (typeof CONFIDENCES)[number];
 export const LAYERS = ['nginx', 'apache', 'wordpress', 'app', 'unknown'] as const;
 export type Layer = (typeof LAYERS)[number];
 
-export const TAGS = ['challenge', 'monitor', 'automation', 'brute_force', 'previously_ok'] as const;
+export const TAGS = [
+  'challenge', 'monitor', 'automation', 'brute_force', 'previously_ok',
+  // symptoms behind confusing 401s
+  'no_www_authenticate', 'plain_http', 'intermittent', 'proxy_strip_suspect',
+] as const;
 export const TagSchema = z.enum(TAGS);
 export type Tag = z.infer<typeof TagSchema>;
 

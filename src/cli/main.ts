@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { AuthlogError } from '../errors.js';
+import { runDoctor } from './commands/doctor.js';
 import { runEvents } from './commands/events.js';
 import { runIngest } from './commands/ingest.js';
 import { runQuery } from './commands/query.js';
@@ -19,6 +20,7 @@ Commands:
   ingest PATH...     read access/error/debug logs (files, directories, .gz, - for stdin) into the database
   events [PATH...]   list every 401 and 403 with its cause, evidence and fix
   report [PATH...]   causes, shares, top clients/users/paths, timeline, brute-force suspects
+  doctor [PATH...]   the few findings that explain most 401s, with fixes and commands to confirm them
   query NAME         run a named query from queries/ (--list to see them)
 
 Options for every command:
@@ -30,7 +32,7 @@ Run 'authlog <command> --help' for a command's options.
 `;
 
 type Command = (io: CommandIO, argv: string[]) => Promise<number>;
-const COMMANDS: Record<string, Command> = { ingest: runIngest, events: runEvents, report: runReport, query: runQuery };
+const COMMANDS: Record<string, Command> = { ingest: runIngest, events: runEvents, report: runReport, doctor: runDoctor, query: runQuery };
 
 function version(): string {
   return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;

@@ -55,14 +55,14 @@ export async function readSource(input: Readable, firstLineNo: number, o: ReadOp
   let lastOffsetCount = 0;
 
   /** Ordinary traffic: counted and remembered as a client's success, not stored. */
-  const countOrdinary = (ts: number, offsetMin: number | null, client: number, status: number, target: string | null, hasUser: boolean) => {
+  const countOrdinary = (ts: number, offsetMin: number | null, client: number, status: number, target: string | null, hasUser: boolean, scheme: string | null) => {
     writer.countTraffic(ts, status);
     if (offsetMin !== lastOffset) {
       flushOffset();
       lastOffset = offsetMin;
     }
     lastOffsetCount++;
-    if (status < 400 && target !== null) writer.clientSuccess(client, endpointOf(pathOf(target)!), ts, hasUser);
+    if (status < 400 && target !== null) writer.clientSuccess(client, endpointOf(pathOf(target)!), ts, hasUser, scheme === 'https');
   };
   const flushOffset = () => {
     if (lastOffset !== null && lastOffsetCount > 0) counts.offsets.set(lastOffset, (counts.offsets.get(lastOffset) ?? 0) + lastOffsetCount);
@@ -76,10 +76,10 @@ export async function readSource(input: Readable, firstLineNo: number, o: ReadOp
         writer.request(sourceId, lineNo, r, raw, o.keepAll ? 'all' : 'context');
         counts.stored++;
       }
-      countOrdinary(r.ts, r.offsetMin, client, r.status, r.target, r.user !== null);
+      countOrdinary(r.ts, r.offsetMin, client, r.status, r.target, r.user !== null, r.scheme);
       return;
     }
-    countOrdinary(r.ts, r.offsetMin, client, r.status, null, false);
+    countOrdinary(r.ts, r.offsetMin, client, r.status, null, false, null);
     writer.request(sourceId, lineNo, r, raw, 'auth');
     clients.watchUntil[client] = r.ts + CONTEXT_WINDOW_MS;
     counts.stored++;
@@ -104,7 +104,7 @@ export async function readSource(input: Readable, firstLineNo: number, o: ReadOp
       const v = scan(text);
       if (v !== null && v.status !== 401 && v.status !== 403) {
         const client = clients.id(v.ip);
-        if (v.ts > clients.watchUntil[client]) return countOrdinary(v.ts, v.offsetMin, client, v.status, v.target, v.hasUser);
+        if (v.ts > clients.watchUntil[client]) return countOrdinary(v.ts, v.offsetMin, client, v.status, v.target, v.hasUser, v.scheme);
       }
     }
     const res = parser.parse(text, ctx);

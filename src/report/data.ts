@@ -1,4 +1,5 @@
 /** Everything a report shows, gathered through the named queries; the renderers only format it. */
+import { SYMPTOM_TAGS, TAG_PLAYS } from '../doctor/playbook.js';
 import type { Params, QueryRunner } from '../store/queries.js';
 
 export interface CauseRow { status: number; cause: string; count: number; benign: number; proven: number; fix: string }
@@ -31,6 +32,16 @@ export interface ReportData {
   layers: LayerRow[];
   rejected: RejectRow[];
   rejectedTotal: number;
+  /** "symptom → likely cause → fix", with this site's counts (zero rows included). */
+  symptoms: SymptomRow[];
+}
+
+export interface SymptomRow {
+  tag: string;
+  symptom: string;
+  likelyCause: string;
+  fix: string;
+  count: number;
 }
 
 export function gatherReport(q: QueryRunner, range: { since: number | null; until: number | null }): ReportData {
@@ -43,6 +54,11 @@ export function gatherReport(q: QueryRunner, range: { since: number | null; unti
     (clientsByCause[`${row.status} ${row.cause}`] ??= []).push({ ip: row.ip, count: row.count });
   }
   const causes401 = causes.filter((c) => c.status === 401);
+  const tags = q.all<{ tag: string; count: number }>('tags', p);
+  const tagCount = new Map(tags.map((t) => [t.tag, t.count]));
+  const symptoms = SYMPTOM_TAGS.map((tag) => ({
+    tag, symptom: TAG_PLAYS[tag].title, likelyCause: TAG_PLAYS[tag].likelyCause, fix: TAG_PLAYS[tag].fix, count: tagCount.get(tag) ?? 0,
+  })).sort((a, b) => b.count - a.count);
   const benign = causes401.reduce((a, c) => a + c.benign, 0);
   return {
     requests: summary.requests,
@@ -51,7 +67,8 @@ export function gatherReport(q: QueryRunner, range: { since: number | null; unti
     firstMinute: summary.first_minute,
     lastMinute: summary.last_minute,
     causes,
-    tags: q.all<{ tag: string; count: number }>('tags', p),
+    tags,
+    symptoms,
     realFailures: causes401.reduce((a, c) => a + c.count, 0) - benign,
     benign,
     topClients: q.all<ClientRow>('top-clients', { ...p, limit: 10 }),
@@ -95,5 +112,6 @@ export function reportJson(d: ReportData): Record<string, unknown> {
     layers: d.layers,
     rejected: d.rejectedTotal,
     rejected_by_reason: d.rejected,
+    symptoms: d.symptoms.map((s) => ({ tag: s.tag, symptom: s.symptom, likely_cause: s.likelyCause, fix: s.fix, count: s.count })),
   };
 }

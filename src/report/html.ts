@@ -58,6 +58,7 @@ th{background:#f4f4f4}.chart text{font-size:12px}.chart rect{fill:#c0392b}.timel
 ${table(['status', 'cause', 'count', 'share', 'proven', 'benign', 'fix'], d.causes.map((c) => [c.status, c.cause, c.count, share(c.count, c.status === 401 ? d.unauthorized : d.forbidden), c.proven, c.benign, c.fix]))}
 <h2>Timeline</h2>${timelineChart(d)}
 <h2>Tags</h2>${table(['tag', 'count'], d.tags.map((t) => [t.tag, t.count]))}
+<h2>Symptom → likely cause → fix</h2>${table(['count', 'symptom', 'likely cause', 'fix'], d.symptoms.map((s) => [s.count, s.symptom, s.likelyCause, s.fix]))}
 <h2>Layer that answered</h2>${table(['layer', 'status', 'count'], d.layers.map((l) => [l.layer, l.status, l.count]))}
 <h2>Top clients</h2>${table(['client', 'count', 'main cause', 'user agent'], d.topClients.map((c) => [c.ip, c.count, c.main_cause, c.user_agent]))}
 <h2>Top users</h2>${table(['user', 'count', 'clients', 'causes'], d.topUsers.map((u) => [u.user, u.count, u.clients, u.causes]))}

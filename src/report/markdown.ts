@@ -16,6 +16,7 @@ export function renderMarkdown(d: ReportData): string {
   out.push(`401s that are real failures: **${d.realFailures}**; benign (browser challenges, monitors): ${d.benign}`, '');
   out.push('## Causes', '', table(['status', 'cause', 'count', 'share', 'proven', 'benign', 'fix'], d.causes.map((c) => [c.status, c.cause, c.count, share(c.count, c.status === 401 ? d.unauthorized : d.forbidden), c.proven, c.benign, c.fix])));
   out.push('## Tags', '', table(['tag', 'count'], d.tags.map((t) => [t.tag, t.count])));
+  out.push('## Symptom → likely cause → fix', '', table(['count', 'symptom', 'likely cause', 'fix'], d.symptoms.map((s) => [s.count, s.symptom, s.likelyCause, s.fix])));
   out.push('## Layer that answered', '', table(['layer', 'status', 'count'], d.layers.map((l) => [l.layer, l.status, l.count])));
   out.push('## Top clients', '', table(['client', 'count', 'main cause', 'user agent'], d.topClients.map((c) => [c.ip, c.count, c.main_cause, c.user_agent])));
   out.push('## Top users', '', table(['user', 'count', 'clients', 'causes'], d.topUsers.map((u) => [u.user, u.count, u.clients, u.causes])));

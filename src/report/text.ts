@@ -59,6 +59,12 @@ export function renderText(d: ReportData, st: TextStyle = PLAIN): string {
     out.push('  ' + d.tags.map((t) => `${s(t.tag)} ${t.count}`).join('   '));
   }
 
+  h('Symptom → likely cause → fix');
+  for (const sy of d.symptoms) {
+    out.push(`  ${String(sy.count).padStart(6)}  ${s(sy.symptom)}`);
+    out.push(st.dim(`          likely: ${s(sy.likelyCause)}; fix: ${s(sy.fix)}`));
+  }
+
   h('Layer that answered');
   for (const l of d.layers) out.push(`  ${fit(s(l.layer), 10)} ${l.status} ${String(l.count).padStart(6)}`);
 

@@ -5,13 +5,31 @@ import { dirname } from 'node:path';
 import type { Db } from './db.js';
 
 const REQUEST_COLUMNS = `r.id, r.ts, r.ip, r.user, r.user_logged AS userLogged, r.method, r.target, r.path, r.status, r.bytes,
-  r.user_agent AS userAgent, r.host, r.scheme, r.upstream_status AS upstreamStatus, s.path AS file, r.line,
-  c.count AS priorCount, c.with_user AS priorWithUser, c.first_ts AS priorFirstTs`;
+  r.user_agent AS userAgent, r.host, r.scheme, r.upstream_status AS upstreamStatus, r.www_authenticate AS wwwAuthenticate,
+  r.endpoint, s.path AS file, r.line,
+  c.count AS priorCount, c.with_user AS priorWithUser, c.https AS priorHttps, c.first_ts AS priorFirstTs, c.last_ts AS priorLastTs`;
 
 export interface PriorSuccess {
   priorCount: number | null;
   priorWithUser: number | null;
+  priorHttps: number | null;
   priorFirstTs: number | null;
+  priorLastTs: number | null;
+}
+
+/** A client's 401s on one endpoint spread over at least an hour. */
+export interface FailureSpan {
+  first: number;
+  last: number;
+}
+
+export interface SiteFacts {
+  /** Some client succeeded over https (the site serves https). */
+  anyHttps: boolean;
+  /** Clients that succeeded somewhere with Basic credentials. */
+  basicOkClients: Set<string>;
+  /** `ip endpoint` → span of its 401s, for spans of an hour or more. */
+  longFailureSpans: Map<string, FailureSpan>;
 }
 
 export interface ClassifyStore {
@@ -22,6 +40,7 @@ export interface ClassifyStore {
   nextSuccess(ip: string, fromTs: number, toTs: number): { ts: number; status: number; file: string; line: number; raw: string | null } | undefined;
   /** Error-log formats by the directory their files are in. */
   serverFormats(): { dir: string; format: string }[];
+  siteFacts(minSpanMs: number): SiteFacts;
   clearVerdicts(): void;
   saveVerdicts(rows: { req: AuthRequest; verdict: Verdict }[]): void;
 }
@@ -59,10 +78,26 @@ export function classifyStore(db: Db): ClassifyStore {
     serverFormats: () =>
       (db.prepare(`SELECT DISTINCT path, format FROM sources WHERE format IN ('nginx-error', 'apache-error')`).all() as { path: string; format: string }[])
         .map((r) => ({ dir: dirname(r.path), format: r.format })),
+    siteFacts: (minSpanMs) => {
+      const anyHttps = (db.prepare('SELECT 1 FROM client_ok WHERE https > 0 LIMIT 1').get() ?? null) !== null;
+      const basicOkClients = new Set(
+        (db.prepare('SELECT DISTINCT ip FROM client_ok WHERE with_user > 0').all() as { ip: string }[]).map((r) => r.ip),
+      );
+      const longFailureSpans = new Map<string, FailureSpan>();
+      const spans = db.prepare(
+        `SELECT ip, endpoint, min(ts) AS first, max(ts) AS last FROM requests WHERE status = 401 AND endpoint IS NOT NULL
+         GROUP BY ip, endpoint HAVING max(ts) - min(ts) >= ?`,
+      );
+      for (const r of spans.all(minSpanMs) as { ip: string; endpoint: string; first: number; last: number }[]) {
+        longFailureSpans.set(`${r.ip} ${r.endpoint}`, { first: r.first, last: r.last });
+      }
+      return { anyHttps, basicOkClients, longFailureSpans };
+    },
     clearVerdicts: () => db.prepare('DELETE FROM verdicts').run(),
     saveVerdicts: db.transaction((rows: { req: AuthRequest; verdict: Verdict }[]) => {
       for (const { req: r, verdict: v } of rows) {
-        const benign = v.tags.some((t) => BENIGN_TAGS.includes(t)) ? 1 : 0;
+        // A 403 is never the benign prompt-and-retry: even a monitor's 403 is a configuration to fix.
+        const benign = r.status === 401 && v.tags.some((t) => BENIGN_TAGS.includes(t)) ? 1 : 0;
         insert.run(r.id, r.ts, r.status, r.ip, r.user, r.path, r.userAgent, benign, v.cause, v.confidence, v.layer, v.rule, JSON.stringify(v.tags), JSON.stringify(v.evidence), v.fix);
       }
     }),

@@ -116,6 +116,8 @@ export const MIGRATIONS: string[] = [
     count INTEGER NOT NULL,
     -- successes that carried a Basic user: "it worked before" with Basic vs. with a token
     with_user INTEGER NOT NULL,
+    -- successes over https, when the format logs $scheme
+    https INTEGER NOT NULL,
     first_ts INTEGER NOT NULL,
     last_ts INTEGER NOT NULL,
     PRIMARY KEY (ip, path)

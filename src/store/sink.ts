@@ -13,7 +13,7 @@ export interface Batch {
   rejects: Row[];
   /** [minute start (ms), status, count] */
   traffic: Row[];
-  /** [ip, endpoint, count, withUser, firstTs, lastTs], sorted by ip and endpoint */
+  /** [ip, endpoint, count, withUser, https, firstTs, lastTs], sorted by ip and endpoint */
   clientOk: Row[];
 }
 
@@ -44,8 +44,9 @@ export class SqliteSink implements RowSink {
       'INSERT INTO traffic (minute, status, count) VALUES (?, ?, ?) ON CONFLICT(minute, status) DO UPDATE SET count = count + excluded.count',
     );
     const upsertClientOk = db.prepare(
-      `INSERT INTO client_ok (ip, path, count, with_user, first_ts, last_ts) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO client_ok (ip, path, count, with_user, https, first_ts, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(ip, path) DO UPDATE SET count = count + excluded.count, with_user = with_user + excluded.with_user,
+         https = https + excluded.https,
          first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)`,
     );
     this.run = db.transaction((b: Batch) => {

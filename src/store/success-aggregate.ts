@@ -67,6 +67,7 @@ export interface SuccessRow {
   endpoint: string;
   count: number;
   withUser: number;
+  https: number;
   first: number;
   last: number;
 }
@@ -84,6 +85,7 @@ export class SuccessAggregate {
   private slotEndpoint = new Int32Array(1024);
   private count = new Uint32Array(1024);
   private withUser = new Uint32Array(1024);
+  private https = new Uint32Array(1024);
   private first = new Float64Array(1024);
   private last = new Float64Array(1024);
   private used = 0;
@@ -95,7 +97,7 @@ export class SuccessAggregate {
   }
 
   /** True when the aggregate is full and should be flushed. */
-  add(client: number, endpoint: string, ts: number, hasUser: boolean): boolean {
+  add(client: number, endpoint: string, ts: number, hasUser: boolean, https: boolean): boolean {
     let e = endpoint === this.lastEndpoint ? this.lastEndpointId : this.endpoints.get(endpoint);
     if (e === undefined) {
       e = this.endpointNames.length;
@@ -125,11 +127,13 @@ export class SuccessAggregate {
       this.slotEndpoint[slot] = e;
       this.count[slot] = 0;
       this.withUser[slot] = 0;
+      this.https[slot] = 0;
       this.first[slot] = ts;
       this.last[slot] = ts;
     }
     this.count[slot]++;
     if (hasUser) this.withUser[slot]++;
+    if (https) this.https[slot]++;
     if (ts < this.first[slot]) this.first[slot] = ts;
     if (ts > this.last[slot]) this.last[slot] = ts;
     return this.used >= MAX_SLOTS;
@@ -142,6 +146,7 @@ export class SuccessAggregate {
         endpoint: this.endpointNames[this.slotEndpoint[slot]],
         count: this.count[slot],
         withUser: this.withUser[slot],
+        https: this.https[slot],
         first: this.first[slot],
         last: this.last[slot],
       };
@@ -165,6 +170,7 @@ export class SuccessAggregate {
     this.slotEndpoint = grow(this.slotEndpoint, (k) => new Int32Array(k));
     this.count = grow(this.count, (k) => new Uint32Array(k));
     this.withUser = grow(this.withUser, (k) => new Uint32Array(k));
+    this.https = grow(this.https, (k) => new Uint32Array(k));
     this.first = grow(this.first, (k) => new Float64Array(k));
     this.last = grow(this.last, (k) => new Float64Array(k));
   }

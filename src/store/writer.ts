@@ -91,9 +91,9 @@ export class StoreWriter {
   }
 
   /** `client` is an id from `this.clients`. */
-  clientSuccess(client: number, endpoint: string, ts: number, withUser: boolean): void {
+  clientSuccess(client: number, endpoint: string, ts: number, withUser: boolean, https: boolean): void {
     // Bounded memory whatever the file size: spill the aggregate when it is full.
-    if (this.clientOk.add(client, endpoint, ts, withUser)) this.flush(true);
+    if (this.clientOk.add(client, endpoint, ts, withUser, https)) this.flush(true);
   }
 
   private added(): void {
@@ -116,7 +116,7 @@ export class StoreWriter {
     if (withAggregates) {
       // In key order the B-tree is appended to rather than split at random: several times faster.
       const rows = [...this.clientOk.rows()].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
-      for (const r of rows) batch.clientOk.push([r.ip, r.endpoint, r.count, r.withUser, r.first, r.last]);
+      for (const r of rows) batch.clientOk.push([r.ip, r.endpoint, r.count, r.withUser, r.https, r.first, r.last]);
       this.clientOk.reset();
     }
     this.sink.write(batch);

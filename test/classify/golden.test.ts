@@ -112,6 +112,19 @@ describe('golden coverage', () => {
     expect(all.some((e) => e.not.includes(id)), `no negative case for ${id}`).toBe(true);
   });
 
+  it.each(['no_www_authenticate', 'plain_http', 'intermittent', 'proxy_strip_suspect', 'challenge', 'monitor', 'automation', 'brute_force', 'previously_ok'])(
+    'tag %s has a positive and a negative golden case',
+    (tag) => {
+      const withTags = all.filter((e) => e.expect.tags !== undefined);
+      expect(withTags.some((e) => e.expect.tags.split(',').includes(tag)), `no positive case for ${tag}`).toBe(true);
+      expect(withTags.some((e) => !e.expect.tags.split(',').includes(tag)), `no negative case for ${tag}`).toBe(true);
+    },
+  );
+
+  it.each(['nginx', 'apache', 'wordpress', 'app'])('layer %s appears in the golden cases', (layer) => {
+    expect(all.some((e) => e.expect.layer === layer)).toBe(true);
+  });
+
   it('pairs two same-second requests with their own error lines', () => {
     const { verdicts } = results.get('nginx')!;
     const pm = [...verdicts.values()].filter((v) => v.cause === 'password_mismatch');

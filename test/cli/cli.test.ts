@@ -18,7 +18,7 @@ describe('authlog CLI', () => {
   it('prints help and version', () => {
     expect(authlog(['--help']).stdout).toMatch(/^authlog: why is this server answering 401\?/);
     expect(authlog(['--version']).stdout).toBe(`authlog ${JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version}\n`);
-    for (const cmd of ['ingest', 'events', 'report', 'query']) expect(authlog([cmd, '--help'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Usage: authlog /) });
+    for (const cmd of ['ingest', 'events', 'report', 'doctor', 'query']) expect(authlog([cmd, '--help'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Usage: authlog /) });
   });
 
   it.each([
@@ -65,7 +65,8 @@ describe('authlog CLI', () => {
     const r = JSON.parse(authlog(['report', SAMPLES, '--db', ':memory:', '--format', 'json']).stdout);
     for (const k of ['requests', 'unauthorized', 'forbidden', 'causes', 'tags', 'top_clients', 'rejected']) expect(r).toHaveProperty(k);
     expect(Object.keys(r.causes).sort()).toEqual(['auth_file_missing', 'bad_credentials', 'forbidden', 'no_credentials', 'nonce_expired', 'password_mismatch', 'token_rejected', 'unknown', 'user_not_found']);
-    expect(Object.keys(r.tags).sort()).toEqual(['automation', 'brute_force', 'challenge', 'monitor', 'previously_ok']);
+    expect(Object.keys(r.tags).sort()).toEqual(['automation', 'brute_force', 'challenge', 'intermittent', 'monitor', 'no_www_authenticate', 'plain_http', 'previously_ok', 'proxy_strip_suspect']);
+    expect(r.symptoms.map((x: { tag: string }) => x.tag).sort()).toEqual(['automation', 'brute_force', 'intermittent', 'monitor', 'no_www_authenticate', 'plain_http', 'proxy_strip_suspect']);
     expect(r.rejected).toBe(2);
     expect(r.unauthorized + r.forbidden).toBe(Object.values(r.causes as Record<string, number>).reduce((a, b) => a + b, 0));
   });
@@ -103,6 +104,29 @@ describe('authlog CLI', () => {
     const csv = authlog(['events', '--db', db, '--format', 'csv', '--user', 'bob']).stdout.trim().split('\n');
     expect(csv[0]).toBe('time,ip,method,path,status,user,cause,confidence,layer,tags,evidence,fix,file,line');
     expect(csv.length).toBeGreaterThan(1);
+  });
+
+  it('doctor puts the findings that explain most 401s first, with evidence, fix and commands', () => {
+    const text = authlog(['doctor', SAMPLES, '--db', ':memory:']).stdout;
+    const titles = text.split('\n').filter((l) => /^\d+\. /.test(l));
+    expect(titles[0]).toMatch(/^1\. Password guessing \[brute_force\]: 72 request\(s\) from 1 client\(s\)/);
+    const counts = titles.map((t) => Number(/: (\d+) request/.exec(t)![1]));
+    const noise = titles.findIndex((t) => /\[(monitor|automation)\]/.test(t));
+    const real = noise < 0 ? counts : counts.slice(0, noise);
+    expect(real).toEqual([...real].sort((a, b) => b - a));
+    expect(text).toContain("confirm: grep -c '^45.95.147.236 ' ");
+    expect(text).not.toMatch(/\u001b/);
+    const json = JSON.parse(authlog(['doctor', SAMPLES, '--db', ':memory:', '--format', 'json', '--limit', '60']).stdout);
+    expect(json.total).toBe(130);
+    const kinds = new Set(json.findings.map((f: { cause: string | null; tag: string | null }) => f.cause ?? f.tag));
+    for (const k of ['brute_force', 'intermittent', 'no_www_authenticate', 'plain_http', 'proxy_strip_suspect', 'user_not_found', 'password_mismatch', 'auth_file_missing']) expect(kinds, k).toContain(k);
+    for (const f of json.findings) {
+      expect(f.fix.length).toBeGreaterThan(10);
+      expect(f.confirm.length).toBeGreaterThan(0);
+      expect(f.evidence.length).toBeGreaterThan(0);
+    }
+    const md = authlog(['doctor', SAMPLES, '--db', ':memory:', '--format', 'markdown']).stdout;
+    expect(md).toMatch(/^# authlog doctor/);
   });
 
   it('lists and runs named queries with bound parameters', () => {

@@ -31,6 +31,7 @@ describe('ingest', () => {
       ['samples/nginx/access.log.1', 'nginx-access', 'read'],
       ['samples/nginx/access.log', 'nginx-access', 'read'],
       ['samples/nginx/api-json.log', 'nginx-json', 'read'],
+      ['samples/nginx/app-json.log', 'nginx-json', 'read'],
       ['samples/nginx/error.log', 'nginx-error', 'read'],
       ['samples/wordpress/debug.log', 'wordpress-debug', 'read'],
     ]);

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { gatherFindings } from '../../doctor/findings.js';
+import { doctorJson, doctorMarkdown, doctorText } from '../../doctor/render.js';
+import { QueryRunner, loadQueries } from '../../store/queries.js';
+import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate } from '../args.js';
+import { FilterSchema } from '../filters.js';
+import type { CommandIO } from '../io.js';
+import { packageFile } from '../paths.js';
+import { openAndIngest } from './ingest.js';
+
+export const DOCTOR_HELP = `Usage: authlog doctor [PATH...] [options]
+
+Ingests the paths if given, then prints the few findings that explain most of the 401s and
+403s, most important first: each with its numbers, the evidence, the fix, and the exact
+commands to confirm it (curl, htpasswd, grep, nginx -T).
+
+Options:
+  --since TIME, --until TIME   ISO 8601 or relative (15m, 2h, 7d)
+  --format text|json|markdown  default text
+  --limit N                    how many findings (default 8)
+Reading (with PATH): --db, --input-format, --log-format, --tz, --keep-all, -q (see authlog ingest --help)
+`;
+
+const Schema = IngestOptionsSchema.extend({
+  since: FilterSchema.shape.since,
+  until: FilterSchema.shape.until,
+  format: z.enum(['text', 'json', 'markdown']).default('text'),
+  limit: z.coerce.number().int().min(1).max(100).default(8),
+  'input-format': InputFormatSchema.default('auto'),
+});
+
+export async function runDoctor(io: CommandIO, argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    ...INGEST_OPTIONS, since: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' }, limit: { type: 'string' }, 'input-format': { type: 'string' },
+  });
+  if (values.help) {
+    io.stdout.write(DOCTOR_HELP);
+    return 0;
+  }
+  const opts = validate(Schema, values);
+  const { db } = await openAndIngest(io, positionals, { ...opts, quiet: true, format: opts['input-format'] });
+  const { findings, total } = gatherFindings(new QueryRunner(db, loadQueries(packageFile('queries'))), { since: opts.since ?? null, until: opts.until ?? null }, opts.limit);
+  db.close();
+  const render = { text: doctorText, json: doctorJson, markdown: doctorMarkdown }[opts.format];
+  io.stdout.write(render(findings, total));
+  return 0;
+}

@@ -1,0 +1,107 @@
+/** `authlog doctor`: the few findings that explain most of a site's 401s, most important first. */
+import type { Evidence } from '../classify/vocabulary.js';
+import type { Params, QueryRunner } from '../store/queries.js';
+import { isoUtc } from '../util/time.js';
+import { RULE_PLAYS, TAG_PLAYS } from './playbook.js';
+
+export type FindingKind = 'cause' | 'symptom' | 'attack' | 'noise';
+
+export interface Finding {
+  kind: FindingKind;
+  title: string;
+  cause: string | null;
+  tag: string | null;
+  status: number | null;
+  count: number;
+  clients: number;
+  /** Share of all 401s and 403s in range. */
+  share: number;
+  likelyCause: string | null;
+  evidence: Evidence[];
+  fix: string;
+  confirm: string[];
+}
+
+interface Example {
+  ip: string;
+  user: string | null;
+  method: string | null;
+  target: string | null;
+  host: string | null;
+  scheme: string | null;
+  user_agent?: string | null;
+  evidence: string;
+  file: string;
+  line: number;
+}
+
+/**
+ * Fill a command template from an example request; unknown parts stay as placeholders.
+ * Values come from the log, so only characters that are inert inside the template's
+ * quoting survive: a logged user name cannot turn a suggested command into another one.
+ */
+export function fillCommand(template: string, ex: Example, object: string | null): string {
+  const word = (v: string) => v.replace(/[^\w@%+=:,./~?&#-]/g, '');
+  const host = word(ex.host ?? '') || 'HOST';
+  const path = word(ex.target ?? '/') || '/';
+  const values: Record<string, string> = {
+    user: word(ex.user ?? '') || 'USER',
+    file: word(object ?? '') || 'FILE',
+    host,
+    path,
+    ip: word(ex.ip),
+    // quoted: a URL's ? and & mean something to the shell
+    url: `'${ex.scheme === 'http' ? 'http' : 'https'}://${host}${path}'`,
+    access: word(ex.file),
+    ua: (ex.user_agent ?? '').replace(/[^\w .;:/()+-]/g, '').slice(0, 40) || 'USER-AGENT',
+  };
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
+}
+
+/** The user file an error line names, for the commands. */
+function objectOf(evidence: Evidence[]): string | null {
+  for (const e of evidence) {
+    const m = /was not found in "([^"]+)"|open\(\) "([^"]+)" failed|Could not open password file: (\S+)/.exec(e.text);
+    if (m) return m[1] ?? m[2] ?? m[3] ?? null;
+  }
+  return null;
+}
+
+export function gatherFindings(q: QueryRunner, range: { since: number | null; until: number | null }, limit = 8): { findings: Finding[]; total: number } {
+  const p: Params = { since: range.since, until: range.until };
+  const summary = q.all<{ unauthorized: number; forbidden: number }>('summary', p)[0];
+  const total = summary.unauthorized + summary.forbidden;
+  const share = (n: number) => (total === 0 ? 0 : n / total);
+  const findings: Finding[] = [];
+
+  type GroupRow = Example & { status: number; cause: string; rule: string; fix: string; count: number; clients: number; first_ts: number; last_ts: number };
+  for (const g of q.all<GroupRow>('doctor-groups', { ...p, limit: Math.max(50, limit * 3) })) {
+    const evidence = JSON.parse(g.evidence) as Evidence[];
+    const play = RULE_PLAYS[g.rule];
+    const object = objectOf(evidence);
+    findings.push({
+      kind: 'cause', title: play?.title ?? g.cause, cause: g.cause, tag: null, status: g.status, count: g.count, clients: g.clients,
+      share: share(g.count), likelyCause: null,
+      evidence: [...evidence.slice(0, 2), { file: g.file, line: g.line, text: `example: ${g.method ?? ''} ${g.target ?? ''} from ${g.ip}, ${g.count} time(s) ${isoUtc(g.first_ts)} – ${isoUtc(g.last_ts)}` }],
+      fix: g.fix, confirm: (play?.confirm ?? []).map((c) => fillCommand(c, g, object)),
+    });
+  }
+
+  type TagRow = Example & { tag: string; count: number; clients: number; users: string; cause: string };
+  for (const t of q.all<TagRow>('doctor-tags', p)) {
+    const play = TAG_PLAYS[t.tag];
+    if (!play) continue;
+    const kind: FindingKind = t.tag === 'brute_force' ? 'attack' : t.tag === 'monitor' || t.tag === 'automation' ? 'noise' : 'symptom';
+    const users = (JSON.parse(t.users) as (string | null)[]).filter((u): u is string => u !== null);
+    const evidence = (JSON.parse(t.evidence) as Evidence[]).filter((e) => e.text.startsWith(`${t.tag}:`) || e.file !== null).slice(0, 2);
+    evidence.push({ file: t.file, line: t.line, text: `example: ${t.method ?? ''} ${t.target ?? ''} from ${t.ip}${t.user_agent ? ` (${t.user_agent})` : ''}${users.length ? `; users: ${users.slice(0, 8).join(', ')}` : ''}` });
+    findings.push({
+      kind, title: play.title, cause: null, tag: t.tag, status: null, count: t.count, clients: t.clients, share: share(t.count),
+      likelyCause: play.likelyCause, evidence, fix: play.fix, confirm: play.confirm.map((c) => fillCommand(c, t, null)),
+    });
+  }
+  // By how many requests each explains; noise to silence after the rest.
+  const weight = { cause: 0, symptom: 0, attack: 0, noise: 1 } as const;
+  findings.sort((a, b) => weight[a.kind] - weight[b.kind] || b.count - a.count);
+  return { findings: findings.slice(0, limit), total };
+}

@@ -1,0 +1,85 @@
+/**
+ * What an expert would check next, as data: for each rule and each tag, a title, and the
+ * exact commands that confirm the finding. Templates are filled from the example request.
+ */
+export interface Play {
+  title: string;
+  confirm: string[];
+}
+
+/** Keyed by rule id (src/classify/rules.ts). */
+export const RULE_PLAYS: Record<string, Play> = {
+  'user-not-found': { title: 'Clients log in as a user the user file does not have', confirm: ["grep -c '^{user}:' {file}", 'curl -v -u {user} {url}'] },
+  'password-mismatch': { title: 'A known user sends the wrong password', confirm: ['htpasswd -v {file} {user}', 'curl -v -u {user} {url}'] },
+  'pam-failure': { title: 'PAM refuses the credentials', confirm: ['curl -v -u {user} {url}', 'journalctl -u nginx --since today | grep PAM'] },
+  'no-credentials-logged': { title: 'Clients send no credentials', confirm: ["curl -sv {url} -o /dev/null 2>&1 | grep -i '^< www-authenticate'", 'curl -v -u USER {url}'] },
+  'wrong-scheme': { title: 'Clients send a token where Basic auth is configured', confirm: ["curl -v -H 'Authorization: Bearer TOKEN' {url}", 'curl -v -u USER {url}'] },
+  'digest-nonce-expired': { title: 'Digest nonces expire before clients use them', confirm: ['curl -v --digest -u {user} {url}', "grep -rn 'AuthDigestNonceLifetime' /etc/apache2/"] },
+  'authz-denied-401': { title: 'A known user is not allowed by the Require rules', confirm: ["grep -rn 'Require' /etc/apache2/sites-enabled/ /etc/apache2/conf-enabled/", 'curl -v -u {user} {url}'] },
+  'auth-file-missing': { title: 'The server\'s user file is missing', confirm: ['ls -l {file}', "nginx -T 2>/dev/null | grep -n 'auth_basic_user_file'"] },
+  'forbidden-rule': { title: 'A server rule refuses these clients', confirm: ["nginx -T 2>/dev/null | grep -nE '\\b(deny|allow)\\b'", 'curl -v {url}'] },
+  'wp-ajax-nonce': { title: 'WordPress admin-ajax refuses stale nonces', confirm: ["grep 'admin-ajax.php' {access} | awk '$9 == 403 && $10 == 2' | wc -l", 'curl -s -o /dev/null -w "%{http_code}" -X POST {url}'] },
+  'wp-rest-nonce': { title: 'WordPress REST calls carry a stale nonce', confirm: ["grep 'wp-json' {access} | awk '$9 == 403' | wc -l", "curl -s -X POST -H 'X-WP-Nonce: 0' {url}"] },
+  'wp-rest-basic-refused': { title: 'WordPress refuses an application password', confirm: ['curl -v -u {user}:APPLICATION_PASSWORD https://{host}/wp-json/wp/v2/users/me'] },
+  'wp-rest-token-rejected': { title: 'A WordPress API client\'s token stopped working', confirm: ["curl -v -H 'Authorization: Bearer TOKEN' {url}"] },
+  'wp-rest-anonymous': { title: 'WordPress REST calls arrive logged out', confirm: ['curl -s https://{host}/wp-json/wp/v2/users/me', "grep -n 'HTTP_AUTHORIZATION\\|CGIPassAuth' /etc/apache2/ -r /etc/nginx/ -r"] },
+  'token-stopped-working': { title: 'A client\'s token or key stopped working', confirm: ["curl -v -H 'Authorization: Bearer TOKEN' {url}", "grep '^{ip} ' {access} | awk '{print $4, $9}' | uniq -c -f1 | tail"] },
+  'user-refused': { title: 'Credentials are sent and refused (the error log does not say why)', confirm: ['htpasswd -v FILE {user}', "grep -n '{user}' /var/log/nginx/error.log | tail"] },
+  'no-user': { title: 'Clients send no credentials', confirm: ["curl -sv {url} -o /dev/null 2>&1 | grep -i '^< www-authenticate'", "grep ' 401 ' {access} | awk '$3 == \"-\"' | wc -l"] },
+  'unlogged-user': { title: 'The log format hides whether credentials were sent', confirm: ["nginx -T 2>/dev/null | grep -n 'log_format'"] },
+  forbidden: { title: 'The server refuses these requests (403)', confirm: ['curl -v {url}', "grep -n 'forbidden\\|denied' /var/log/nginx/error.log | tail"] },
+};
+
+export interface SymptomPlay extends Play {
+  likelyCause: string;
+  fix: string;
+}
+
+/** Keyed by tag. */
+export const TAG_PLAYS: Record<string, SymptomPlay> = {
+  no_www_authenticate: {
+    title: '401s without a WWW-Authenticate header',
+    likelyCause: 'the application answers 401 without saying how to authenticate (breaks the HTTP spec)',
+    fix: 'Make the upstream send WWW-Authenticate with its 401 (or add_header WWW-Authenticate \'Basic realm="…"\' always; in nginx).',
+    confirm: ["curl -sI {url} | grep -i '^www-authenticate'"],
+  },
+  plain_http: {
+    title: '401s over plain http on a site that works over https',
+    likelyCause: 'Secure cookies are not sent over http, and WordPress ignores application passwords there',
+    fix: 'Redirect http to https (return 301 https://$host$request_uri;) and fix the client\'s URL.',
+    confirm: ['curl -sI http://{host}{path}', 'curl -sI https://{host}{path}'],
+  },
+  intermittent: {
+    title: 'Clients that alternate between success and 401 over hours',
+    likelyCause: 'a session, nonce or token lifetime, not a wrong password',
+    fix: 'Compare the time between success and failure with the session/token lifetime; refresh tokens before expiry.',
+    confirm: ["grep '^{ip} ' {access} | awk '{print $4, $9}'"],
+  },
+  proxy_strip_suspect: {
+    title: 'Basic credentials sent, but the upstream answers 401',
+    likelyCause: 'the proxy does not pass the Authorization header upstream (or PHP-FPM/CGI drops it)',
+    fix: 'Pass it on: proxy_set_header Authorization $http_authorization; (nginx), CGIPassAuth On (Apache), or SetEnvIf Authorization for PHP-FPM.',
+    confirm: ["nginx -T 2>/dev/null | grep -n 'proxy_set_header\\|proxy_pass'", 'curl -v -u {user} {url}'],
+  },
+  brute_force: {
+    title: 'Password guessing',
+    likelyCause: 'a client trying many passwords or user names',
+    fix: 'Ban it: enable fail2ban\'s nginx-http-auth (or apache-auth) jail, or limit_req on the protected location.',
+    confirm: ["grep -c '^{ip} ' {access}", 'fail2ban-client status nginx-http-auth'],
+  },
+  monitor: {
+    title: 'An uptime monitor gets 401s',
+    likelyCause: 'the monitor checks a protected URL without credentials: noise, not an attack',
+    fix: 'Give the monitor credentials or point it at a health URL outside auth, then mark it expected.',
+    confirm: ["grep -c '{ua}' {access}"],
+  },
+  automation: {
+    title: 'Scripts and cron jobs get 401s',
+    likelyCause: 'a script or cron job lost or never had its credentials',
+    fix: 'Find the job by its user agent and client address and give it valid credentials (curl -u, an Authorization header).',
+    confirm: ["grep '{ua}' {access} | awk '{print $1}' | sort | uniq -c | sort -rn | head"],
+  },
+};
+
+/** Symptom tags shown in the report's "symptom → likely cause → fix" table. */
+export const SYMPTOM_TAGS = ['no_www_authenticate', 'plain_http', 'intermittent', 'proxy_strip_suspect', 'monitor', 'automation', 'brute_force'] as const;
