@@ -9,12 +9,13 @@ import { nginxErrorParser } from './nginx-error.js';
 import { createJsonAccessParser } from './nginx-json.js';
 import type { LogParser, ParseContext } from './types.js';
 import { wordpressDebugParser } from './wordpress-debug.js';
+import { wpFail2banParser } from './wp-fail2ban.js';
 
 export * from './types.js';
 export { LogFormatError } from './nginx-access.js';
 
 /** Values `--format` accepts. `combined` also reads Apache's combined log. */
-export const FORMAT_CHOICES = ['auto', 'combined', 'main', 'common', 'vhost_combined', 'json', 'nginx-error', 'apache-error', 'wordpress-debug'] as const;
+export const FORMAT_CHOICES = ['auto', 'combined', 'main', 'common', 'vhost_combined', 'json', 'nginx-error', 'apache-error', 'wordpress-debug', 'wp-fail2ban'] as const;
 export type FormatChoice = (typeof FORMAT_CHOICES)[number];
 
 export const SAMPLES: Record<string, string[]> = {
@@ -54,6 +55,12 @@ export const SAMPLES: Record<string, string[]> = {
   'wordpress-debug': [
     '[27-Nov-2026 10:00:01 UTC] PHP Warning:  Undefined array key "foo" in /var/www/html/wp-content/plugins/x/x.php on line 12',
     '[27-Nov-2026 10:00:02 Europe/Berlin] PHP Fatal error:  Uncaught Exception: boom in /var/www/html/wp-content/plugins/x/x.php:40\nStack trace:\n#0 {main}\n  thrown in /var/www/html/wp-content/plugins/x/x.php on line 40',
+    // written by src/wordpress/authlog-auth-log.php (test/php/plugin_test.php checks the PHP side)
+    '[27-Nov-2026 10:00:03 UTC] authlog: {"hook":"application_password_failed_authentication","code":"incorrect_password","user":"deploybot","ip":"203.0.113.5","method":"POST","uri":"/wp-json/wp/v2/posts?x=1"}',
+  ],
+  'wp-fail2ban': [
+    'Oct 17 20:59:54 foobar wordpress(www.example.com)[1234]: Authentication failure for admin from 192.168.0.1',
+    'Nov 27 10:00:01 web1 wp[2345]: REST authentication attempt for unknown user ghost from 2001:db8::9',
   ],
 };
 
@@ -78,6 +85,8 @@ export function parserFor(choice: Exclude<FormatChoice, 'auto'>, options: Parser
       return apacheErrorParser;
     case 'wordpress-debug':
       return wordpressDebugParser;
+    case 'wp-fail2ban':
+      return wpFail2banParser;
   }
 }
 
@@ -93,7 +102,7 @@ export function detectionCandidates(options: ParserOptions = {}): LogParser[] {
   const access = options.logFormat
     ? [customAccessParser(options.logFormat)]
     : [presetParser('vhost_combined'), presetParser('main'), presetParser('combined'), presetParser('common'), createJsonAccessParser()];
-  return [nginxErrorParser, apacheErrorParser, wordpressDebugParser, ...access];
+  return [nginxErrorParser, apacheErrorParser, wordpressDebugParser, wpFail2banParser, ...access];
 }
 
 /**

@@ -14,7 +14,7 @@ export const REJECT_REASONS = [
 export const RejectReasonSchema = z.enum(REJECT_REASONS);
 export type RejectReason = z.infer<typeof RejectReasonSchema>;
 
-export const FORMAT_NAMES = ['nginx-access', 'nginx-json', 'nginx-error', 'apache-error', 'wordpress-debug'] as const;
+export const FORMAT_NAMES = ['nginx-access', 'nginx-json', 'nginx-error', 'apache-error', 'wordpress-debug', 'wp-fail2ban'] as const;
 export const FormatNameSchema = z.enum(FORMAT_NAMES);
 export type FormatName = z.infer<typeof FormatNameSchema>;
 
@@ -55,7 +55,7 @@ export type AccessRecord = z.infer<typeof AccessRecordSchema>;
  */
 export const LogEventSchema = z.object({
   kind: z.literal('event'),
-  format: z.enum(['nginx-error', 'apache-error', 'wordpress-debug']),
+  format: z.enum(['nginx-error', 'apache-error', 'wordpress-debug', 'wp-fail2ban']),
   localTime: z.number().int(),
   /** IANA zone named by the line itself (WordPress writes one), else null. */
   zone: z.string().nullable(),

@@ -9,6 +9,32 @@ import { reject, type LogEvent, type LogParser, type ParseResult } from './types
 const START_RE = /^\[(\d{2})-([A-Z][a-z]{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([A-Za-z0-9_+\-/]+)\] /;
 const LEVEL_RE = /^PHP ([A-Za-z ]+?):  /;
 
+/** The prefix of the lines authlog's WordPress mu-plugin writes (src/wordpress/authlog-auth-log.php). */
+export const PLUGIN_PREFIX = 'authlog: {';
+
+export interface PluginRecord {
+  hook: string;
+  code: string;
+  user: string;
+  ip: string;
+  method: string;
+  uri: string;
+  action?: string;
+}
+
+/** The JSON of a plugin line, or null for any other message (or a forged, broken one). */
+export function pluginFields(message: string): PluginRecord | null {
+  if (!message.startsWith(PLUGIN_PREFIX)) return null;
+  try {
+    const v = JSON.parse(message.slice(PLUGIN_PREFIX.length - 1)) as Record<string, unknown>;
+    const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : '');
+    if (!str('hook')) return null;
+    return { hook: str('hook'), code: str('code'), user: str('user'), ip: str('ip'), method: str('method'), uri: str('uri'), action: str('action') || undefined };
+  } catch {
+    return null;
+  }
+}
+
 export function startsDebugEntry(line: string): boolean {
   return START_RE.test(line);
 }
@@ -23,6 +49,7 @@ export function parseWordpressDebug(entry: string): ParseResult {
   if (!validWall(localTime, Number(m[1]), Number(m[4]))) return reject('bad_timestamp');
   const message = entry.slice(m[0].length);
   const level = LEVEL_RE.exec(message);
+  const plugin = pluginFields(message);
   const record: LogEvent = {
     kind: 'event',
     format: 'wordpress-debug',
@@ -34,11 +61,11 @@ export function parseWordpressDebug(entry: string): ParseResult {
     code: null,
     pid: null,
     conn: null,
-    client: null,
+    client: plugin?.ip || null,
     server: null,
     request: null,
-    method: null,
-    target: null,
+    method: plugin?.method || null,
+    target: plugin?.uri || null,
     upstream: null,
     host: null,
     referrer: null,

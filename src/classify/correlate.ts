@@ -21,6 +21,14 @@ const STATUS_OF: Record<Signal, number[]> = {
   forbidden_rule: [403],
   crypt_failed: [],
   auth_request_status: [],
+  wp_user_not_found: [401],
+  wp_password_mismatch: [401],
+  wp_app_passwords_disabled: [401],
+  wp_login_failed: [401],
+  // an invalid nonce answers 403; a REST write whose session is gone answers 401
+  wp_nonce_failed: [401, 403],
+  wp_cookie_expired: [401, 403],
+  wp_cookie_invalid: [401, 403],
 };
 
 function safeDecode(s: string): string {

@@ -43,7 +43,10 @@ function layerOf(rule: Rule, f: Facts): Layer {
     if (last === String(f.req.status)) return f.req.target !== null && WORDPRESS_PATH.test(f.req.target) ? 'wordpress' : 'app';
     return 'nginx';
   }
-  if (rule.layer === 'event') return f.event?.format === 'apache-error' ? 'apache' : 'nginx';
+  if (rule.layer === 'event') {
+    const format = f.event?.format;
+    return format === 'apache-error' ? 'apache' : format === 'wordpress-debug' || format === 'wp-fail2ban' ? 'wordpress' : 'nginx';
+  }
   if (rule.layer === 'upstream') return f.serverLayer;
   return rule.layer;
 }

@@ -5,6 +5,7 @@
  * another message, as fail2ban's "must not match" samples show.
  */
 import type { LogEvent } from '../../parsers/index.js';
+import { pluginFields } from '../../parsers/wordpress-debug.js';
 import type { EventSignal } from '../store/writer.js';
 
 export const SIGNALS = [
@@ -20,6 +21,14 @@ export const SIGNALS = [
   'forbidden_rule',
   'authz_denied',
   'auth_request_status',
+  // WordPress, from authlog's mu-plugin in debug.log or from WP fail2ban's syslog lines
+  'wp_user_not_found',
+  'wp_password_mismatch',
+  'wp_app_passwords_disabled',
+  'wp_login_failed',
+  'wp_nonce_failed',
+  'wp_cookie_expired',
+  'wp_cookie_invalid',
 ] as const;
 export type Signal = (typeof SIGNALS)[number];
 
@@ -33,6 +42,7 @@ interface SignalPattern {
 }
 
 const NGINX: LogEvent['format'][] = ['nginx-error'];
+const WP_FAIL2BAN: LogEvent['format'][] = ['wp-fail2ban'];
 const APACHE: LogEvent['format'][] = ['apache-error'];
 
 export const SIGNAL_PATTERNS: SignalPattern[] = [
@@ -59,11 +69,44 @@ export const SIGNAL_PATTERNS: SignalPattern[] = [
   { formats: APACHE, signal: 'forbidden_rule', re: /^client denied by server configuration: (?:uri )?(.*)$/, object: 1 },
   { formats: APACHE, signal: 'auth_file_missing', re: /^\(2\)No such file or directory: Could not open password file: (.*)$/, object: 1 },
   { formats: APACHE, signal: 'auth_file_unreadable', re: /^(?:\(\d+\)[^:]*: )?Could not open password file: (.*)$/, object: 1 },
+  // WP fail2ban (the " from IP" suffix is already split off by the parser)
+  { formats: WP_FAIL2BAN, signal: 'wp_user_not_found', re: /^(?:REST |XML-RPC )?[Aa]uthentication attempt for unknown user (.*)$/, user: 1 },
+  { formats: WP_FAIL2BAN, signal: 'wp_password_mismatch', re: /^(?:REST |XML-RPC )?[Aa]uthentication failure for (.*)$/, user: 1 },
+  { formats: WP_FAIL2BAN, signal: 'no_credentials', re: /^Empty username$/ },
+  { formats: WP_FAIL2BAN, signal: 'forbidden_rule', re: /^Blocked (?:username )?authentication attempt for (.*)$/, user: 1 },
+  { formats: WP_FAIL2BAN, signal: 'forbidden_rule', re: /^Blocked user enumeration attempt$/ },
 ];
+
+/** What each mu-plugin line states, by hook and WordPress error code. */
+function pluginSignal(hook: string, code: string): Signal {
+  switch (hook) {
+    case 'wp_login_failed':
+    case 'application_password_failed_authentication':
+      if (code === 'invalid_username' || code === 'invalid_email') return 'wp_user_not_found';
+      if (code === 'incorrect_password') return 'wp_password_mismatch';
+      if (code.startsWith('application_passwords_disabled')) return 'wp_app_passwords_disabled';
+      if (code === 'empty_username' || code === 'empty_password') return 'no_credentials';
+      return 'wp_login_failed';
+    case 'auth_cookie_expired':
+      return 'wp_cookie_expired';
+    case 'auth_cookie_bad_hash':
+    case 'auth_cookie_bad_session_token':
+    case 'auth_cookie_bad_username':
+    case 'auth_cookie_malformed':
+      return 'wp_cookie_invalid';
+    default:
+      return 'wp_nonce_failed';
+  }
+}
 
 const NONE: EventSignal = { signal: null, user: null, object: null };
 
 export function detectSignal(event: LogEvent): EventSignal {
+  if (event.format === 'wordpress-debug') {
+    const p = pluginFields(event.message);
+    if (!p) return NONE;
+    return { signal: pluginSignal(p.hook, p.code), user: p.user || null, object: p.action ?? p.code };
+  }
   for (const p of SIGNAL_PATTERNS) {
     if (!p.formats.includes(event.format)) continue;
     const m = p.re.exec(event.message);

@@ -1,10 +1,10 @@
 /** The closed vocabularies shared by SQL, JSON, CSV, text reports and the TUI. */
 import { z } from 'zod';
 
-export const CAUSES_401 = ['no_credentials', 'user_not_found', 'password_mismatch', 'bad_credentials', 'nonce_expired', 'token_rejected', 'unknown'] as const;
+export const CAUSES_401 = ['no_credentials', 'user_not_found', 'password_mismatch', 'bad_credentials', 'nonce_expired', 'token_rejected', 'session_expired', 'unknown'] as const;
 export const CAUSES_403 = ['nonce_expired', 'auth_file_missing', 'forbidden'] as const;
 export const CAUSES = [...new Set([...CAUSES_401, ...CAUSES_403])] as [string, ...string[]];
-export const CauseSchema = z.enum(['no_credentials', 'user_not_found', 'password_mismatch', 'bad_credentials', 'nonce_expired', 'token_rejected', 'unknown', 'auth_file_missing', 'forbidden']);
+export const CauseSchema = z.enum(['no_credentials', 'user_not_found', 'password_mismatch', 'bad_credentials', 'nonce_expired', 'token_rejected', 'session_expired', 'unknown', 'auth_file_missing', 'forbidden']);
 export type Cause = z.infer<typeof CauseSchema>;
 
 export const CONFIDENCES = ['proven', 'heuristic'] as const;

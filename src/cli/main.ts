@@ -9,6 +9,7 @@ import { runEvents } from './commands/events.js';
 import { runIngest } from './commands/ingest.js';
 import { runQuery } from './commands/query.js';
 import { runReport } from './commands/report.js';
+import { runWordpress } from './commands/wordpress.js';
 import type { CommandIO } from './io.js';
 import { packageFile } from './paths.js';
 
@@ -22,6 +23,7 @@ Commands:
   report [PATH...]   causes, shares, top clients/users/paths, timeline, brute-force suspects
   doctor [PATH...]   the few findings that explain most 401s, with fixes and commands to confirm them
   query NAME         run a named query from queries/ (--list to see them)
+  wordpress install|check PATH   authlog's WordPress plugin that proves login, nonce and cookie failures
 
 Options for every command:
   --db PATH          database (default: $AUTHLOG_DB, else \${XDG_DATA_HOME:-~/.local/share}/authlog/authlog.db)
@@ -32,7 +34,7 @@ Run 'authlog <command> --help' for a command's options.
 `;
 
 type Command = (io: CommandIO, argv: string[]) => Promise<number>;
-const COMMANDS: Record<string, Command> = { ingest: runIngest, events: runEvents, report: runReport, doctor: runDoctor, query: runQuery };
+const COMMANDS: Record<string, Command> = { ingest: runIngest, events: runEvents, report: runReport, doctor: runDoctor, query: runQuery, wordpress: runWordpress };
 
 function version(): string {
   return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;

@@ -83,7 +83,7 @@ export function gatherFindings(q: QueryRunner, range: { since: number | null; un
       kind: 'cause', title: play?.title ?? g.cause, cause: g.cause, tag: null, status: g.status, count: g.count, clients: g.clients,
       share: share(g.count), likelyCause: null,
       evidence: [...evidence.slice(0, 2), { file: g.file, line: g.line, text: `example: ${g.method ?? ''} ${g.target ?? ''} from ${g.ip}, ${g.count} time(s) ${isoUtc(g.first_ts)} – ${isoUtc(g.last_ts)}` }],
-      fix: g.fix, confirm: (play?.confirm ?? []).map((c) => fillCommand(c, g, object)),
+      fix: g.fix, confirm: (play?.confirm ?? ['curl -v {url}']).map((c) => fillCommand(c, g, object)),
     });
   }
 

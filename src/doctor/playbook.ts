@@ -27,6 +27,16 @@ export const RULE_PLAYS: Record<string, Play> = {
   'user-refused': { title: 'Credentials are sent and refused (the error log does not say why)', confirm: ['htpasswd -v FILE {user}', "grep -n '{user}' /var/log/nginx/error.log | tail"] },
   'no-user': { title: 'Clients send no credentials', confirm: ["curl -sv {url} -o /dev/null 2>&1 | grep -i '^< www-authenticate'", "grep ' 401 ' {access} | awk '$3 == \"-\"' | wc -l"] },
   'unlogged-user': { title: 'The log format hides whether credentials were sent', confirm: ["nginx -T 2>/dev/null | grep -n 'log_format'"] },
+  'wp-user-not-found': { title: 'WordPress has no such user', confirm: ['wp user get {user} --field=user_login', "grep 'authlog: ' wp-content/debug.log | grep -c invalid_username"] },
+  'wp-password-mismatch': { title: 'WordPress refuses a password or application password', confirm: ['wp user application-password list {user}', 'curl -v -u {user}:APPLICATION_PASSWORD https://{host}/wp-json/wp/v2/users/me'] },
+  'wp-app-passwords-disabled': { title: 'Application passwords are disabled', confirm: ["wp eval 'var_dump( wp_is_application_passwords_available() );'", 'wp plugin list --status=active'] },
+  'wp-login-failed': { title: 'WordPress refuses the credentials', confirm: ['wp user get {user}', `grep 'authlog: ' wp-content/debug.log | grep '"user":"{user}"' | tail`] },
+  'wp-nonce-failed-403': { title: 'WordPress refuses stale nonces', confirm: [`grep 'authlog: ' wp-content/debug.log | grep -c invalid_nonce`, `wp eval 'echo apply_filters( "nonce_life", DAY_IN_SECONDS );'`] },
+  'wp-nonce-failed-401': { title: 'WordPress refuses stale nonces and treats the caller as logged out', confirm: ["grep 'authlog: ' wp-content/debug.log | grep -c invalid_nonce"] },
+  'wp-cookie-expired': { title: 'WordPress login sessions expire', confirm: ["grep 'authlog: ' wp-content/debug.log | grep -c auth_cookie_expired", 'wp user session list {user}'] },
+  'wp-cookie-expired-nonce': { title: 'Expired WordPress sessions make nonces fail', confirm: ["grep 'authlog: ' wp-content/debug.log | grep -c auth_cookie_expired"] },
+  'wp-cookie-invalid': { title: 'WordPress login cookies are no longer valid', confirm: ['wp user session list {user}', "grep 'authlog: ' wp-content/debug.log | grep -c auth_cookie_bad"] },
+  'wp-cookie-invalid-nonce': { title: 'Invalid WordPress cookies make nonces fail', confirm: ['wp user session list {user}'] },
   forbidden: { title: 'The server refuses these requests (403)', confirm: ['curl -v {url}', "grep -n 'forbidden\\|denied' /var/log/nginx/error.log | tail"] },
 };
 

@@ -42,7 +42,7 @@ describe('authlog CLI', () => {
     const db = join(tmp(), 'a.db');
     const first = authlog(['ingest', SAMPLES, '--db', db]);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/samples\/nginx\/access\.log: nginx-access \(main\); 135 lines read, \d+ stored, 2 rejected \(no_match 2\)/);
+    expect(first.stdout).toMatch(/samples\/nginx\/access\.log: nginx-access \(main\); 138 lines read, \d+ stored, 2 rejected \(no_match 2\)/);
     expect(first.stdout).toMatch(/samples\/nginx\/error\.log: nginx-error \(nginx\), read in \+01:00; 30 lines read, 30 stored, 0 rejected/);
     const second = authlog(['ingest', SAMPLES, '--db', db]);
     expect(second.stdout).toMatch(/samples\/nginx\/access\.log: unchanged since last run/);
@@ -56,7 +56,7 @@ describe('authlog CLI', () => {
     const { gzipSync } = await import('node:zlib');
     const log = readFileSync(join(SAMPLES, 'nginx/access.log'));
     const r = authlog(['ingest', '-', '--db', db], gzipSync(log));
-    expect(r.stdout).toMatch(/^-: nginx-access \(main\); 135 lines read/);
+    expect(r.stdout).toMatch(/^-: nginx-access \(main\); 138 lines read/);
     const n = new Database(db, { readonly: true }).prepare('SELECT count(*) AS n FROM requests WHERE status = 401').get() as { n: number };
     expect(n.n).toBeGreaterThan(30);
   });
@@ -64,7 +64,7 @@ describe('authlog CLI', () => {
   it('report json has the documented fields and counts every cause in samples/', () => {
     const r = JSON.parse(authlog(['report', SAMPLES, '--db', ':memory:', '--format', 'json']).stdout);
     for (const k of ['requests', 'unauthorized', 'forbidden', 'causes', 'tags', 'top_clients', 'rejected']) expect(r).toHaveProperty(k);
-    expect(Object.keys(r.causes).sort()).toEqual(['auth_file_missing', 'bad_credentials', 'forbidden', 'no_credentials', 'nonce_expired', 'password_mismatch', 'token_rejected', 'unknown', 'user_not_found']);
+    expect(Object.keys(r.causes).sort()).toEqual(['auth_file_missing', 'bad_credentials', 'forbidden', 'no_credentials', 'nonce_expired', 'password_mismatch', 'session_expired', 'token_rejected', 'unknown', 'user_not_found']);
     expect(Object.keys(r.tags).sort()).toEqual(['automation', 'brute_force', 'challenge', 'intermittent', 'monitor', 'no_www_authenticate', 'plain_http', 'previously_ok', 'proxy_strip_suspect']);
     expect(r.symptoms.map((x: { tag: string }) => x.tag).sort()).toEqual(['automation', 'brute_force', 'intermittent', 'monitor', 'no_www_authenticate', 'plain_http', 'proxy_strip_suspect']);
     expect(r.rejected).toBe(2);
@@ -117,7 +117,7 @@ describe('authlog CLI', () => {
     expect(text).toContain("confirm: grep -c '^45.95.147.236 ' ");
     expect(text).not.toMatch(/\u001b/);
     const json = JSON.parse(authlog(['doctor', SAMPLES, '--db', ':memory:', '--format', 'json', '--limit', '60']).stdout);
-    expect(json.total).toBe(130);
+    expect(json.total).toBe(133);
     const kinds = new Set(json.findings.map((f: { cause: string | null; tag: string | null }) => f.cause ?? f.tag));
     for (const k of ['brute_force', 'intermittent', 'no_www_authenticate', 'plain_http', 'proxy_strip_suspect', 'user_not_found', 'password_mismatch', 'auth_file_missing']) expect(kinds, k).toContain(k);
     for (const f of json.findings) {

@@ -33,6 +33,7 @@ describe('ingest', () => {
       ['samples/nginx/api-json.log', 'nginx-json', 'read'],
       ['samples/nginx/app-json.log', 'nginx-json', 'read'],
       ['samples/nginx/error.log', 'nginx-error', 'read'],
+      ['samples/wordpress/auth.log', 'wp-fail2ban', 'read'],
       ['samples/wordpress/debug.log', 'wordpress-debug', 'read'],
     ]);
     const rejects = db.prepare('SELECT s.path, r.line, r.reason, r.excerpt FROM rejects r JOIN sources s ON s.id = r.source_id ORDER BY r.line').all() as { path: string; line: number; reason: string; excerpt: string }[];
