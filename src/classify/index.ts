@@ -10,7 +10,7 @@ import { correlate, DEFAULT_WINDOW_MS } from './correlate.js';
 import { classify } from './engine.js';
 import type { AuthRequest, Facts } from './facts.js';
 import { bruteForceIds, DEFAULT_BRUTE_FORCE, userAgentTags, type BruteForceOptions } from './tags.js';
-import type { Tag } from './vocabulary.js';
+import type { Tag, Verdict } from './vocabulary.js';
 
 export { classify } from './engine.js';
 export * from './vocabulary.js';
@@ -44,7 +44,9 @@ export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY): numb
     const rows = page.map((req) => {
       const facts: Facts = { req, event: explained.get(req.id) ?? null, serverLayer: layerOfFile(req.file), tags: new Set(), priorBasic: null, tagEvidence: [] };
       addTags(store, req, facts, brute.has(req.id), site, o);
-      return { req, verdict: classify(facts) };
+      const verdict = classify(facts);
+      if (verdict.layer === 'wordpress' && verdict.confidence === 'heuristic') wordpressNotes(store, req, verdict);
+      return { req, verdict };
     });
     store.saveVerdicts(rows);
     total += rows.length;
@@ -53,6 +55,32 @@ export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY): numb
     afterId = last.id;
   }
   return total;
+}
+
+const NONCE_TICK_MS = 12 * 3_600_000;
+
+/**
+ * What the access log adds to a WordPress heuristic: the age of the client's last wp-admin
+ * page load (a nonce lives 12-24 h), a recent wp-admin session behind a logged-out REST call,
+ * and plain HTTP, over which WordPress ignores application passwords.
+ */
+function wordpressNotes(store: ReturnType<typeof classifyStore>, req: AuthRequest, v: Verdict): void {
+  const note = (text: string) => v.evidence.push({ file: null, line: null, text });
+  const last = v.cause === 'nonce_expired' || v.cause === 'no_credentials' ? store.lastAdminLoad(req.ip, req.ts) : null;
+  if (v.cause === 'nonce_expired' && last !== null) {
+    const hours = (req.ts - last) / 3_600_000;
+    note(
+      hours * 3_600_000 > NONCE_TICK_MS
+        ? `stale page: this client's last wp-admin page load was ${hours.toFixed(1)} h earlier, older than a nonce tick (12 h; nonces live 12-24 h)`
+        : `this client loaded wp-admin ${hours.toFixed(1)} h earlier: the nonce is young, so a changed session (logout, login elsewhere) is the likelier reason`,
+    );
+  }
+  if (v.cause === 'no_credentials' && last !== null && req.ts - last < 2 * NONCE_TICK_MS) {
+    note(`this client holds a recent wp-admin session (page load ${((req.ts - last) / 3_600_000).toFixed(1)} h earlier): its REST call did not send the X-WP-Nonce header`);
+  }
+  if (v.cause === 'bad_credentials' && req.scheme === 'http') {
+    note('sent over plain HTTP: WordPress ignores application passwords unless the site is reached over HTTPS (or is a local environment)');
+  }
 }
 
 type ServerLayer = Facts['serverLayer'];

@@ -41,6 +41,8 @@ export interface ClassifyStore {
   /** Error-log formats by the directory their files are in. */
   serverFormats(): { dir: string; format: string }[];
   siteFacts(minSpanMs: number): SiteFacts;
+  /** The client's last successful wp-admin page load at or before `ts`, if any. */
+  lastAdminLoad(ip: string, ts: number): number | null;
   clearVerdicts(): void;
   saveVerdicts(rows: { req: AuthRequest; verdict: Verdict }[]): void;
 }
@@ -62,6 +64,7 @@ export function classifyStore(db: Db): ClassifyStore {
     `SELECT r.ts, r.status, s.path AS file, r.line, r.raw FROM requests r JOIN sources s ON s.id = r.source_id
      WHERE r.ip = ? AND r.ts >= ? AND r.ts <= ? AND r.status < 400 ORDER BY r.ts LIMIT 1`,
   );
+  const adminLoad = db.prepare("SELECT last_ts AS last, first_ts AS first FROM client_ok WHERE ip = ? AND path = '/wp-admin/'");
   const insert = db.prepare(
     `INSERT INTO verdicts (request_id, ts, status, ip, user, path, user_agent, benign, cause, confidence, layer, rule, tags, evidence, fix)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -92,6 +95,11 @@ export function classifyStore(db: Db): ClassifyStore {
         longFailureSpans.set(`${r.ip} ${r.endpoint}`, { first: r.first, last: r.last });
       }
       return { anyHttps, basicOkClients, longFailureSpans };
+    },
+    lastAdminLoad: (ip, ts) => {
+      const row = adminLoad.get(ip) as { last: number | null; first: number | null } | undefined;
+      if (!row || row.first === null || row.first > ts) return null;
+      return row.last !== null && row.last <= ts ? row.last : row.first;
     },
     clearVerdicts: () => db.prepare('DELETE FROM verdicts').run(),
     saveVerdicts: db.transaction((rows: { req: AuthRequest; verdict: Verdict }[]) => {

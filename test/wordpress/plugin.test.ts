@@ -81,6 +81,30 @@ describe('wp-fail2ban syslog lines', () => {
   });
 });
 
+describe('WordPress heuristics read more from the access log', () => {
+  it('notes a stale page, a wp-admin session without nonce, and plain HTTP', () => {
+    const dir = tmp();
+    const ua = 'Mozilla/5.0 (X11; Linux x86_64)';
+    const line = (ip: string, user: string, time: string, req: string, status: number, bytes: number, scheme = 'https') =>
+      `${ip} - ${user} [${time} +0000] "${req}" ${status} ${bytes} "-" "${ua}" ${scheme}`;
+    writeFileSync(join(dir, 'access.log'), [
+      line('203.0.113.50', '-', '26/Nov/2026:10:00:00', 'GET /wp-admin/post.php?post=42&action=edit HTTP/2.0', 200, 9000),
+      line('203.0.113.50', '-', '27/Nov/2026:06:00:00', 'POST /wp-admin/admin-ajax.php HTTP/2.0', 403, 2),
+      line('203.0.113.51', '-', '27/Nov/2026:09:00:00', 'GET /wp-admin/ HTTP/2.0', 200, 9000),
+      line('203.0.113.51', '-', '27/Nov/2026:09:30:00', 'POST /wp-json/wp/v2/posts HTTP/2.0', 401, 110),
+      line('192.0.2.80', 'deploybot', '27/Nov/2026:09:40:00', 'POST /wp-json/wp/v2/media HTTP/1.1', 401, 125, 'http'),
+    ].join('\n') + '\n');
+    const fmt = '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $scheme';
+    const out = spawnSync(process.execPath, [CLI, 'events', dir, '--db', ':memory:', '--format', 'ndjson', '-q', '--log-format', fmt], { encoding: 'utf8' });
+    const events = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as { cause: string; evidence: { text: string }[] });
+    const texts = events.map((e) => e.evidence.map((x) => x.text).join(' | '));
+    expect(events.map((e) => e.cause)).toEqual(['nonce_expired', 'no_credentials', 'bad_credentials']);
+    expect(texts[0]).toMatch(/stale page: this client's last wp-admin page load was 20\.0 h earlier/);
+    expect(texts[1]).toMatch(/holds a recent wp-admin session .* did not send the X-WP-Nonce header/);
+    expect(texts[2]).toMatch(/sent over plain HTTP: WordPress ignores application passwords/);
+  });
+});
+
 describe('authlog wordpress', () => {
   const run = (args: string[]) => spawnSync(process.execPath, [CLI, 'wordpress', ...args], { encoding: 'utf8' });
 
