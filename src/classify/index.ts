@@ -27,14 +27,18 @@ export interface ClassifyOptions {
 export const DEFAULT_CLASSIFY: ClassifyOptions = { windowMs: DEFAULT_WINDOW_MS, intermittentMs: 3_600_000, challengeMs: 10_000, bruteForce: DEFAULT_BRUTE_FORCE };
 const PAGE = 2_000;
 
-export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY): number {
+/**
+ * Gives every 401/403 a verdict, or with `fromTs` only those from that time on (following a
+ * live log: what arrived since the last round, and the correlation window before it).
+ */
+export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY, fromTs?: number): number {
   const store = classifyStore(db);
-  const brute = bruteForceIds(store.failuresByClient(), o.bruteForce);
+  const brute = bruteForceIds(store.failuresByClient(fromTs === undefined ? undefined : fromTs - o.bruteForce.windowMs), o.bruteForce);
   const layerOfFile = serverLayers(store.serverFormats());
   const site = store.siteFacts(o.intermittentMs);
-  store.clearVerdicts();
-  let afterTs = -Infinity;
-  let afterId = 0;
+  store.clearVerdicts(fromTs);
+  let afterTs = fromTs === undefined ? -Infinity : fromTs - 1;
+  let afterId = fromTs === undefined ? 0 : Number.MAX_SAFE_INTEGER;
   let total = 0;
   for (;;) {
     const page = store.authPage(afterTs === -Infinity ? Number.MIN_SAFE_INTEGER : afterTs, afterId, PAGE);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { AuthlogError } from '../errors.js';
 import { runDoctor } from './commands/doctor.js';
 import { runEvents } from './commands/events.js';
+import { runLive } from './commands/live.js';
 import { runIngest } from './commands/ingest.js';
 import { runQuery } from './commands/query.js';
 import { runReport } from './commands/report.js';
@@ -21,6 +22,8 @@ Commands:
   ingest PATH...     read access/error/debug logs (files, directories, .gz, - for stdin) into the database
   events [PATH...]   list every 401 and 403 with its cause, evidence and fix
   report [PATH...]   causes, shares, top clients/users/paths, timeline, brute-force suspects
+  follow PATH...     follow files and directories like tail -F, classifying 401/403s as they happen
+  live -             the same for a pipe: tail -f access.log | authlog (no command needed)
   doctor [PATH...]   the few findings that explain most 401s, with fixes and commands to confirm them
   query NAME         run a named query from queries/ (--list to see them)
   wordpress install|check PATH   authlog's WordPress plugin that proves login, nonce and cookie failures
@@ -34,7 +37,8 @@ Run 'authlog <command> --help' for a command's options.
 `;
 
 type Command = (io: CommandIO, argv: string[]) => Promise<number>;
-const COMMANDS: Record<string, Command> = { ingest: runIngest, events: runEvents, report: runReport, doctor: runDoctor, query: runQuery, wordpress: runWordpress };
+const COMMANDS: Record<string, Command> = { ingest: runIngest, events: runEvents, report: runReport, doctor: runDoctor, query: runQuery, wordpress: runWordpress,
+  live: (io, argv) => runLive(io, argv, 'live'), follow: (io, argv) => runLive(io, argv, 'follow') };
 
 function version(): string {
   return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
@@ -42,6 +46,10 @@ function version(): string {
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   const [first, ...rest] = argv;
+  // `tail -f access.log | authlog`: no command, a pipe on stdin.
+  if ((first === undefined || first.startsWith('--')) && first !== '--help' && first !== '--version' && (io.stdin as NodeJS.ReadStream).isTTY !== true) {
+    return runLive(io, argv, 'live');
+  }
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     io.stdout.write(HELP);
     return 0;

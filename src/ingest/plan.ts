@@ -53,12 +53,14 @@ export function planSource(
   choice: FormatChoice,
   parserOptions: ParserOptions,
   ctx: ParseContext,
+  /** Following a file: even an unchanged one is opened, to read what comes next. */
+  follow = false,
 ): SourcePlan {
   const fpLen = Math.min(FINGERPRINT_BYTES, input.head.length);
   const fingerprint = fingerprintOf(input.head, fpLen);
   const base = { input, fingerprint, fpLen };
   if (input.head.length === 0) return { ...base, status: 'empty', parser: null, existing: null };
-  if (input.stat && unchanged(input, sourceByPath(db, input.name))) {
+  if (!follow && input.stat && unchanged(input, sourceByPath(db, input.name))) {
     return { ...base, status: 'unchanged', parser: null, existing: sourceByPath(db, input.name) ?? null };
   }
   const existing = findExisting(db, input.head);

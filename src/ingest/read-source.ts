@@ -29,7 +29,8 @@ export interface ReadOptions {
   sourceId: number;
   parser: LogParser;
   ctx: ParseContext;
-  zone: Zone;
+  /** Zone of zoneless times; a function when it is learnt while reading (live: from the access logs). */
+  zone: Zone | (() => Zone);
   keepAll: boolean;
   writer: StoreWriter;
   onProgress?: (bytes: number, lines: number) => void;
@@ -40,7 +41,18 @@ export function excerpt(text: string): string {
   return buf.length <= EXCERPT_BYTES ? buf.toString('utf8') : buf.subarray(0, EXCERPT_BYTES).toString('utf8').replace(/\uFFFD$/, '');
 }
 
-export async function readSource(input: Readable, firstLineNo: number, o: ReadOptions): Promise<SourceCounts> {
+/** Per-line work for one source, fed line by line (by readSource, or by a live follower). */
+export interface LineProcessor {
+  counts: SourceCounts;
+  line(text: string, lineNo: number, overflow: number): void;
+  /** A multi-line entry still waits for its continuation lines. */
+  readonly pending: boolean;
+  /** Hand on a waiting multi-line entry (at the end, or after a quiet time when following). */
+  flushEntry(): void;
+  finish(): SourceCounts;
+}
+
+export function createLineProcessor(o: ReadOptions): LineProcessor {
   const counts: SourceCounts = { lines: 0, stored: 0, blank: 0, rejected: {}, invalidUtf8: 0, bytes: 0, offsets: new Map() };
   const { writer, sourceId, parser, ctx } = o;
   const now = Date.now();
@@ -60,6 +72,8 @@ export async function readSource(input: Readable, firstLineNo: number, o: ReadOp
     if (offsetMin !== lastOffset) {
       flushOffset();
       lastOffset = offsetMin;
+      // Seen at once (counted in batches): a live session reads error logs in this offset.
+      if (offsetMin !== null && !counts.offsets.has(offsetMin)) counts.offsets.set(offsetMin, 0);
     }
     lastOffsetCount++;
     if (status < 400 && target !== null) writer.clientSuccess(client, endpointOf(pathOf(target)!), ts, hasUser, scheme === 'https');
@@ -86,12 +100,13 @@ export async function readSource(input: Readable, firstLineNo: number, o: ReadOp
   };
 
   const onEvent = (e: LogEvent, lineNo: number) => {
-    let ts = localToUtc(e.localTime, (e.zone !== null && zoneFor(e.zone)) || o.zone);
+    const sourceZone = typeof o.zone === 'function' ? o.zone() : o.zone;
+    let ts = localToUtc(e.localTime, (e.zone !== null && zoneFor(e.zone)) || sourceZone);
     // Syslog lines carry no year: one that lands in the future belongs to last year.
     if (e.yearless && ts > now + 86_400_000) {
       const d = new Date(e.localTime);
       d.setUTCFullYear(d.getUTCFullYear() - 1);
-      ts = localToUtc(d.getTime(), o.zone);
+      ts = localToUtc(d.getTime(), sourceZone);
     }
     writer.event(sourceId, lineNo, e, ts, detectSignal(e));
     counts.stored++;
@@ -117,23 +132,44 @@ export async function readSource(input: Readable, firstLineNo: number, o: ReadOp
     ? new EntryFramer(parser.startsEntry, onEntry, (text, lineNo) => rejectLine('orphan_continuation', text, lineNo))
     : null;
 
+  return {
+    counts,
+    line(text, lineNo, overflow) {
+      counts.lines++;
+      if (overflow > 0) return rejectLine('line_too_long', text, lineNo);
+      const blank = text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0);
+      if (blank && !framer?.pending) {
+        counts.blank++;
+        return;
+      }
+      if (framer) framer.push(text, lineNo);
+      else onEntry(text, lineNo);
+    },
+    get pending() {
+      return framer?.pending ?? false;
+    },
+    flushEntry() {
+      framer?.flush();
+    },
+    finish() {
+      framer?.flush();
+      flushOffset();
+      return counts;
+    },
+  };
+}
+
+export async function readSource(input: Readable, firstLineNo: number, o: ReadOptions): Promise<SourceCounts> {
+  const processor = createLineProcessor(o);
   let sinceProgress = 0;
   const stats: LineStats = await readLines(input, firstLineNo, (text, lineNo, overflow) => {
     if (++sinceProgress === 20_000) {
       sinceProgress = 0;
       o.onProgress?.(-1, lineNo - firstLineNo);
     }
-    if (overflow > 0) return rejectLine('line_too_long', text, lineNo);
-    const blank = text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0);
-    if (blank && !framer?.pending) {
-      counts.blank++;
-      return;
-    }
-    if (framer) framer.push(text, lineNo);
-    else onEntry(text, lineNo);
+    processor.line(text, lineNo, overflow);
   });
-  framer?.flush();
-  flushOffset();
+  const counts = processor.finish();
   counts.lines = stats.lines;
   counts.invalidUtf8 = stats.invalidUtf8;
   counts.bytes = stats.bytes;

@@ -36,14 +36,14 @@ export interface ClassifyStore {
   /** 401/403s after (ts, id) in time order, each with its client's earlier successes on its endpoint. */
   authPage(afterTs: number, afterId: number, limit: number): (AuthRequest & PriorSuccess)[];
   signalEvents(fromTs: number, toTs: number): SignalEvent[];
-  failuresByClient(): Iterable<{ id: number; ip: string; ts: number; user: string | null }>;
+  failuresByClient(fromTs?: number): Iterable<{ id: number; ip: string; ts: number; user: string | null }>;
   nextSuccess(ip: string, fromTs: number, toTs: number): { ts: number; status: number; file: string; line: number; raw: string | null } | undefined;
   /** Error-log formats by the directory their files are in. */
   serverFormats(): { dir: string; format: string }[];
   siteFacts(minSpanMs: number): SiteFacts;
   /** The client's last successful wp-admin page load at or before `ts`, if any. */
   lastAdminLoad(ip: string, ts: number): number | null;
-  clearVerdicts(): void;
+  clearVerdicts(fromTs?: number): void;
   saveVerdicts(rows: { req: AuthRequest; verdict: Verdict }[]): void;
 }
 
@@ -59,7 +59,7 @@ export function classifyStore(db: Db): ClassifyStore {
      FROM events e JOIN sources s ON s.id = e.source_id
      WHERE e.signal IS NOT NULL AND e.ts BETWEEN ? AND ? ORDER BY e.ts, e.id`,
   );
-  const failures = db.prepare(`SELECT id, ip, ts, user FROM requests WHERE status = 401 ORDER BY ip, ts`);
+  const failures = db.prepare(`SELECT id, ip, ts, user FROM requests WHERE status = 401 AND ts >= ? ORDER BY ip, ts`);
   const next = db.prepare(
     `SELECT r.ts, r.status, s.path AS file, r.line, r.raw FROM requests r JOIN sources s ON s.id = r.source_id
      WHERE r.ip = ? AND r.ts >= ? AND r.ts <= ? AND r.status < 400 ORDER BY r.ts LIMIT 1`,
@@ -76,7 +76,7 @@ export function classifyStore(db: Db): ClassifyStore {
       return rows;
     },
     signalEvents: (from, to) => events.all(from, to) as SignalEvent[],
-    failuresByClient: () => failures.iterate() as Iterable<{ id: number; ip: string; ts: number; user: string | null }>,
+    failuresByClient: (fromTs = Number.MIN_SAFE_INTEGER) => failures.iterate(fromTs) as Iterable<{ id: number; ip: string; ts: number; user: string | null }>,
     nextSuccess: (ip, from, to) => next.get(ip, from, to) as ReturnType<ClassifyStore['nextSuccess']>,
     serverFormats: () =>
       (db.prepare(`SELECT DISTINCT path, format FROM sources WHERE format IN ('nginx-error', 'apache-error')`).all() as { path: string; format: string }[])
@@ -101,7 +101,7 @@ export function classifyStore(db: Db): ClassifyStore {
       if (!row || row.first === null || row.first > ts) return null;
       return row.last !== null && row.last <= ts ? row.last : row.first;
     },
-    clearVerdicts: () => db.prepare('DELETE FROM verdicts').run(),
+    clearVerdicts: (fromTs) => (fromTs === undefined ? db.prepare('DELETE FROM verdicts').run() : db.prepare('DELETE FROM verdicts WHERE ts >= ?').run(fromTs)),
     saveVerdicts: db.transaction((rows: { req: AuthRequest; verdict: Verdict }[]) => {
       for (const { req: r, verdict: v } of rows) {
         // A 403 is never the benign prompt-and-retry: even a monitor's 403 is a configuration to fix.

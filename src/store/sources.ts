@@ -80,3 +80,10 @@ export function recordProgress(db: Db, id: number, p: SourceProgress): void {
      WHERE id = ?`,
   ).run(p.path, p.dev, p.ino, p.size, p.mtimeMs, p.fingerprint, p.fpLen, p.offset, p.lines, p.stored, p.rejected, p.invalidUtf8, p.zone, Date.now(), id);
 }
+
+/** A live source's position and counts so far (identity fields stay as they are). */
+export function recordPosition(db: Db, id: number, p: { path: string; offset: number; lines: number; stored: number; rejected: number }): void {
+  db.prepare(
+    `UPDATE sources SET path = ?, offset = ?, lines = ?, stored = stored + ?, rejected = rejected + ?, updated_at = ? WHERE id = ?`,
+  ).run(p.path, p.offset, p.lines, p.stored, p.rejected, Date.now(), id);
+}

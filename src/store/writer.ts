@@ -52,6 +52,8 @@ export class StoreWriter {
   readonly clients = new ClientIndex();
   private clientOk = new SuccessAggregate(this.clients);
   readonly counts: WriteCounts = { requests: 0, events: 0, rejects: 0 };
+  /** Earliest time of a 401/403 or log event written since the last take (live re-classification). */
+  private touchedFrom = Infinity;
 
   constructor(private readonly sink: RowSink) {
     // Client ids are about to be reused: what is summed under them must be written first.
@@ -61,6 +63,7 @@ export class StoreWriter {
   request(sourceId: number, line: number, r: AccessRecord, raw: string, kept: Kept): void {
     const extra = Object.keys(r.extra).length > 0 ? JSON.stringify(r.extra) : null;
     const path = pathOf(r.target);
+    if (r.ts < this.touchedFrom && (r.status === 401 || r.status === 403)) this.touchedFrom = r.ts;
     this.batch.requests.push([
       sourceId, line, r.ts, r.ip, r.user, r.userLogged ? 1 : 0, r.method, r.target, path, path === null ? null : endpointOf(path), r.protocol, r.status, r.bytes,
       r.referer, r.userAgent, r.forwardedFor, r.host, r.scheme, r.upstreamStatus, r.requestTime, r.wwwAuthenticate, extra, raw, kept,
@@ -70,6 +73,7 @@ export class StoreWriter {
   }
 
   event(sourceId: number, line: number, e: LogEvent, ts: number, signal: EventSignal): void {
+    if (signal.signal !== null && ts < this.touchedFrom) this.touchedFrom = ts;
     this.batch.events.push([
       sourceId, line, ts, e.format, e.level, e.module, e.code, e.pid, e.conn, e.client, e.server, e.request,
       e.method, e.target, pathOf(e.target), e.upstream, e.host, e.referrer, e.message, signal.signal, signal.user, signal.object,
@@ -94,6 +98,13 @@ export class StoreWriter {
   clientSuccess(client: number, endpoint: string, ts: number, withUser: boolean, https: boolean): void {
     // Bounded memory whatever the file size: spill the aggregate when it is full.
     if (this.clientOk.add(client, endpoint, ts, withUser, https)) this.flush(true);
+  }
+
+  /** Earliest time that new rows could change verdicts for, or null; resets. */
+  takeTouchedFrom(): number | null {
+    const t = this.touchedFrom;
+    this.touchedFrom = Infinity;
+    return t === Infinity ? null : t;
   }
 
   private added(): void {

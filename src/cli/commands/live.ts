@@ -1,0 +1,104 @@
+/**
+ * `authlog live -` (or `authlog` with a pipe on stdin) and `authlog follow PATH...`: classify
+ * 401/403s as they happen. On a terminal, a live dashboard; otherwise one NDJSON object per
+ * classified request, written as soon as it is classified (an update repeats file and line).
+ */
+import { z } from 'zod';
+import { AuthlogError } from '../../errors.js';
+import { Follower } from '../../live/follow.js';
+import { LiveSession, type TickResult } from '../../live/session.js';
+import { openStream } from '../../read/open.js';
+import { defaultDbPath, openDb } from '../../store/db.js';
+import { QueryRunner, loadQueries } from '../../store/queries.js';
+import { safeJson } from '../../util/json.js';
+import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate } from '../args.js';
+import type { CommandIO } from '../io.js';
+import { packageFile } from '../paths.js';
+import { startDashboard, type Dashboard } from '../../tui/live/start.js';
+
+export const LIVE_HELP = `Usage: tail -f access.log | authlog [options]
+       authlog live - [options]
+       authlog follow PATH... [options]
+
+Classifies every 401 and 403 as it arrives and stores it (the database is the same as for
+ingest). follow reads files and directories like tail -F (rotation by rename or truncation,
+new files in a directory) and the error log and debug.log beside an access log, so verdicts
+are proven; a verdict that changes when its error line arrives is written again.
+
+On a terminal: a live dashboard (keys: q quit, p pause, ? help). Otherwise: one NDJSON object
+per classified request, as 'authlog events' prints them. Ctrl-C, SIGTERM, SIGHUP and end of
+input write what was read and exit 0.
+
+Options: --db, --format (input format), --log-format, --tz, --keep-all,
+         --output ndjson|dashboard   force the output (default: dashboard on a terminal)
+`;
+
+const TICK_MS = 250;
+
+const Schema = IngestOptionsSchema.extend({
+  format: InputFormatSchema.default('auto'),
+  output: z.enum(['ndjson', 'dashboard']).optional(),
+});
+
+export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'follow'): Promise<number> {
+  const { values, positionals } = parse(argv, { ...INGEST_OPTIONS, format: { type: 'string' }, output: { type: 'string' } });
+  if (values.help) {
+    io.stdout.write(LIVE_HELP);
+    return 0;
+  }
+  const opts = validate(Schema, values);
+  if (mode === 'follow' && positionals.length === 0) throw new AuthlogError('bad_option', 'follow needs at least one PATH');
+  if (mode === 'live' && positionals.some((p) => p !== '-')) throw new AuthlogError('bad_option', 'live reads stdin (-); use follow for files');
+  const db = openDb(opts.db ?? defaultDbPath(io.env));
+  const queries = new QueryRunner(db, loadQueries(packageFile('queries')));
+  const session = new LiveSession(db, { format: opts.format, logFormat: opts['log-format'], tz: opts.tz, keepAll: opts['keep-all'], queries });
+  const useDashboard = (opts.output ?? (io.stdout.isTTY ? 'dashboard' : 'ndjson')) === 'dashboard';
+  let dashboard: Dashboard | null = null;
+
+  const emit = (r: TickResult) => {
+    if (dashboard) dashboard.update(r, session.totalLines);
+    else for (const e of r.events) io.stdout.write(safeJson(e) + '\n');
+  };
+
+  let follower: Follower | null = null;
+  let inputDone: Promise<unknown> = new Promise(() => {});
+  if (mode === 'follow') {
+    follower = new Follower(session, positionals);
+    await follower.poll();
+  } else {
+    const input = await openStream('-', io.stdin, true);
+    const plan = session.plan(input);
+    if (plan.status === 'empty') {
+      db.close();
+      return 0;
+    }
+    if (!plan.parser) throw new AuthlogError('unreadable_input', 'stdin: format not recognised (use --format or --log-format)');
+    const source = session.add(plan, input.contentFrom(plan.existing?.offset ?? 0), plan.existing?.offset ?? 0);
+    inputDone = source.done;
+  }
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const timer = setInterval(() => {
+      void (async () => {
+        await follower?.poll();
+        emit(session.tick());
+      })();
+    }, TICK_MS);
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(timer);
+      follower?.close();
+      emit(await session.close());
+      dashboard?.stop();
+      db.close();
+      for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, onSignal);
+      resolve(0);
+    };
+    const onSignal = () => void stop();
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
+    void inputDone.then(stop, stop);
+    if (useDashboard) dashboard = startDashboard({ stdout: io.stdout, title: mode === 'follow' ? `following ${positionals.join(' ')}` : 'stdin', onQuit: () => void stop() });
+  });
+}

@@ -1,0 +1,157 @@
+/**
+ * A live session: sources that grow (a pipe, followed files) feed one writer; a tick every
+ * quarter second writes what arrived, records each source's position, re-classifies the
+ * recent past (an explaining error line may arrive after its 401) and reports every verdict
+ * that is new or changed.
+ */
+import { PassThrough, type Readable } from 'node:stream';
+import type { FormatChoice, LogParser, ParseContext } from '../../parsers/index.js';
+import { classifyAll, DEFAULT_CLASSIFY } from '../classify/index.js';
+import { planSource, type SourcePlan } from '../ingest/plan.js';
+import { createLineProcessor, type LineProcessor } from '../ingest/read-source.js';
+import { fixedZone, systemZone, type Zone } from '../ingest/zone.js';
+import { readLines } from '../read/lines.js';
+import type { OpenedInput } from '../read/open.js';
+import { getMeta, setMeta, type Db } from '../store/db.js';
+import { QueryRunner } from '../store/queries.js';
+import { SqliteSink } from '../store/sink.js';
+import { createSource, recordPosition } from '../store/sources.js';
+import { StoreWriter } from '../store/writer.js';
+import { toEventRow, type EventQueryRow, type EventRow } from '../report/event-rows.js';
+
+export interface LiveOptions {
+  format: FormatChoice;
+  logFormat?: string;
+  tz?: Zone;
+  keepAll: boolean;
+  queries: QueryRunner;
+}
+
+export interface LiveSource {
+  name: string;
+  sourceId: number;
+  parser: LogParser;
+  processor: LineProcessor;
+  /** Bytes consumed from the start of the content; where a later run resumes. */
+  offset: number;
+  firstLine: number;
+  lastLineAt: number;
+  recorded: { stored: number; rejected: number; invalidUtf8: number };
+  input: PassThrough;
+  done: Promise<unknown>;
+}
+
+export interface TickResult {
+  /** New verdicts, and earlier ones whose verdict changed (same file and line). */
+  events: EventRow[];
+  lines: number;
+}
+
+/** After this long without a new line, a waiting multi-line entry (a stack trace) is complete. */
+const ENTRY_QUIET_MS = 500;
+const RECENT_MS = 10 * 60_000;
+
+export class LiveSession {
+  private readonly writer: StoreWriter;
+  readonly sources: LiveSource[] = [];
+  private readonly ctx: ParseContext = { year: new Date().getUTCFullYear() };
+  private readonly emitted = new Map<number, { signature: string; ts: number }>();
+  private linesSinceTick = 0;
+  totalLines = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly o: LiveOptions,
+  ) {
+    this.writer = new StoreWriter(new SqliteSink(db));
+  }
+
+  /** Zoneless error logs are read in --tz, else the offset the access logs show, else the system zone. */
+  private zone(): Zone {
+    if (this.o.tz) return this.o.tz;
+    const offsets = new Map<number, number>();
+    for (const s of this.sources) for (const [k, v] of s.processor.counts.offsets) offsets.set(k, (offsets.get(k) ?? 0) + v);
+    const best = [...offsets].sort((a, b) => b[1] - a[1])[0];
+    if (best) return fixedZone(best[0]);
+    const stored = getMeta(this.db, 'access_offset');
+    return stored !== null ? fixedZone(Number(stored)) : systemZone();
+  }
+
+  plan(input: OpenedInput, follow = false): SourcePlan {
+    return planSource(this.db, input, this.o.format, { logFormat: this.o.logFormat }, this.ctx, follow);
+  }
+
+  /** Start reading a planned source from its content stream; lines are handled as they come. */
+  add(plan: SourcePlan, content: Readable, startOffset: number): LiveSource {
+    const parser = plan.parser!;
+    const sourceId = plan.existing?.id ?? createSource(this.db, {
+      path: plan.input.name, format: parser.name, variant: parser.variant, fingerprint: plan.fingerprint, fpLen: plan.fpLen, compressed: plan.input.compressed,
+    });
+    const firstLine = plan.existing?.lines ?? 0;
+    const processor = createLineProcessor({ sourceId, parser, ctx: this.ctx, zone: parser.family === 'access' ? fixedZone(0) : () => this.zone(), keepAll: this.o.keepAll, writer: this.writer });
+    const input = new PassThrough();
+    const source: LiveSource = {
+      name: plan.input.name, sourceId, parser, processor, offset: startOffset, firstLine, lastLineAt: Date.now(),
+      recorded: { stored: 0, rejected: 0, invalidUtf8: 0 }, input, done: Promise.resolve(),
+    };
+    source.done = readLines(input, firstLine, (text, lineNo, overflow) => {
+      source.lastLineAt = Date.now();
+      this.linesSinceTick++;
+      this.totalLines++;
+      processor.line(text, lineNo, overflow);
+    });
+    content.on('data', (chunk: Buffer) => {
+      source.offset += chunk.length;
+    });
+    content.on('error', (e) => input.destroy(e));
+    content.pipe(input);
+    this.sources.push(source);
+    return source;
+  }
+
+  /** Write what arrived, record positions, re-classify the recent past, report changes. */
+  tick(now = Date.now()): TickResult {
+    for (const s of this.sources) if (s.processor.pending && now - s.lastLineAt >= ENTRY_QUIET_MS) s.processor.flushEntry();
+    this.writer.flush(true);
+    this.recordPositions();
+    const from = this.writer.takeTouchedFrom();
+    const lines = this.linesSinceTick;
+    this.linesSinceTick = 0;
+    if (from === null) return { events: [], lines };
+    const since = from - DEFAULT_CLASSIFY.windowMs;
+    classifyAll(this.db, DEFAULT_CLASSIFY, since);
+    const events: EventRow[] = [];
+    for (const raw of this.o.queries.iterate<EventQueryRow & { id: number }>('events', { since })) {
+      const signature = `${raw.cause}|${raw.confidence}|${raw.layer}|${raw.tags}`;
+      const seen = this.emitted.get(raw.id);
+      if (seen?.signature === signature) continue;
+      this.emitted.set(raw.id, { signature, ts: raw.ts });
+      events.push(toEventRow(raw));
+    }
+    if (this.emitted.size > 50_000) for (const [id, e] of this.emitted) if (e.ts < since - RECENT_MS) this.emitted.delete(id);
+    return { events, lines };
+  }
+
+  private recordPositions(): void {
+    for (const s of this.sources) {
+      const c = s.processor.counts;
+      const rejected = Object.values(c.rejected).reduce((a, b) => a + b, 0);
+      recordPosition(this.db, s.sourceId, {
+        path: s.name, offset: s.offset, lines: s.firstLine + c.lines, stored: c.stored - s.recorded.stored, rejected: rejected - s.recorded.rejected,
+      });
+      s.recorded = { stored: c.stored, rejected, invalidUtf8: 0 };
+    }
+    const offsets = new Map<number, number>();
+    for (const s of this.sources) for (const [k, v] of s.processor.counts.offsets) offsets.set(k, (offsets.get(k) ?? 0) + v);
+    const best = [...offsets].sort((a, b) => b[1] - a[1])[0];
+    if (best) setMeta(this.db, 'access_offset', String(best[0]));
+  }
+
+  /** End every source, wait for their last lines, and write everything. */
+  async close(): Promise<TickResult> {
+    for (const s of this.sources) s.input.end();
+    await Promise.allSettled(this.sources.map((s) => s.done));
+    for (const s of this.sources) s.processor.finish();
+    return this.tick(Number.MAX_SAFE_INTEGER);
+  }
+}

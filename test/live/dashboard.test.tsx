@@ -1,0 +1,68 @@
+import { render } from 'ink-testing-library';
+import stripAnsi from 'strip-ansi';
+import stringWidth from 'string-width';
+import { describe, expect, it } from 'vitest';
+import type { EventRow } from '../../src/report/event-rows.js';
+import { LiveLayout } from '../../src/tui/live/app.js';
+import { actionFor, LIVE_KEYS } from '../../src/tui/live/keys.js';
+import { LiveStore } from '../../src/tui/live/store.js';
+
+const HOSTILE_UA = '\u001b]0;pwned\u0007\u001b[2J\u001b[31mEvil\u001b[0m';
+
+function event(over: Partial<EventRow> = {}): EventRow {
+  return {
+    time: '2026-11-27T10:00:05Z', ip: '192.0.2.44', method: 'GET', path: '/staging/', status: 401, user: 'bob', cause: 'user_not_found',
+    confidence: 'proven', layer: 'nginx', tags: [], evidence: [], fix: 'x', file: '/var/log/nginx/access.log', line: 1, ...over,
+  };
+}
+
+function storeWith(events: EventRow[]): LiveStore {
+  const store = new LiveStore('following /var/log/nginx/');
+  store.apply({ events, lines: 100 }, 100, Date.now());
+  return store;
+}
+
+describe.each([80, 120])('live dashboard at %i columns', (width) => {
+  const events = [
+    event(),
+    event({ line: 2, ip: '2001:db8::7', user: `x${HOSTILE_UA}`, path: `/a${HOSTILE_UA}${'/very-long-segment'.repeat(20)}`, cause: 'no_credentials', confidence: 'heuristic', tags: ['automation'] }),
+    event({ line: 3, user: '管理者ユーザー名前が長い', status: 403, cause: 'forbidden' }),
+    event({ line: 4, ip: '45.95.147.236', user: 'admin', tags: ['brute_force'] }),
+  ];
+
+  it('shows counts, events and alerts within the width, with no escape sequence from the log', () => {
+    const { lastFrame } = render(<LiveLayout state={storeWith(events).state} width={width} height={24} />);
+    const frame = lastFrame()!;
+    expect(frame).not.toMatch(/\u001b\]|\u0007|\u001b\[2J|\u001b\[31mEvil/);
+    const plain = stripAnsi(frame);
+    expect(plain).toContain('authlog live');
+    expect(plain).toMatch(/401 3 · 403 1/);
+    expect(plain).toMatch(/causes: user_not_found 2 {2}forbidden 1 {2}no_credentials 1/);
+    expect(plain).toContain('brute force: 45.95.147.236 tried 1 user(s): admin');
+    expect(plain).toContain('Evil');
+    for (const line of plain.split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(width);
+    expect(plain.split('\n').length).toBeLessThanOrEqual(24);
+  });
+
+  it('stays within a short terminal however many events arrive', () => {
+    const many = Array.from({ length: 100 }, (_, i) => event({ line: 10 + i }));
+    const { lastFrame } = render(<LiveLayout state={storeWith(many).state} width={width} height={12} />);
+    expect(stripAnsi(lastFrame()!).split('\n').length).toBeLessThanOrEqual(12);
+  });
+});
+
+describe('live store and keys', () => {
+  it('moves a request between causes when its verdict is updated', () => {
+    const store = storeWith([event({ cause: 'bad_credentials', confidence: 'heuristic' })]);
+    store.apply({ events: [event()], lines: 0 }, 100);
+    expect(store.state.causes).toEqual({ bad_credentials: 0, user_not_found: 1 });
+    expect(store.state.unauthorized).toBe(1);
+    expect(store.state.latest).toHaveLength(1);
+  });
+
+  it('has one key table for input and help', () => {
+    expect(LIVE_KEYS.map((k) => k.key)).toEqual(['q', 'p', '?']);
+    expect(actionFor('q')).toBe('quit');
+    expect(actionFor('x')).toBeNull();
+  });
+});

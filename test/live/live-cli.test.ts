@@ -1,0 +1,112 @@
+/** The live modes through the real CLI: a pipe that stays open, followed files, signals, a real terminal. */
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { CLI, useTempDir } from '../helpers.js';
+
+const tmp = useTempDir();
+const acc = (ip: string, user: string, sec: number, path = '/staging/', status = 401) =>
+  `${ip} - ${user} [27/Nov/2026:10:00:${String(sec).padStart(2, '0')} +0000] "GET ${path} HTTP/1.1" ${status} 179 "-" "Mozilla/5.0"\n`;
+
+/** Collects a child's stdout lines; `next(n)` waits until n lines have arrived. */
+function lines(child: ReturnType<typeof spawn>) {
+  const got: string[] = [];
+  let buf = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    const parts = buf.split('\n');
+    buf = parts.pop()!;
+    got.push(...parts);
+  });
+  return {
+    got,
+    next: (n: number, ms = 10_000) =>
+      new Promise<string[]>((resolve, reject) => {
+        const start = Date.now();
+        const check = () => (got.length >= n ? resolve(got) : Date.now() - start > ms ? reject(new Error(`only ${got.length} lines: ${got.join('\n')}`)) : setTimeout(check, 25));
+        check();
+      }),
+  };
+}
+
+const exited = (child: ReturnType<typeof spawn>) => new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+describe('authlog live and follow', () => {
+  it('writes NDJSON for each 401 while the pipe is still open, and exits 0 at end of input', async () => {
+    const db = join(tmp(), 'a.db');
+    const child = spawn(process.execPath, [CLI, '--db', db], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out = lines(child);
+    child.stdin!.write(acc('192.0.2.1', '-', 1, '/', 200) + acc('192.0.2.2', 'bob', 2));
+    const [first] = await out.next(1);
+    expect(JSON.parse(first)).toMatchObject({ ip: '192.0.2.2', user: 'bob', status: 401, cause: 'bad_credentials', file: '-', line: 2 });
+    child.stdin!.write(acc('192.0.2.3', '-', 3, '/api', 403));
+    const second = await out.next(2);
+    expect(JSON.parse(second[1])).toMatchObject({ ip: '192.0.2.3', status: 403, cause: 'forbidden' });
+    child.stdin!.end();
+    expect(await exited(child)).toBe(0);
+    const rows = new Database(db, { readonly: true }).prepare('SELECT count(*) AS n FROM verdicts').get() as { n: number };
+    expect(rows.n).toBe(2);
+  });
+
+  it('follows files through rotation, updates a verdict when its error line arrives, and exits 0 on SIGTERM', async () => {
+    const dir = tmp();
+    const db = join(tmp(), 'a.db');
+    writeFileSync(join(dir, 'access.log'), '');
+    writeFileSync(join(dir, 'error.log'), '');
+    const child = spawn(process.execPath, [CLI, 'follow', dir, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = lines(child);
+    await new Promise((r) => setTimeout(r, 600));
+    appendFileSync(join(dir, 'access.log'), acc('192.0.2.44', 'bob', 5));
+    const [heuristic] = await out.next(1);
+    expect(JSON.parse(heuristic)).toMatchObject({ cause: 'bad_credentials', confidence: 'heuristic', line: 1 });
+    appendFileSync(join(dir, 'error.log'), '2026/11/27 10:00:05 [error] 1#1: *1 user "bob" was not found in "/etc/nginx/.htpasswd", client: 192.0.2.44, server: s, request: "GET /staging/ HTTP/1.1", host: "h"\n');
+    const updated = await out.next(2);
+    expect(JSON.parse(updated[1])).toMatchObject({ cause: 'user_not_found', confidence: 'proven', line: 1, file: join(dir, 'access.log') });
+    renameSync(join(dir, 'access.log'), join(dir, 'access.log.1'));
+    writeFileSync(join(dir, 'access.log'), acc('192.0.2.45', '-', 9));
+    const rotated = await out.next(3);
+    expect(JSON.parse(rotated[2])).toMatchObject({ ip: '192.0.2.45', cause: 'no_credentials', line: 1 });
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+    const d = new Database(db, { readonly: true });
+    expect((d.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n).toBe(2);
+    expect((d.prepare("SELECT sum(offset) AS n FROM sources WHERE format = 'nginx-access'").get() as { n: number }).n).toBeGreaterThan(0);
+  });
+});
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+describe.runIf(hasTmux)('live dashboard in a real terminal (tmux)', () => {
+  it('shows 401s as they come, and quits on q', async () => {
+    const dir = tmp();
+    const db = join(tmp(), 'a.db');
+    const session = `authlog-test-${process.pid}`;
+    writeFileSync(join(dir, 'access.log'), acc('192.0.2.1', 'alice', 1));
+    const tmux = (...args: string[]) => spawnSync('tmux', args, { encoding: 'utf8' });
+    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '24', `${process.execPath} ${CLI} follow ${dir} --db ${db}; echo EXITED $?; sleep 30`);
+    const screen = () => tmux('capture-pane', '-p', '-t', session).stdout;
+    const waitFor = async (re: RegExp) => {
+      for (let i = 0; i < 100; i++) {
+        if (re.test(screen())) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`screen never matched ${re}:\n${screen()}`);
+    };
+    try {
+      await waitFor(/authlog live .* 401 1 /);
+      appendFileSync(join(dir, 'access.log'), acc('203.0.113.9', '-', 2) + acc('45.95.147.236', 'root', 3));
+      await waitFor(/401 3 /);
+      expect(screen()).toMatch(/203\.0\.113\.9 +- +no_credentials/);
+      tmux('send-keys', '-t', session, 'p');
+      await waitFor(/PAUSED/);
+      tmux('send-keys', '-t', session, 'q');
+      await waitFor(/EXITED 0/);
+      const rows = new Database(db, { readonly: true }).prepare('SELECT count(*) AS n FROM verdicts').get() as { n: number };
+      expect(rows.n).toBe(3);
+    } finally {
+      tmux('kill-session', '-t', session);
+    }
+  });
+});
