@@ -4,7 +4,7 @@ WITH per_rule AS (
   SELECT status, cause, rule, count(*) AS n, sum(benign) AS benign, sum(confidence = 'proven') AS proven,
          max(request_id) AS example,
          row_number() OVER (PARTITION BY status, cause ORDER BY count(*) DESC, rule) AS rank
-  FROM verdicts
+  FROM report_verdicts
   WHERE (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until)
   GROUP BY status, cause, rule
 ),
@@ -14,5 +14,5 @@ per_cause AS (
   FROM per_rule GROUP BY status, cause
 )
 SELECT c.status, c.cause, c.count, c.benign, c.proven, v.fix
-FROM per_cause c JOIN verdicts v ON v.request_id = c.example
+FROM per_cause c JOIN report_verdicts v ON v.request_id = c.example
 ORDER BY c.status, c.count DESC, c.cause;

@@ -3,7 +3,7 @@
 WITH c AS (
   SELECT status, cause, ip, count(*) AS count,
          row_number() OVER (PARTITION BY status, cause ORDER BY count(*) DESC, ip) AS rank
-  FROM verdicts
+  FROM report_verdicts
   WHERE (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until)
   GROUP BY status, cause, ip
 )

@@ -3,12 +3,12 @@
 WITH g AS (
   SELECT status, cause, rule, fix, count(*) AS count, count(DISTINCT ip) AS clients,
          min(ts) AS first_ts, max(ts) AS last_ts, max(request_id) AS example
-  FROM verdicts
+  FROM report_verdicts
   WHERE benign = 0 AND instr(tags, '"brute_force"') = 0
     AND (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until)
   GROUP BY status, cause, rule, fix
 )
 SELECT g.status, g.cause, g.rule, g.fix, g.count, g.clients, g.first_ts, g.last_ts,
        r.ip, r.user, r.method, r.target, r.host, r.scheme, v.evidence, v.tags, s.path AS file, r.line
-FROM g JOIN verdicts v ON v.request_id = g.example JOIN requests r ON r.id = g.example JOIN sources s ON s.id = r.source_id
+FROM g JOIN report_verdicts v ON v.request_id = g.example JOIN requests r ON r.id = g.example JOIN sources s ON s.id = r.source_id
 ORDER BY g.count DESC, g.cause LIMIT coalesce(:limit, 10);

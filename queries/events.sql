@@ -3,7 +3,7 @@
 SELECT r.id, r.ts, r.ip, r.method, r.target AS path, r.status, r.user, r.user_agent,
        v.cause, v.confidence, v.layer, v.tags, v.evidence, v.fix, v.rule, s.path AS file, r.line
 FROM requests r
-JOIN verdicts v ON v.request_id = r.id
+JOIN report_verdicts v ON v.request_id = r.id
 JOIN sources s ON s.id = r.source_id
 WHERE r.status IN (401, 403)
   AND (:since IS NULL OR r.ts >= :since)

@@ -2,7 +2,7 @@
 -- params: since, until
 SELECT
   (SELECT coalesce(sum(count), 0) FROM traffic WHERE (:since IS NULL OR minute >= :since - 59999) AND (:until IS NULL OR minute < :until)) AS requests,
-  (SELECT count(*) FROM verdicts WHERE status = 401 AND (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until)) AS unauthorized,
-  (SELECT count(*) FROM verdicts WHERE status = 403 AND (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until)) AS forbidden,
+  (SELECT count(*) FROM report_verdicts WHERE status = 401 AND (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until)) AS unauthorized,
+  (SELECT count(*) FROM report_verdicts WHERE status = 403 AND (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until)) AS forbidden,
   (SELECT min(minute) FROM traffic WHERE (:since IS NULL OR minute >= :since - 59999) AND (:until IS NULL OR minute < :until)) AS first_minute,
   (SELECT max(minute) FROM traffic WHERE (:since IS NULL OR minute >= :since - 59999) AND (:until IS NULL OR minute < :until)) AS last_minute;

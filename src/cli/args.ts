@@ -18,6 +18,7 @@ export const INGEST_OPTIONS = {
   'keep-all': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
+  all: { type: 'boolean' },
 } as const satisfies OptionSpec;
 
 export function parse(argv: string[], options: OptionSpec): { values: Record<string, unknown>; positionals: string[] } {
@@ -46,6 +47,8 @@ export const IngestOptionsSchema = z.object({
   tz: ZoneSchema.optional(),
   'keep-all': z.boolean().default(false),
   quiet: z.boolean().default(false),
+  /** Include clients, users and paths that triage marked as expected or handled. */
+  all: z.boolean().default(false),
 });
 
 /** Validate with a schema; the first problem becomes a one-line error naming the option. */

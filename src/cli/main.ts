@@ -7,6 +7,8 @@ import { AuthlogError } from '../errors.js';
 import { runDoctor } from './commands/doctor.js';
 import { runEvents } from './commands/events.js';
 import { runLive } from './commands/live.js';
+import { runSuppress } from './commands/suppress.js';
+import { runTui } from './commands/tui.js';
 import { runIngest } from './commands/ingest.js';
 import { runQuery } from './commands/query.js';
 import { runReport } from './commands/report.js';
@@ -25,6 +27,8 @@ Commands:
   follow PATH...     follow files and directories like tail -F, classifying 401/403s as they happen
   live -             the same for a pipe: tail -f access.log | authlog (no command needed)
   doctor [PATH...]   the few findings that explain most 401s, with fixes and commands to confirm them
+  tui                triage over the database: causes, clients, events, evidence; mark what is expected
+  suppress list|add|remove   the triage marks (left out of reports unless --all)
   query NAME         run a named query from queries/ (--list to see them)
   wordpress install|check PATH   authlog's WordPress plugin that proves login, nonce and cookie failures
 
@@ -37,7 +41,7 @@ Run 'authlog <command> --help' for a command's options.
 `;
 
 type Command = (io: CommandIO, argv: string[]) => Promise<number>;
-const COMMANDS: Record<string, Command> = { ingest: runIngest, events: runEvents, report: runReport, doctor: runDoctor, query: runQuery, wordpress: runWordpress,
+const COMMANDS: Record<string, Command> = { ingest: runIngest, events: runEvents, report: runReport, doctor: runDoctor, query: runQuery, wordpress: runWordpress, suppress: runSuppress, tui: runTui,
   live: (io, argv) => runLive(io, argv, 'live'), follow: (io, argv) => runLive(io, argv, 'follow') };
 
 function version(): string {

@@ -152,4 +152,16 @@ export const MIGRATIONS: string[] = [
     value TEXT NOT NULL
   );
   `,
+  `
+  -- Triage: clients, users and paths marked as expected (a monitor, a known scanner) or
+  -- handled. Reports, events and the live view leave them out unless asked (--all).
+  CREATE TABLE suppressions (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('client', 'user', 'path')),
+    value TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('expected', 'handled')),
+    created_at INTEGER NOT NULL,
+    UNIQUE (kind, value)
+  );
+  `,
 ];

@@ -32,10 +32,24 @@ export function loadQueries(dir: string): Map<string, NamedQuery> {
 export class QueryRunner {
   private readonly cache = new Map<string, ReturnType<Db['prepare']>>();
 
+  /**
+   * The queries read `report_verdicts`: verdicts less what triage marked, or with
+   * `includeSuppressed` all of them. A temporary view, so each connection chooses.
+   */
   constructor(
     private readonly db: Db,
     readonly queries: Map<string, NamedQuery>,
-  ) {}
+    includeSuppressed = false,
+  ) {
+    db.exec('DROP VIEW IF EXISTS temp.report_verdicts');
+    db.exec(
+      includeSuppressed
+        ? 'CREATE TEMP VIEW report_verdicts AS SELECT * FROM verdicts'
+        : `CREATE TEMP VIEW report_verdicts AS SELECT * FROM verdicts v WHERE NOT EXISTS (
+             SELECT 1 FROM suppressions x
+             WHERE (x.kind = 'client' AND x.value = v.ip) OR (x.kind = 'user' AND x.value = v.user) OR (x.kind = 'path' AND x.value = v.path))`,
+    );
+  }
 
   get(name: string): NamedQuery {
     const q = this.queries.get(name);

@@ -18,6 +18,7 @@ Options:
   --since TIME, --until TIME   ISO 8601 or relative (15m, 2h, 7d)
   --format text|json|markdown  default text
   --limit N                    how many findings (default 8)
+  --all                        include what triage marked as expected or handled (authlog suppress)
 Reading (with PATH): --db, --input-format, --log-format, --tz, --keep-all, -q (see authlog ingest --help)
 `;
 
@@ -39,7 +40,7 @@ export async function runDoctor(io: CommandIO, argv: string[]): Promise<number> 
   }
   const opts = validate(Schema, values);
   const { db } = await openAndIngest(io, positionals, { ...opts, quiet: true, format: opts['input-format'] });
-  const { findings, total } = gatherFindings(new QueryRunner(db, loadQueries(packageFile('queries'))), { since: opts.since ?? null, until: opts.until ?? null }, opts.limit);
+  const { findings, total } = gatherFindings(new QueryRunner(db, loadQueries(packageFile('queries')), opts.all), { since: opts.since ?? null, until: opts.until ?? null }, opts.limit);
   db.close();
   const render = { text: doctorText, json: doctorJson, markdown: doctorMarkdown }[opts.format];
   io.stdout.write(render(findings, total));

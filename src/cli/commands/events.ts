@@ -22,6 +22,7 @@ Filters:
   --tag TAG                    challenge, monitor, automation, brute_force, previously_ok
 Output:
   --format table|ndjson|csv    default: table on a terminal, NDJSON when piped
+  --all                        include what triage marked as expected or handled (authlog suppress)
 Reading (with PATH): --db, --input-format, --log-format, --tz, --keep-all (see authlog ingest --help)
 `;
 
@@ -54,7 +55,7 @@ export async function runEvents(io: CommandIO, argv: string[]): Promise<number> 
   }
   const opts = validate(Schema, values);
   const { db } = await openAndIngest(io, positionals, { ...opts, format: opts['input-format'] });
-  const runner = new QueryRunner(db, loadQueries(packageFile('queries')));
+  const runner = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all);
   const format = opts.format ?? (io.stdout.isTTY ? 'table' : 'ndjson');
   const width = io.stdout.columns ?? 120;
   if (format === 'csv') io.stdout.write(CSV_FIELDS.join(',') + '\n');

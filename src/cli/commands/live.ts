@@ -50,7 +50,7 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
   if (mode === 'follow' && positionals.length === 0) throw new AuthlogError('bad_option', 'follow needs at least one PATH');
   if (mode === 'live' && positionals.some((p) => p !== '-')) throw new AuthlogError('bad_option', 'live reads stdin (-); use follow for files');
   const db = openDb(opts.db ?? defaultDbPath(io.env));
-  const queries = new QueryRunner(db, loadQueries(packageFile('queries')));
+  const queries = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all);
   const session = new LiveSession(db, { format: opts.format, logFormat: opts['log-format'], tz: opts.tz, keepAll: opts['keep-all'], queries });
   const useDashboard = (opts.output ?? (io.stdout.isTTY ? 'dashboard' : 'ndjson')) === 'dashboard';
   let dashboard: Dashboard | null = null;

@@ -25,6 +25,7 @@ Options:
   --format text|json|markdown|html   default text
   -o, --output FILE               write the report to FILE instead of stdout
   --no-color                      no colour in text (also when NO_COLOR is set or not a terminal)
+  --all                        include what triage marked as expected or handled (authlog suppress)
 Reading (with PATH): --db, --input-format, --log-format, --tz, --keep-all, -q (see authlog ingest --help)
 `;
 
@@ -48,7 +49,7 @@ export async function runReport(io: CommandIO, argv: string[]): Promise<number> 
   }
   const opts = validate(Schema, values);
   const { db, result } = await openAndIngest(io, positionals, { ...opts, format: opts['input-format'] });
-  const data = gatherReport(new QueryRunner(db, loadQueries(packageFile('queries'))), { since: opts.since ?? null, until: opts.until ?? null });
+  const data = gatherReport(new QueryRunner(db, loadQueries(packageFile('queries')), opts.all), { since: opts.since ?? null, until: opts.until ?? null });
   db.close();
   const colour = !opts.output && io.stdout.isTTY && !opts['no-color'] && !io.env.NO_COLOR;
   let text: string;

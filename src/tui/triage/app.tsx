@@ -1,0 +1,51 @@
+/** The triage TUI: App chooses the layout for the view; panels are pure; state is one hook. */
+import { Box, useInput } from 'ink';
+import { useEffect } from 'react';
+import { isoUtc } from '../../util/time.js';
+import { triageAction } from './keys.js';
+import { CausesPane, EventsPane, EvidencePane, Footer, HelpPane, TopBar, TopPane } from './panels.js';
+import { useTriage, type TriageDeps } from './use-triage.js';
+
+export interface TriageAppProps extends TriageDeps {
+  width: number;
+  height: number;
+  keys: boolean;
+  refreshMs?: number;
+}
+
+export function TriageApp(props: TriageAppProps) {
+  const { width, height } = props;
+  const causeRows = Math.max(3, Math.min(8, Math.floor((height - 8) / 3)));
+  const eventRows = Math.max(3, height - 1 - (causeRows + 1) - 3 - 1 - 1);
+  const t = useTriage(props, eventRows);
+
+  useInput((input, key) => t.handle(triageAction(input, key), input, key), { isActive: props.keys });
+  // A running `authlog follow` may be writing (WAL): look again every few seconds.
+  useEffect(() => {
+    const timer = setInterval(t.refresh, props.refreshMs ?? 3000);
+    return () => clearInterval(timer);
+  }, [t.refresh, props.refreshMs]);
+
+  const range = t.w.since !== null || t.filters.range !== 'all' ? `${t.filters.range}` : 'all';
+  const span = t.w.first !== null && t.w.last !== null ? `${isoUtc(t.w.since ?? t.w.first).slice(0, 16)} … ${isoUtc(t.w.last).slice(0, 16)}` : 'no data';
+  const top = `authlog tui · ${range} · ${span} · filter ${t.editing !== null ? `${t.editing}▏` : t.filters.text ?? '-'} · tag ${t.filters.tag ?? '-'} · benign ${t.filters.benign ? 'shown' : 'hidden'}`;
+  const title = t.cause ? `events · ${t.cause.status} ${t.cause.cause} · ${t.eventIndex + (t.cause.count ? 1 : 0)}/${t.cause.count}` : 'events';
+
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <TopBar text={top} width={width} />
+      {t.view === 'help' ? (
+        <HelpPane width={width} rows={height - 2} />
+      ) : t.view === 'evidence' && t.event ? (
+        <EvidencePane event={t.event} width={width} rows={height - 2} />
+      ) : (
+        <Box flexDirection="column">
+          <CausesPane causes={t.causes} selected={t.causeIndex} focused={t.focus === 'causes'} width={width} rows={causeRows} />
+          <TopPane top={t.top} width={width} />
+          <EventsPane title={title} events={t.page} selected={t.eventIndex - t.pageStart} focused={t.focus === 'events'} width={width} rows={eventRows} />
+        </Box>
+      )}
+      <Footer message={t.message} width={width} />
+    </Box>
+  );
+}

@@ -1,0 +1,102 @@
+/** What the TUI shows, read through the named queries for the current state (paged, never whole tables). */
+import { TAGS } from '../../classify/vocabulary.js';
+import type { Evidence } from '../../classify/vocabulary.js';
+import type { Params, QueryRunner } from '../../store/queries.js';
+
+export const RANGES = ['all', 'hour', 'day', 'week'] as const;
+export type RangeName = (typeof RANGES)[number];
+const RANGE_MS: Record<RangeName, number> = { all: 0, hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
+
+export interface Filters {
+  range: RangeName;
+  /** --since/--until from the command line, which override the range. */
+  since: number | null;
+  until: number | null;
+  text: string | null;
+  tag: (typeof TAGS)[number] | null;
+  benign: boolean;
+}
+
+export interface CauseRow {
+  status: number;
+  cause: string;
+  count: number;
+  benign: number;
+  proven: number;
+  trend: number[];
+}
+
+export interface TopRow {
+  kind: 'client' | 'user' | 'path';
+  value: string;
+  count: number;
+}
+
+export interface EventItem {
+  id: number;
+  ts: number;
+  ip: string;
+  user: string | null;
+  method: string | null;
+  path: string | null;
+  status: number;
+  cause: string;
+  confidence: string;
+  layer: string;
+  tags: string[];
+  evidence: Evidence[];
+  fix: string;
+  raw: string | null;
+  file: string;
+  line: number;
+}
+
+/** The time window: the range counts back from the newest 401/403, not from now (logs may be old). */
+export function window(q: QueryRunner, f: Filters): { since: number | null; until: number | null; first: number | null; last: number | null } {
+  const span = q.all<{ first: number | null; last: number | null }>('tui-span')[0];
+  let since = f.since;
+  let until = f.until;
+  if (since === null && span.last !== null) since = f.range === 'all' ? span.first : span.last - RANGE_MS[f.range] + 1;
+  if (until === null && span.last !== null) until = span.last + 1;
+  return { since, until, first: span.first, last: span.last };
+}
+
+export function filterParams(f: Filters, w: { since: number | null; until: number | null }): Params {
+  return { since: w.since, until: w.until, tag: f.tag, text: f.text, benign: f.benign ? 1 : 0 };
+}
+
+export function loadCauses(q: QueryRunner, p: Params): CauseRow[] {
+  const rows = q.all<Omit<CauseRow, 'trend'>>('tui-causes', p);
+  const trend = new Map<string, number[]>();
+  if (p.since !== null && p.until !== null) {
+    for (const t of q.all<{ status: number; cause: string; bucket: number; count: number }>('tui-trend', p)) {
+      const key = `${t.status} ${t.cause}`;
+      const series = trend.get(key) ?? new Array<number>(12).fill(0);
+      series[t.bucket] = t.count;
+      trend.set(key, series);
+    }
+  }
+  return rows.map((r) => ({ ...r, trend: trend.get(`${r.status} ${r.cause}`) ?? [] }));
+}
+
+export function loadTop(q: QueryRunner, p: Params, c: CauseRow): TopRow[] {
+  return q.all<TopRow>('tui-top', { ...p, status: c.status, cause: c.cause, limit: 5 });
+}
+
+export function loadEvents(q: QueryRunner, p: Params, c: CauseRow, offset: number, limit: number): EventItem[] {
+  type Raw = Omit<EventItem, 'tags' | 'evidence'> & { tags: string; evidence: string };
+  return q.all<Raw>('tui-events', { ...p, status: c.status, cause: c.cause, limit, offset }).map((r) => ({
+    ...r,
+    tags: JSON.parse(r.tags) as string[],
+    evidence: JSON.parse(r.evidence) as Evidence[],
+  }));
+}
+
+/** Every event of the selection, streamed (for export). */
+export function* allEvents(q: QueryRunner, p: Params, c: CauseRow): Generator<EventItem> {
+  for (let offset = 0; ; offset += 1000) {
+    const page = loadEvents(q, p, c, offset, 1000);
+    yield* page;
+    if (page.length < 1000) return;
+  }
+}

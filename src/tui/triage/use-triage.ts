@@ -1,0 +1,156 @@
+/** All TUI state in one hook: filters, focus, selection, view; data read for it through the queries. */
+import { writeFileSync } from 'node:fs';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { TAGS } from '../../classify/vocabulary.js';
+import type { QueryRunner } from '../../store/queries.js';
+import { addSuppression, type SuppressionKind, type SuppressionState } from '../../store/suppressions.js';
+import { csvCell, safeJson } from '../../util/json.js';
+import { isoUtc } from '../../util/time.js';
+import { allEvents, filterParams, loadCauses, loadEvents, loadTop, RANGES, window, type EventItem, type Filters } from './data.js';
+import type { TriageAction } from './keys.js';
+import type { Db } from '../../store/db.js';
+
+export type Focus = 'causes' | 'events';
+export type View = 'main' | 'evidence' | 'help';
+
+export interface TriageDeps {
+  db: Db;
+  queries: QueryRunner;
+  initial: Filters;
+  /** Where exports are written. */
+  exportDir: string;
+  onQuit: () => void;
+}
+
+const PAGE = 200;
+
+interface UiState {
+  filters: Filters;
+  focus: Focus;
+  view: View;
+  causeIndex: number;
+  eventIndex: number;
+  editing: string | null;
+  marking: SuppressionState | null;
+  message: string | null;
+  version: number;
+}
+
+export function useTriage(deps: TriageDeps, eventRows: number) {
+  const [state, setState] = useState<UiState>({
+    filters: deps.initial, focus: 'causes', view: 'main', causeIndex: 0, eventIndex: 0, editing: null, marking: null, message: null, version: 0,
+  });
+  // Keys can arrive faster than renders: every handler reads and writes the latest state here.
+  const ui = useRef(state);
+  ui.current = state;
+  const update = (patch: Partial<UiState> | ((s: UiState) => Partial<UiState>)) => {
+    ui.current = { ...ui.current, ...(typeof patch === 'function' ? patch(ui.current) : patch) };
+    setState(ui.current);
+  };
+  const { filters, focus, view, causeIndex, eventIndex, editing, marking, message, version } = state;
+  const setMessage = (m: string | null) => update({ message: m });
+
+  const w = useMemo(() => window(deps.queries, filters), [deps.queries, filters, version]);
+  const params = useMemo(() => filterParams(filters, w), [filters, w]);
+  const causes = useMemo(() => loadCauses(deps.queries, params), [deps.queries, params, version]);
+  const cause = causes[Math.min(causeIndex, Math.max(0, causes.length - 1))] ?? null;
+  const top = useMemo(() => (cause ? loadTop(deps.queries, params, cause) : []), [deps.queries, params, cause?.status, cause?.cause, version]);
+  // Only a page of events around the selection is read.
+  const pageStart = Math.floor(eventIndex / PAGE) * PAGE;
+  const page = useMemo(() => (cause ? loadEvents(deps.queries, params, cause, pageStart, PAGE) : []), [deps.queries, params, cause?.status, cause?.cause, pageStart, version]);
+  const event: EventItem | null = page[eventIndex - pageStart] ?? null;
+  const data = useRef({ causes, cause, event });
+  data.current = { causes, cause, event };
+  const refresh = useCallback(() => {
+    ui.current = { ...ui.current, version: ui.current.version + 1 };
+    setState(ui.current);
+  }, []);
+
+  const mark = (kind: SuppressionKind, as: SuppressionState) => {
+    const e = data.current.event;
+    const value = e ? (kind === 'client' ? e.ip : kind === 'user' ? e.user : e.path) : null;
+    if (!value) return setMessage(`nothing to mark: the selected event has no ${kind}`);
+    addSuppression(deps.db, kind, value, as);
+    update((s) => ({ message: `marked ${kind} ${value} as ${as}: left out unless --all`, version: s.version + 1 }));
+  };
+
+  const exportSelection = (format: 'ndjson' | 'csv') => {
+    const cause = data.current.cause;
+    if (!cause) return setMessage('nothing to export');
+    const stamp = isoUtc(Date.now()).replace(/[-:]/g, '').replace('T', '-').replace('Z', '');
+    const file = `${deps.exportDir}/authlog-export-${stamp}.${format}`;
+    const fields = ['time', 'ip', 'method', 'path', 'status', 'user', 'cause', 'confidence', 'layer', 'tags', 'fix', 'file', 'line'] as const;
+    const out: string[] = format === 'csv' ? [fields.join(',')] : [];
+    for (const e of allEvents(deps.queries, params, cause)) {
+      const row = { time: isoUtc(e.ts), ip: e.ip, method: e.method, path: e.path, status: e.status, user: e.user, cause: e.cause, confidence: e.confidence, layer: e.layer, tags: e.tags, evidence: e.evidence, fix: e.fix, file: e.file, line: e.line };
+      out.push(format === 'csv' ? fields.map((f) => csvCell(f === 'tags' ? e.tags.join(' ') : row[f])).join(',') : safeJson(row));
+    }
+    writeFileSync(file, out.join('\n') + '\n');
+    setMessage(`exported ${format === 'csv' ? out.length - 1 : out.length} event(s) to ${file}`);
+  };
+
+  /** Typed text while editing the filter, or an action from the key table. */
+  const handle = (action: TriageAction | null, input: string, key: { return?: boolean; escape?: boolean; backspace?: boolean; delete?: boolean }) => {
+    const s = ui.current;
+    const { causes, cause, event } = data.current;
+    if (s.editing !== null) {
+      if (key.return) update({ filters: { ...s.filters, text: s.editing.trim() || null }, editing: null, causeIndex: 0, eventIndex: 0 });
+      else if (key.escape) update({ editing: null, filters: { ...s.filters, text: null } });
+      else if (key.backspace || key.delete) update({ editing: s.editing.slice(0, -1) });
+      else if (input && !/[\u0000-\u001f]/.test(input)) update({ editing: s.editing + input });
+      return;
+    }
+    if (s.marking) {
+      const as = s.marking;
+      update({ marking: null, message: null });
+      if (input === 'c') return mark('client', as);
+      if (input === 'u') return mark('user', as);
+      if (input === 'p') return mark('path', as);
+      return;
+    }
+    if (s.message) update({ message: null });
+    const total = s.focus === 'causes' ? causes.length : cause?.count ?? 0;
+    const move = (d: number) =>
+      s.focus === 'causes'
+        ? update({ causeIndex: Math.max(0, Math.min(total - 1, s.causeIndex + d)), eventIndex: 0 })
+        : update({ eventIndex: Math.max(0, Math.min(total - 1, s.eventIndex + d)) });
+    switch (action) {
+      case 'up': return move(-1);
+      case 'down': return move(1);
+      case 'pageUp': return move(-eventRows);
+      case 'pageDown': return move(eventRows);
+      case 'switch': return update({ focus: s.focus === 'causes' ? 'events' : 'causes' });
+      case 'enter':
+        if (s.view === 'main' && s.focus === 'causes') return update({ focus: 'events' });
+        if (s.view === 'main' && s.focus === 'events' && event) return update({ view: 'evidence' });
+        return;
+      case 'back':
+        if (s.view !== 'main') return update({ view: 'main' });
+        return update({ focus: 'causes' });
+      case 'filter': return update({ editing: s.filters.text ?? '' });
+      case 'range': {
+        const next = RANGES[(RANGES.indexOf(s.filters.range) + 1) % RANGES.length];
+        return update({ filters: { ...s.filters, range: next, since: null, until: null }, causeIndex: 0, eventIndex: 0 });
+      }
+      case 'tag': {
+        const i = s.filters.tag === null ? 0 : TAGS.indexOf(s.filters.tag) + 1;
+        return update({ filters: { ...s.filters, tag: i < TAGS.length ? TAGS[i] : null }, causeIndex: 0, eventIndex: 0 });
+      }
+      case 'benign': return update({ filters: { ...s.filters, benign: !s.filters.benign } });
+      case 'mark':
+      case 'markHandled': {
+        if (!event) return setMessage('select an event first (Enter on a cause)');
+        const as: SuppressionState = action === 'mark' ? 'expected' : 'handled';
+        return update({ marking: as, message: `mark ${as}: c client ${event.ip}  u user ${event.user ?? '-'}  p path ${event.path ?? '-'}  (other key: cancel)` });
+      }
+      case 'exportNdjson': return exportSelection('ndjson');
+      case 'exportCsv': return exportSelection('csv');
+      case 'refresh': return refresh();
+      case 'help': return update({ view: s.view === 'help' ? 'main' : 'help' });
+      case 'quit': return deps.onQuit();
+      default:
+    }
+  };
+
+  return { filters, w, focus, view, causes, cause, causeIndex, top, page, pageStart, eventIndex, event, editing, message, handle, refresh };
+}

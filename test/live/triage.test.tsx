@@ -1,0 +1,125 @@
+/** The triage TUI over a real database built from samples/ (plus a hostile line). */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { render } from 'ink-testing-library';
+import stripAnsi from 'strip-ansi';
+import stringWidth from 'string-width';
+import { describe, expect, it } from 'vitest';
+import { ingest } from '../../src/ingest/ingest.js';
+import { classifyAll } from '../../src/classify/index.js';
+import { openDb } from '../../src/store/db.js';
+import { QueryRunner, loadQueries } from '../../src/store/queries.js';
+import { TriageApp } from '../../src/tui/triage/app.js';
+import { TRIAGE_KEYS } from '../../src/tui/triage/keys.js';
+import { CLI, REPO, useTempDir } from '../helpers.js';
+
+const tmp = useTempDir();
+const HOSTILE = '198.51.100.250 - \u001b]0;pwned\u0007管理者ユーザー [26/Nov/2026:12:00:00 +0100] "GET /\u001b[2J' + 'x'.repeat(300) + ' HTTP/1.1" 401 179 "-" "\u001b[31mEvil" "-"\n';
+
+async function sampleDb(): Promise<{ path: string; dir: string }> {
+  const dir = tmp();
+  cpSync(join(REPO, 'samples'), join(dir, 'samples'), { recursive: true });
+  appendFileSync(join(dir, 'samples', 'nginx', 'access.log'), HOSTILE);
+  const path = join(dir, 'a.db');
+  const db = openDb(path);
+  await ingest(db, { paths: [join(dir, 'samples')], format: 'auto', keepAll: false });
+  classifyAll(db);
+  db.close();
+  return { path, dir };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 60));
+
+describe.each([80, 120])('triage TUI at %i columns', (width) => {
+  it('drills from a cause to its events and an event to its evidence, within the screen, with no escape from the log', async () => {
+    const { path, dir } = await sampleDb();
+    const db = openDb(path);
+    const queries = new QueryRunner(db, loadQueries(join(REPO, 'queries')));
+    const app = render(
+      <TriageApp db={db} queries={queries} exportDir={dir} width={width} height={24} keys onQuit={() => {}} refreshMs={60_000}
+        initial={{ range: 'all', since: null, until: null, text: null, tag: null, benign: false }} />,
+    );
+    const frame = () => app.lastFrame()!;
+    const check = () => {
+      expect(frame()).not.toMatch(/\u001b\]|\u0007|\u001b\[2J|\u001b\[31mEvil/);
+      const lines = stripAnsi(frame()).split('\n');
+      expect(lines.length).toBeLessThanOrEqual(24);
+      for (const l of lines) expect(stringWidth(l)).toBeLessThanOrEqual(width);
+    };
+    await tick();
+    check();
+    expect(stripAnsi(frame())).toMatch(/causes \(\d+\)/);
+    expect(stripAnsi(frame())).toMatch(/›401 bad_credentials/);
+    app.stdin.write('/');
+    await tick();
+    for (const ch of '198.51.100.250') app.stdin.write(ch);
+    app.stdin.write('\r');
+    await tick();
+    expect(stripAnsi(frame())).toMatch(/›401 bad_credentials +1 100%/);
+    app.stdin.write('\r'); // into events
+    await tick();
+    app.stdin.write('\r'); // evidence
+    await tick();
+    check();
+    expect(stripAnsi(frame())).toMatch(/access line .*access\.log:139/);
+    expect(stripAnsi(frame())).toContain('fix');
+    app.stdin.write('e');
+    await tick();
+    expect(stripAnsi(frame())).toMatch(/exported \d+ event\(s\) to /);
+    app.stdin.write('m');
+    await tick();
+    app.stdin.write('c');
+    await tick();
+    expect(stripAnsi(frame())).toMatch(/marked client 198\.51\.100\.250 as expected/);
+    expect(db.prepare('SELECT kind, value, state FROM suppressions').all()).toEqual([{ kind: 'client', value: '198.51.100.250', state: 'expected' }]);
+    app.unmount();
+    db.close();
+    expect(readdirSync(dir).some((f) => f.startsWith('authlog-export-'))).toBe(true);
+  });
+});
+
+describe('triage keys', () => {
+  it('has one table with every key the help screen lists', () => {
+    expect(TRIAGE_KEYS.map((k) => k.action)).toEqual(expect.arrayContaining(['up', 'down', 'switch', 'enter', 'back', 'filter', 'range', 'mark', 'exportNdjson', 'help', 'quit']));
+  });
+});
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+describe.runIf(hasTmux)('triage TUI in a real terminal (tmux)', () => {
+  it('opens over samples, drills into a cause and an event, marks a client and quits', async () => {
+    const { path } = await sampleDb();
+    const session = `authlog-tui-${process.pid}`;
+    const tmux = (...args: string[]) => spawnSync('tmux', args, { encoding: 'utf8' });
+    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '26', `${process.execPath} ${CLI} tui --db ${path}; echo EXITED $?; sleep 30`);
+    const screen = () => tmux('capture-pane', '-p', '-t', session).stdout;
+    const waitFor = async (re: RegExp) => {
+      for (let i = 0; i < 100; i++) {
+        if (re.test(screen())) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`screen never matched ${re}:\n${screen()}`);
+    };
+    try {
+      await waitFor(/causes \(\d+\)/);
+      tmux('send-keys', '-t', session, 'j'); // second cause
+      await waitFor(/›401 user_not_found/);
+      tmux('send-keys', '-t', session, 'Enter');
+      await waitFor(/events · 401 user_not_found · 1\//);
+      tmux('send-keys', '-t', session, 'Enter');
+      await waitFor(/access line .*access\.log/);
+      tmux('send-keys', '-t', session, 'm');
+      await waitFor(/mark expected: c client/);
+      tmux('send-keys', '-t', session, 'c');
+      await waitFor(/marked client .* as expected/);
+      tmux('send-keys', '-t', session, 'q');
+      await waitFor(/EXITED 0/);
+      const marks = new Database(path, { readonly: true }).prepare('SELECT kind, state FROM suppressions').all();
+      expect(marks).toEqual([{ kind: 'client', state: 'expected' }]);
+    } finally {
+      tmux('kill-session', '-t', session);
+    }
+  });
+});
