@@ -11,6 +11,7 @@ import { openDb } from '../src/store/db.js';
 import { QueryRunner, loadQueries } from '../src/store/queries.js';
 import { packageFile } from '../src/cli/paths.js';
 import { generate } from './generate.js';
+import { filterParams, loadCauses, loadEvents, loadTop, window, type Filters } from '../src/tui/triage/data.js';
 
 const ROOT = packageFile('');
 const OUT = join(ROOT, 'bench', 'out');
@@ -72,8 +73,29 @@ for (const size of sizes) {
     reportMs.push(performance.now() - t);
   }
   const stored = (db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
-  db.close();
   process.stdout.write(`  report over the database (${fmt(size)} requests seen, ${fmt(stored)} stored): median ${median(reportMs).toFixed(0)} ms\n`);
+
+  // The TUI's first screen (time span, causes with trends, top lists and a page of events),
+  // then moving to another cause: what a keypress costs.
+  const filters: Filters = { range: 'all', since: null, until: null, text: null, tag: null, benign: false };
+  const firstMs: number[] = [];
+  const moveMs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    let t = performance.now();
+    const params = filterParams(filters, window(q, filters));
+    const causes = loadCauses(q, params);
+    loadTop(q, params, causes[0]);
+    loadEvents(q, params, causes[0], 0, 200);
+    firstMs.push(performance.now() - t);
+    for (const c of causes.slice(1, 6)) {
+      t = performance.now();
+      loadTop(q, params, c);
+      loadEvents(q, params, c, 0, 200);
+      moveMs.push(performance.now() - t);
+    }
+  }
+  db.close();
+  process.stdout.write(`  tui: first screen median ${median(firstMs).toFixed(0)} ms; moving to another cause median ${median(moveMs).toFixed(0)} ms, max ${Math.max(...moveMs).toFixed(0)} ms\n`);
 
   if (size === sizes[0]) {
     const authlogCount = timeCommand(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'ingest', files[0], '--db', ':memory:', '--quiet']);

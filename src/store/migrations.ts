@@ -163,5 +163,7 @@ export const MIGRATIONS: string[] = [
     created_at INTEGER NOT NULL,
     UNIQUE (kind, value)
   );
+  -- the TUI reads one cause at a time
+  CREATE INDEX verdicts_status_cause ON verdicts(status, cause, ts);
   `,
 ];

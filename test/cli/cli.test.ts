@@ -129,6 +129,27 @@ describe('authlog CLI', () => {
     expect(md).toMatch(/^# authlog doctor/);
   });
 
+  it('leaves marked clients out of events, reports and doctor unless --all, and manages marks', () => {
+    const db = join(tmp(), 'a.db');
+    authlog(['ingest', SAMPLES, '--db', db]);
+    const before = JSON.parse(authlog(['report', '--db', db, '--format', 'json']).stdout);
+    expect(authlog(['suppress', 'add', 'client', '45.95.147.236', '--db', db]).stdout).toBe('marked client 45.95.147.236 as expected\n');
+    expect(authlog(['suppress', 'add', 'user', 'erin', '--handled', '--db', db]).stdout).toBe('marked user erin as handled\n');
+    expect(authlog(['suppress', 'list', '--db', db]).stdout).toMatch(/^ +1 +client +expected .*45\.95\.147\.236\n +2 +user +handled .*erin\n$/);
+    const after = JSON.parse(authlog(['report', '--db', db, '--format', 'json']).stdout);
+    expect(after.unauthorized).toBe(before.unauthorized - 72 - 3);
+    expect(after.tags.brute_force ?? 0).toBe(0);
+    const events = authlog(['events', '--db', db, '--ip', '45.95.147.236']).stdout;
+    expect(events).toBe('');
+    expect(authlog(['events', '--db', db, '--ip', '45.95.147.236', '--all']).stdout.trim().split('\n')).toHaveLength(72);
+    expect(JSON.parse(authlog(['report', '--db', db, '--format', 'json', '--all']).stdout).unauthorized).toBe(before.unauthorized);
+    expect(authlog(['doctor', '--db', db]).stdout).not.toContain('45.95.147.236');
+    expect(authlog(['suppress', 'remove', '1', '--db', db]).stdout).toBe('removed 1 mark(s)\n');
+    expect(authlog(['suppress', 'remove', 'user', 'erin', '--db', db]).stdout).toBe('removed 1 mark(s)\n');
+    expect(authlog(['suppress', 'remove', '9', '--db', db])).toMatchObject({ code: 2, stderr: 'authlog: no such mark (authlog suppress list shows them)\n' });
+    expect(JSON.parse(authlog(['report', '--db', db, '--format', 'json']).stdout)).toEqual(before);
+  });
+
   it('lists and runs named queries with bound parameters', () => {
     const db = join(tmp(), 'a.db');
     authlog(['ingest', SAMPLES, '--db', db]);
