@@ -39,16 +39,27 @@ export class QueryRunner {
   constructor(
     private readonly db: Db,
     readonly queries: Map<string, NamedQuery>,
-    includeSuppressed = false,
+    private readonly includeSuppressed = false,
   ) {
-    db.exec('DROP VIEW IF EXISTS temp.report_verdicts');
-    db.exec(
-      includeSuppressed
+    this.refreshView();
+  }
+
+  /**
+   * (Re)defines the view; call after marks change. With no marks it is the table itself, so
+   * the common case pays nothing; otherwise one indexed lookup per kind of mark.
+   */
+  refreshView(): void {
+    const marks = this.includeSuppressed ? false : (this.db.prepare('SELECT EXISTS (SELECT 1 FROM suppressions) AS any').get() as { any: number }).any === 1;
+    this.db.exec('DROP VIEW IF EXISTS temp.report_verdicts');
+    this.db.exec(
+      !marks
         ? 'CREATE TEMP VIEW report_verdicts AS SELECT * FROM verdicts'
-        : `CREATE TEMP VIEW report_verdicts AS SELECT * FROM verdicts v WHERE NOT EXISTS (
-             SELECT 1 FROM suppressions x
-             WHERE (x.kind = 'client' AND x.value = v.ip) OR (x.kind = 'user' AND x.value = v.user) OR (x.kind = 'path' AND x.value = v.path))`,
+        : `CREATE TEMP VIEW report_verdicts AS SELECT * FROM verdicts v
+           WHERE NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.kind = 'client' AND x.value = v.ip)
+             AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.kind = 'user' AND x.value = v.user)
+             AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.kind = 'path' AND x.value = v.path)`,
     );
+    this.cache.clear();
   }
 
   get(name: string): NamedQuery {

@@ -76,6 +76,34 @@ describe('authlog live and follow', () => {
   });
 });
 
+describe('stopping a live run', () => {
+  it.each(['SIGINT', 'SIGHUP'] as const)('%s writes what was read and exits 0', async (signal) => {
+    const db = join(tmp(), 'a.db');
+    const child = spawn(process.execPath, [CLI, 'live', '-', '--db', db], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out = lines(child);
+    child.stdin!.write(acc('192.0.2.7', 'eve', 1));
+    await out.next(1);
+    child.stdin!.write(acc('192.0.2.8', 'mallory', 2));
+    child.kill(signal);
+    expect(await exited(child)).toBe(0);
+    const n = new Database(db, { readonly: true }).prepare('SELECT count(*) AS n FROM requests').get() as { n: number };
+    expect(n.n).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a hard kill leaves a consistent database with what was committed', async () => {
+    const db = join(tmp(), 'a.db');
+    const child = spawn(process.execPath, [CLI, 'live', '-', '--db', db], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out = lines(child);
+    child.stdin!.write(acc('192.0.2.9', 'eve', 1) + acc('192.0.2.10', 'eve', 2));
+    await out.next(2);
+    child.kill('SIGKILL');
+    await exited(child);
+    const d = new Database(db);
+    expect(d.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect((d.prepare('SELECT count(*) AS n FROM verdicts').get() as { n: number }).n).toBe(2);
+  });
+});
+
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
 describe.runIf(hasTmux)('live dashboard in a real terminal (tmux)', () => {

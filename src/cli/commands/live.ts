@@ -93,6 +93,8 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
       emit(await session.close());
       dashboard?.stop();
       db.close();
+      // A pipe still open on stdin would keep the process alive after a signal.
+      if (mode === 'live') io.stdin.destroy();
       for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, onSignal);
       resolve(0);
     };

@@ -71,6 +71,7 @@ export function useTriage(deps: TriageDeps, eventRows: number) {
     const value = e ? (kind === 'client' ? e.ip : kind === 'user' ? e.user : e.path) : null;
     if (!value) return setMessage(`nothing to mark: the selected event has no ${kind}`);
     addSuppression(deps.db, kind, value, as);
+    deps.queries.refreshView();
     update((s) => ({ message: `marked ${kind} ${value} as ${as}: left out unless --all`, version: s.version + 1 }));
   };
 
