@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import { spawnSync } from 'node:child_process';
 
 /** A fresh temporary directory per test, removed afterwards. */
 export function useTempDir(): () => string {
@@ -18,3 +19,24 @@ export function useTempDir(): () => string {
 
 export const REPO = join(import.meta.dirname, '..');
 export const CLI = join(REPO, 'dist', 'src', 'cli', 'main.js');
+
+/** A detached tmux session running `command`, with its screen and a wait for text on it. */
+export function tmuxSession(name: string, width: number, height: number, command: string) {
+  const tmux = (...args: string[]) => spawnSync('tmux', args, { encoding: 'utf8' });
+  tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', String(height), command);
+  const screen = () => tmux('capture-pane', '-p', '-t', name).stdout;
+  return {
+    screen,
+    keys: (...keys: string[]) => tmux('send-keys', '-t', name, ...keys),
+    kill: () => tmux('kill-session', '-t', name),
+    async waitFor(re: RegExp): Promise<void> {
+      for (let i = 0; i < 100; i++) {
+        if (re.test(screen())) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`screen never matched ${re}:\n${screen()}`);
+    },
+  };
+}
+
+export const hasTmux = spawnSync('tmux', ['-V']).status === 0;

@@ -19,22 +19,8 @@ export interface EventRow {
   line: number;
 }
 
-export interface EventQueryRow {
-  ts: number;
-  ip: string;
-  method: string | null;
-  path: string | null;
-  status: number;
-  user: string | null;
-  cause: string;
-  confidence: string;
-  layer: string;
-  tags: string;
-  evidence: string;
-  fix: string;
-  file: string;
-  line: number;
-}
+/** The `events` query's row: the same fields, with the time in ms and JSON text for the arrays. */
+export type EventQueryRow = Omit<EventRow, 'time' | 'tags' | 'evidence'> & { ts: number; tags: string; evidence: string };
 
 export function toEventRow(r: EventQueryRow): EventRow {
   return {

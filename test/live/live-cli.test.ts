@@ -1,10 +1,10 @@
 /** The live modes through the real CLI: a pipe that stays open, followed files, signals, a real terminal. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { CLI, useTempDir } from '../helpers.js';
+import { CLI, hasTmux, tmuxSession, useTempDir } from '../helpers.js';
 
 const tmp = useTempDir();
 const acc = (ip: string, user: string, sec: number, path = '/staging/', status = 401) =>
@@ -104,37 +104,25 @@ describe('stopping a live run', () => {
   });
 });
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-
 describe.runIf(hasTmux)('live dashboard in a real terminal (tmux)', () => {
   it('shows 401s as they come, and quits on q', async () => {
     const dir = tmp();
     const db = join(tmp(), 'a.db');
-    const session = `authlog-test-${process.pid}`;
     writeFileSync(join(dir, 'access.log'), acc('192.0.2.1', 'alice', 1));
-    const tmux = (...args: string[]) => spawnSync('tmux', args, { encoding: 'utf8' });
-    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '24', `${process.execPath} ${CLI} follow ${dir} --db ${db}; echo EXITED $?; sleep 30`);
-    const screen = () => tmux('capture-pane', '-p', '-t', session).stdout;
-    const waitFor = async (re: RegExp) => {
-      for (let i = 0; i < 100; i++) {
-        if (re.test(screen())) return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`screen never matched ${re}:\n${screen()}`);
-    };
+    const t = tmuxSession(`authlog-test-${process.pid}`, 100, 24, `${process.execPath} ${CLI} follow ${dir} --db ${db}; echo EXITED $?; sleep 30`);
     try {
-      await waitFor(/authlog live .* 401 1 /);
+      await t.waitFor(/authlog live .* 401 1 /);
       appendFileSync(join(dir, 'access.log'), acc('203.0.113.9', '-', 2) + acc('45.95.147.236', 'root', 3));
-      await waitFor(/401 3 /);
-      expect(screen()).toMatch(/203\.0\.113\.9 +- +no_credentials/);
-      tmux('send-keys', '-t', session, 'p');
-      await waitFor(/PAUSED/);
-      tmux('send-keys', '-t', session, 'q');
-      await waitFor(/EXITED 0/);
+      await t.waitFor(/401 3 /);
+      expect(t.screen()).toMatch(/203\.0\.113\.9 +- +no_credentials/);
+      t.keys('p');
+      await t.waitFor(/PAUSED/);
+      t.keys('q');
+      await t.waitFor(/EXITED 0/);
       const rows = new Database(db, { readonly: true }).prepare('SELECT count(*) AS n FROM verdicts').get() as { n: number };
       expect(rows.n).toBe(3);
     } finally {
-      tmux('kill-session', '-t', session);
+      t.kill();
     }
   });
 });

@@ -1,5 +1,4 @@
 /** The triage TUI over a real database built from samples/ (plus a hostile line). */
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,7 +12,7 @@ import { openDb } from '../../src/store/db.js';
 import { QueryRunner, loadQueries } from '../../src/store/queries.js';
 import { TriageApp } from '../../src/tui/triage/app.js';
 import { TRIAGE_KEYS } from '../../src/tui/triage/keys.js';
-import { CLI, REPO, useTempDir } from '../helpers.js';
+import { CLI, REPO, hasTmux, tmuxSession, useTempDir } from '../helpers.js';
 
 const tmp = useTempDir();
 const HOSTILE = '198.51.100.250 - \u001b]0;pwned\u0007管理者ユーザー [26/Nov/2026:12:00:00 +0100] "GET /\u001b[2J' + 'x'.repeat(300) + ' HTTP/1.1" 401 179 "-" "\u001b[31mEvil" "-"\n';
@@ -86,40 +85,28 @@ describe('triage keys', () => {
   });
 });
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-
 describe.runIf(hasTmux)('triage TUI in a real terminal (tmux)', () => {
   it('opens over samples, drills into a cause and an event, marks a client and quits', async () => {
     const { path } = await sampleDb();
-    const session = `authlog-tui-${process.pid}`;
-    const tmux = (...args: string[]) => spawnSync('tmux', args, { encoding: 'utf8' });
-    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '26', `${process.execPath} ${CLI} tui --db ${path}; echo EXITED $?; sleep 30`);
-    const screen = () => tmux('capture-pane', '-p', '-t', session).stdout;
-    const waitFor = async (re: RegExp) => {
-      for (let i = 0; i < 100; i++) {
-        if (re.test(screen())) return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`screen never matched ${re}:\n${screen()}`);
-    };
+    const t = tmuxSession(`authlog-tui-${process.pid}`, 100, 26, `${process.execPath} ${CLI} tui --db ${path}; echo EXITED $?; sleep 30`);
     try {
-      await waitFor(/causes \(\d+\)/);
-      tmux('send-keys', '-t', session, 'j'); // second cause
-      await waitFor(/›401 user_not_found/);
-      tmux('send-keys', '-t', session, 'Enter');
-      await waitFor(/events · 401 user_not_found · 1\//);
-      tmux('send-keys', '-t', session, 'Enter');
-      await waitFor(/access line .*access\.log/);
-      tmux('send-keys', '-t', session, 'm');
-      await waitFor(/mark expected: c client/);
-      tmux('send-keys', '-t', session, 'c');
-      await waitFor(/marked client .* as expected/);
-      tmux('send-keys', '-t', session, 'q');
-      await waitFor(/EXITED 0/);
+      await t.waitFor(/causes \(\d+\)/);
+      t.keys('j'); // second cause
+      await t.waitFor(/›401 user_not_found/);
+      t.keys('Enter');
+      await t.waitFor(/events · 401 user_not_found · 1\//);
+      t.keys('Enter');
+      await t.waitFor(/access line .*access\.log/);
+      t.keys('m');
+      await t.waitFor(/mark expected: c client/);
+      t.keys('c');
+      await t.waitFor(/marked client .* as expected/);
+      t.keys('q');
+      await t.waitFor(/EXITED 0/);
       const marks = new Database(path, { readonly: true }).prepare('SELECT kind, state FROM suppressions').all();
       expect(marks).toEqual([{ kind: 'client', state: 'expected' }]);
     } finally {
-      tmux('kill-session', '-t', session);
+      t.kill();
     }
   });
 });

@@ -1,6 +1,7 @@
 /** What the TUI shows, read through the named queries for the current state (paged, never whole tables). */
 import { TAGS } from '../../classify/vocabulary.js';
 import type { Evidence } from '../../classify/vocabulary.js';
+import type { EventRow } from '../../report/event-rows.js';
 import type { Params, QueryRunner } from '../../store/queries.js';
 
 export const RANGES = ['all', 'hour', 'day', 'week'] as const;
@@ -32,24 +33,8 @@ export interface TopRow {
   count: number;
 }
 
-export interface EventItem {
-  id: number;
-  ts: number;
-  ip: string;
-  user: string | null;
-  method: string | null;
-  path: string | null;
-  status: number;
-  cause: string;
-  confidence: string;
-  layer: string;
-  tags: string[];
-  evidence: Evidence[];
-  fix: string;
-  raw: string | null;
-  file: string;
-  line: number;
-}
+/** An event as the TUI lists it: the events fields, with its id, time in ms and access line. */
+export type EventItem = Omit<EventRow, 'time'> & { id: number; ts: number; raw: string | null };
 
 /** The time window: the range counts back from the newest 401/403, not from now (logs may be old). */
 export function window(q: QueryRunner, f: Filters): { since: number | null; until: number | null; first: number | null; last: number | null } {
