@@ -23,7 +23,8 @@ export const CLI = join(REPO, 'dist', 'src', 'cli', 'main.js');
 /** A detached tmux session running `command`, with its screen and a wait for text on it. */
 export function tmuxSession(name: string, width: number, height: number, command: string) {
   const tmux = (...args: string[]) => spawnSync('tmux', args, { encoding: 'utf8' });
-  tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', String(height), command);
+  // Ink draws only a final frame when it sees CI set (as CI runs do): this is a real terminal.
+  tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', String(height), `env -u CI -u CONTINUOUS_INTEGRATION ${command}`);
   const screen = () => tmux('capture-pane', '-p', '-t', name).stdout;
   return {
     screen,
