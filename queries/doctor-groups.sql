@@ -1,14 +1,15 @@
--- description: real (not benign, not brute-force) 401/403s grouped by cause, rule and fix, biggest first, each with an example request
+-- description: real (not benign, not brute-force) 401/403s grouped by cause and rule, biggest first, with the users and paths involved and an example request
 -- params: since, until, limit
 WITH g AS (
-  SELECT status, cause, rule, fix, count(*) AS count, count(DISTINCT ip) AS clients,
+  SELECT status, cause, rule, count(*) AS count, count(DISTINCT ip) AS clients,
+         json_group_array(DISTINCT user) AS users, json_group_array(DISTINCT path) AS paths,
          min(ts) AS first_ts, max(ts) AS last_ts, max(request_id) AS example
   FROM report_verdicts
   WHERE benign = 0 AND instr(tags, '"brute_force"') = 0
     AND (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until)
-  GROUP BY status, cause, rule, fix
+  GROUP BY status, cause, rule
 )
-SELECT g.status, g.cause, g.rule, g.fix, g.count, g.clients, g.first_ts, g.last_ts,
+SELECT g.status, g.cause, g.rule, v.fix, g.count, g.clients, g.users, g.paths, g.first_ts, g.last_ts,
        r.ip, r.user, r.method, r.target, r.host, r.scheme, v.evidence, v.tags, s.path AS file, r.line
 FROM g JOIN report_verdicts v ON v.request_id = g.example JOIN requests r ON r.id = g.example JOIN sources s ON s.id = r.source_id
 ORDER BY g.count DESC, g.cause LIMIT coalesce(:limit, 10);

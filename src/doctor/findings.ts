@@ -74,7 +74,11 @@ export function gatherFindings(q: QueryRunner, range: { since: number | null; un
   const share = (n: number) => (total === 0 ? 0 : n / total);
   const findings: Finding[] = [];
 
-  type GroupRow = Example & { status: number; cause: string; rule: string; fix: string; count: number; clients: number; first_ts: number; last_ts: number };
+  type GroupRow = Example & { status: number; cause: string; rule: string; fix: string; count: number; clients: number; users: string; paths: string; first_ts: number; last_ts: number };
+  const list = (json: string) => {
+    const values = (JSON.parse(json) as (string | null)[]).filter((v): v is string => v !== null);
+    return `${values.slice(0, 6).join(', ')}${values.length > 6 ? ` and ${values.length - 6} more` : ''}`;
+  };
   for (const g of q.all<GroupRow>('doctor-groups', { ...p, limit: Math.max(50, limit * 3) })) {
     const evidence = JSON.parse(g.evidence) as Evidence[];
     const play = RULE_PLAYS[g.rule];
@@ -82,7 +86,11 @@ export function gatherFindings(q: QueryRunner, range: { since: number | null; un
     findings.push({
       kind: 'cause', title: play?.title ?? g.cause, cause: g.cause, tag: null, status: g.status, count: g.count, clients: g.clients,
       share: share(g.count), likelyCause: null,
-      evidence: [...evidence.slice(0, 2), { file: g.file, line: g.line, text: `example: ${g.method ?? ''} ${g.target ?? ''} from ${g.ip}, ${g.count} time(s) ${isoUtc(g.first_ts)} – ${isoUtc(g.last_ts)}` }],
+      evidence: [
+        ...evidence.slice(0, 2),
+        { file: g.file, line: g.line, text: `example: ${g.method ?? ''} ${g.target ?? ''} from ${g.ip}; ${g.count} time(s) ${isoUtc(g.first_ts)} – ${isoUtc(g.last_ts)}` },
+        { file: null, line: null, text: `${list(g.users) ? `users: ${list(g.users)}; ` : ''}paths: ${list(g.paths) || '-'}` },
+      ],
       fix: g.fix, confirm: (play?.confirm ?? ['curl -v {url}']).map((c) => fillCommand(c, g, object)),
     });
   }
