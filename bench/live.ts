@@ -7,6 +7,7 @@ import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageFile } from '../src/cli/paths.js';
+import { NODE_FLAGS } from '../src/cli/node-flags.js';
 import { generate } from './generate.js';
 
 const CLI = packageFile(join('dist', 'src', 'cli', 'main.js'));
@@ -14,7 +15,7 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 
 async function latency(samples = 200, gapMs = 20): Promise<number[]> {
   const dir = mkdtempSync(join(tmpdir(), 'authlog-live-'));
-  const child = spawn(process.execPath, [CLI, 'live', '-', '--db', join(dir, 'l.db'), '--output', 'ndjson'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, 'live', '-', '--db', join(dir, 'l.db'), '--output', 'ndjson'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   let buf = '';
@@ -45,7 +46,7 @@ async function latency(samples = 200, gapMs = 20): Promise<number[]> {
 async function throughput(file: string, output: 'dashboard' | 'ndjson'): Promise<{ lines: number; seconds: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'authlog-live-'));
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, 'live', '-', '--db', join(dir, 't.db'), '--output', output], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, 'live', '-', '--db', join(dir, 't.db'), '--output', output], {
     stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, COLUMNS: '120', LINES: '40' },
   });
   child.stdout.resume();

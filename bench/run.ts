@@ -10,6 +10,7 @@ import { gatherReport } from '../src/report/data.js';
 import { openDb } from '../src/store/db.js';
 import { QueryRunner, loadQueries } from '../src/store/queries.js';
 import { packageFile } from '../src/cli/paths.js';
+import { NODE_FLAGS } from '../src/cli/node-flags.js';
 import { generate } from './generate.js';
 import { filterParams, loadCauses, loadEvents, loadTop, window, type Filters } from '../src/tui/triage/data.js';
 
@@ -51,7 +52,7 @@ for (const size of sizes) {
   const results: { lines: number; ingestMs: number; classifyMs: number; totalMs: number; maxRssMb: number }[] = [];
   const n = size > 2_000_000 ? Math.max(1, Math.min(runs, 3)) : runs;
   for (let i = 0; i < n; i++) {
-    const out = execFileSync(process.execPath, [join(ROOT, 'dist', 'bench', 'ingest-once.js'), dbPath, ...files], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [...NODE_FLAGS, join(ROOT, 'dist', 'bench', 'ingest-once.js'), dbPath, ...files], { encoding: 'utf8' });
     results.push(JSON.parse(out));
   }
   const lines = results[0].lines;
@@ -98,7 +99,7 @@ for (const size of sizes) {
   process.stdout.write(`  tui: first screen median ${median(firstMs).toFixed(0)} ms; moving to another cause median ${median(moveMs).toFixed(0)} ms, max ${Math.max(...moveMs).toFixed(0)} ms\n`);
 
   if (size === sizes[0]) {
-    const authlogCount = timeCommand(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'ingest', files[0], '--db', ':memory:', '--quiet']);
+    const authlogCount = timeCommand(process.execPath, [...NODE_FLAGS, join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'ingest', files[0], '--db', ':memory:', '--quiet']);
     process.stdout.write(`  authlog ingest of the access log alone (the CLI: ingest and classify, fresh in-memory database): median ${(authlogCount / 1000).toFixed(2)} s\n`);
     const ratio = (other: number) => (other >= authlogCount ? `authlog is ${(other / authlogCount).toFixed(1)}× faster` : `authlog takes ${(authlogCount / other).toFixed(1)}× as long`);
     if (which('lnav')) {

@@ -15,6 +15,16 @@ function authlog(args: string[], input?: string | Buffer) {
 }
 
 describe('authlog CLI', () => {
+  it('runs with the heap limits it is measured with (shebang, npm start and NODE_FLAGS agree)', async () => {
+    const { NODE_FLAGS } = await import('../../src/cli/node-flags.js');
+    const shebang = readFileSync(CLI, 'utf8').split('\n')[0];
+    expect(shebang).toBe(`#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`);
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } };
+    expect(pkg.scripts.start).toContain(`node ${NODE_FLAGS.join(' ')} dist/src/cli/main.js`);
+    const run = spawnSync(CLI, ['--version'], { encoding: 'utf8' });
+    expect(run.stdout).toMatch(/^authlog \d+\.\d+\.\d+\n$/);
+  });
+
   it('prints help and version', () => {
     expect(authlog(['--help']).stdout).toMatch(/^authlog: why is this server answering 401\?/);
     expect(authlog(['--version']).stdout).toBe(`authlog ${JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version}\n`);
