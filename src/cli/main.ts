@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --max-old-space-size=160
+#!/usr/bin/env -S node --max-semi-space-size=8 --max-old-space-size=160
 /**
  * The authlog entry point: the only place that prints errors and exits.
  */

@@ -163,7 +163,8 @@ export const MIGRATIONS: string[] = [
     created_at INTEGER NOT NULL,
     UNIQUE (kind, value)
   );
-  -- the TUI reads one cause at a time
-  CREATE INDEX verdicts_status_cause ON verdicts(status, cause, ts);
+  -- Covers what reports and the TUI group by, so their scans skip the wide evidence and fix
+  -- columns; it also serves the TUI, which reads one status and cause at a time.
+  CREATE INDEX verdicts_report ON verdicts(status, cause, rule, confidence, benign, layer, ts, ip, user, path, tags);
   `,
 ];
