@@ -35,7 +35,7 @@ export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY, fromT
   const store = classifyStore(db);
   const brute = bruteForceIds(store.failuresByClient(fromTs === undefined ? undefined : fromTs - o.bruteForce.windowMs), o.bruteForce);
   const layerOfFile = serverLayers(store.serverFormats());
-  const site = store.siteFacts(o.intermittentMs);
+  const site = store.siteFacts(o.intermittentMs, fromTs);
   store.clearVerdicts(fromTs);
   let afterTs = fromTs === undefined ? -Infinity : fromTs - 1;
   let afterId = fromTs === undefined ? 0 : Number.MAX_SAFE_INTEGER;

@@ -50,6 +50,7 @@ export interface TickResult {
 /** After this long without a new line, a waiting multi-line entry (a stack trace) is complete. */
 const ENTRY_QUIET_MS = 500;
 const RECENT_MS = 10 * 60_000;
+const AGGREGATE_MS = 5_000;
 
 export class LiveSession {
   private readonly writer: StoreWriter;
@@ -57,6 +58,7 @@ export class LiveSession {
   private readonly ctx: ParseContext = { year: new Date().getUTCFullYear() };
   private readonly emitted = new Map<number, { signature: string; ts: number }>();
   private linesSinceTick = 0;
+  private aggregatesAt = 0;
   totalLines = 0;
 
   constructor(
@@ -112,7 +114,10 @@ export class LiveSession {
   /** Write what arrived, record positions, re-classify the recent past, report changes. */
   tick(now = Date.now()): TickResult {
     for (const s of this.sources) if (s.processor.pending && now - s.lastLineAt >= ENTRY_QUIET_MS) s.processor.flushEntry();
-    this.writer.flush(true);
+    // Rows every round; the success history (only "it worked before" reads it) every few seconds.
+    const aggregates = now - this.aggregatesAt >= AGGREGATE_MS;
+    if (aggregates) this.aggregatesAt = now;
+    this.writer.flush(aggregates);
     this.recordPositions();
     const from = this.writer.takeTouchedFrom();
     const lines = this.linesSinceTick;

@@ -40,7 +40,8 @@ export interface ClassifyStore {
   nextSuccess(ip: string, fromTs: number, toTs: number): { ts: number; status: number; file: string; line: number; raw: string | null } | undefined;
   /** Error-log formats by the directory their files are in. */
   serverFormats(): { dir: string; format: string }[];
-  siteFacts(minSpanMs: number): SiteFacts;
+  /** With `fromTs`, only about the clients that failed from then on (a live round stays small). */
+  siteFacts(minSpanMs: number, fromTs?: number): SiteFacts;
   /** The client's last successful wp-admin page load at or before `ts`, if any. */
   lastAdminLoad(ip: string, ts: number): number | null;
   clearVerdicts(fromTs?: number): void;
@@ -81,17 +82,18 @@ export function classifyStore(db: Db): ClassifyStore {
     serverFormats: () =>
       (db.prepare(`SELECT DISTINCT path, format FROM sources WHERE format IN ('nginx-error', 'apache-error')`).all() as { path: string; format: string }[])
         .map((r) => ({ dir: dirname(r.path), format: r.format })),
-    siteFacts: (minSpanMs) => {
+    siteFacts: (minSpanMs, fromTs = Number.MIN_SAFE_INTEGER) => {
       const anyHttps = (db.prepare('SELECT 1 FROM client_ok WHERE https > 0 LIMIT 1').get() ?? null) !== null;
+      const recent = `SELECT DISTINCT ip FROM requests WHERE status IN (401, 403) AND ts >= ?`;
       const basicOkClients = new Set(
-        (db.prepare('SELECT DISTINCT ip FROM client_ok WHERE with_user > 0').all() as { ip: string }[]).map((r) => r.ip),
+        (db.prepare(`SELECT DISTINCT ip FROM client_ok WHERE with_user > 0 AND ip IN (${recent})`).all(fromTs) as { ip: string }[]).map((r) => r.ip),
       );
       const longFailureSpans = new Map<string, FailureSpan>();
       const spans = db.prepare(
-        `SELECT ip, endpoint, min(ts) AS first, max(ts) AS last FROM requests WHERE status = 401 AND endpoint IS NOT NULL
+        `SELECT ip, endpoint, min(ts) AS first, max(ts) AS last FROM requests WHERE status = 401 AND endpoint IS NOT NULL AND ip IN (${recent})
          GROUP BY ip, endpoint HAVING max(ts) - min(ts) >= ?`,
       );
-      for (const r of spans.all(minSpanMs) as { ip: string; endpoint: string; first: number; last: number }[]) {
+      for (const r of spans.all(fromTs, minSpanMs) as { ip: string; endpoint: string; first: number; last: number }[]) {
         longFailureSpans.set(`${r.ip} ${r.endpoint}`, { first: r.first, last: r.last });
       }
       return { anyHttps, basicOkClients, longFailureSpans };
