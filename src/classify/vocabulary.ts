@@ -3,7 +3,6 @@ import { z } from 'zod';
 
 export const CAUSES_401 = ['no_credentials', 'user_not_found', 'password_mismatch', 'bad_credentials', 'nonce_expired', 'token_rejected', 'session_expired', 'unknown'] as const;
 export const CAUSES_403 = ['nonce_expired', 'auth_file_missing', 'forbidden'] as const;
-export const CAUSES = [...new Set([...CAUSES_401, ...CAUSES_403])] as [string, ...string[]];
 export const CauseSchema = z.enum(['no_credentials', 'user_not_found', 'password_mismatch', 'bad_credentials', 'nonce_expired', 'token_rejected', 'session_expired', 'unknown', 'auth_file_missing', 'forbidden']);
 export type Cause = z.infer<typeof CauseSchema>;
 

@@ -15,12 +15,6 @@ export interface EventSignal {
   object: string | null;
 }
 
-export interface WriteCounts {
-  requests: number;
-  events: number;
-  rejects: number;
-}
-
 const BATCH_ROWS = 5000;
 
 /**
@@ -51,7 +45,6 @@ export class StoreWriter {
   private traffic = new Map<number, number>();
   readonly clients = new ClientIndex();
   private clientOk = new SuccessAggregate(this.clients);
-  readonly counts: WriteCounts = { requests: 0, events: 0, rejects: 0 };
   /** Earliest time of a 401/403 or log event written since the last take (live re-classification). */
   private touchedFrom = Infinity;
 
@@ -68,7 +61,6 @@ export class StoreWriter {
       sourceId, line, r.ts, r.ip, r.user, r.userLogged ? 1 : 0, r.method, r.target, path, path === null ? null : endpointOf(path), r.protocol, r.status, r.bytes,
       r.referer, r.userAgent, r.forwardedFor, r.host, r.scheme, r.upstreamStatus, r.requestTime, r.wwwAuthenticate, extra, raw, kept,
     ]);
-    this.counts.requests++;
     this.added();
   }
 
@@ -78,13 +70,11 @@ export class StoreWriter {
       sourceId, line, ts, e.format, e.level, e.module, e.code, e.pid, e.conn, e.client, e.server, e.request,
       e.method, e.target, pathOf(e.target), e.upstream, e.host, e.referrer, e.message, signal.signal, signal.user, signal.object,
     ]);
-    this.counts.events++;
     this.added();
   }
 
   reject(sourceId: number, line: number, reason: string, excerpt: string): void {
     this.batch.rejects.push([sourceId, line, reason, excerpt]);
-    this.counts.rejects++;
     this.added();
   }
 

@@ -18,5 +18,5 @@ export function actionFor(input: string): LiveAction | null {
 }
 
 export function helpLine(): string {
-  return LIVE_KEYS.map((k) => `${k.key} ${k.label.split('/')[0].split(' ')[0]}`).join('  ');
+  return LIVE_KEYS.map((k) => `${k.key} ${k.label.split(/[ /]/)[0]}`).join('  ');
 }

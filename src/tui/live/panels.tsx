@@ -2,8 +2,8 @@
 import { Box, Text } from 'ink';
 import type { EventRow } from '../../report/event-rows.js';
 import { sparkline } from '../../report/text.js';
-import { fit, sanitize } from '../../util/sanitize.js';
-import { LIVE_KEYS } from './keys.js';
+import { displayWidth, fit, sanitize } from '../../util/sanitize.js';
+import { helpLine, LIVE_KEYS } from './keys.js';
 import type { LiveState } from './store.js';
 
 const top = (counts: Record<string, number>, n: number) =>
@@ -28,9 +28,9 @@ export function Counts({ state, width }: { state: LiveState; width: number }) {
 
 export function EventLine({ e, width }: { e: EventRow; width: number }) {
   const fixed = `${e.time.slice(11, 19)} ${e.status} ${fit(sanitize(e.ip), 15)} ${fit(sanitize(e.user ?? '-'), 10)} ${fit(sanitize(e.cause), 17)} ${e.confidence === 'proven' ? 'P' : 'h'} `;
-  const rest = Math.max(8, width - fixed.length);
-  const text = `${fixed}${fit(sanitize(`${e.method ?? ''} ${e.path ?? ''}${e.tags.length ? ` [${e.tags.join(',')}]` : ''}`), rest)}`;
-  return <Text color={e.status === 403 ? 'yellow' : e.confidence === 'proven' ? 'red' : undefined}>{fit(text as ReturnType<typeof sanitize>, width)}</Text>;
+  const rest = Math.max(8, width - displayWidth(fixed));
+  const request = fit(sanitize(`${e.method ?? ''} ${e.path ?? ''}${e.tags.length ? ` [${e.tags.join(',')}]` : ''}`), rest);
+  return <Text color={e.status === 403 ? 'yellow' : e.confidence === 'proven' ? 'red' : undefined}>{fit(sanitize(fixed + request), width)}</Text>;
 }
 
 export function Events({ events, rows, width }: { events: EventRow[]; rows: number; width: number }) {
@@ -78,5 +78,5 @@ export function HelpLine({ width, full }: { width: number; full: boolean }) {
       </Box>
     );
   }
-  return <Text dimColor>{fit(sanitize(LIVE_KEYS.map((k) => `${k.key} ${k.label.split(/[ /]/)[0]}`).join('  ')), width)}</Text>;
+  return <Text dimColor>{fit(sanitize(helpLine()), width)}</Text>;
 }

@@ -9,6 +9,8 @@ export interface TriageKey {
   label: string;
   help: string;
   action: TriageAction;
+  /** Shown in the footer line under this short name. */
+  footer?: string;
 }
 
 export const TRIAGE_KEYS: TriageKey[] = [
@@ -16,20 +18,20 @@ export const TRIAGE_KEYS: TriageKey[] = [
   { keys: ['down', 'j'], label: '↓/j', help: 'move down', action: 'down' },
   { keys: ['pageUp'], label: 'PgUp', help: 'page up', action: 'pageUp' },
   { keys: ['pageDown'], label: 'PgDn', help: 'page down', action: 'pageDown' },
-  { keys: ['tab'], label: 'Tab', help: 'switch between causes and events', action: 'switch' },
-  { keys: ['return'], label: 'Enter', help: 'drill in: a cause to its events, an event to its evidence', action: 'enter' },
-  { keys: ['escape'], label: 'Esc', help: 'back', action: 'back' },
-  { keys: ['/'], label: '/', help: 'filter by client, user or path (Enter applies, Esc clears)', action: 'filter' },
-  { keys: ['t'], label: 't', help: 'time range: all, last hour, day, week (of the logs)', action: 'range' },
-  { keys: ['g'], label: 'g', help: 'filter by tag (cycles)', action: 'tag' },
-  { keys: ['b'], label: 'b', help: 'show or hide benign events (challenges, monitors)', action: 'benign' },
-  { keys: ['m'], label: 'm', help: 'mark as expected: then c client, u user, p path', action: 'mark' },
+  { keys: ['tab'], label: 'Tab', help: 'switch between causes and events', action: 'switch', footer: 'pane' },
+  { keys: ['return'], label: 'Enter', help: 'drill in: a cause to its events, an event to its evidence', action: 'enter', footer: 'drill' },
+  { keys: ['escape'], label: 'Esc', help: 'back', action: 'back', footer: 'back' },
+  { keys: ['/'], label: '/', help: 'filter by client, user or path (Enter applies, Esc clears)', action: 'filter', footer: 'filter' },
+  { keys: ['t'], label: 't', help: 'time range: all, last hour, day, week (of the logs)', action: 'range', footer: 'range' },
+  { keys: ['g'], label: 'g', help: 'filter by tag (cycles)', action: 'tag', footer: 'tag' },
+  { keys: ['b'], label: 'b', help: 'show or hide benign events (challenges, monitors)', action: 'benign', footer: 'benign' },
+  { keys: ['m'], label: 'm', help: 'mark as expected: then c client, u user, p path', action: 'mark', footer: 'mark' },
   { keys: ['M'], label: 'M', help: 'mark as handled: then c client, u user, p path', action: 'markHandled' },
-  { keys: ['e'], label: 'e', help: 'export the selection to NDJSON', action: 'exportNdjson' },
+  { keys: ['e'], label: 'e', help: 'export the selection to NDJSON', action: 'exportNdjson', footer: 'export' },
   { keys: ['E'], label: 'E', help: 'export the selection to CSV', action: 'exportCsv' },
   { keys: ['r'], label: 'r', help: 'refresh now (it also refreshes every few seconds)', action: 'refresh' },
-  { keys: ['?'], label: '?', help: 'help', action: 'help' },
-  { keys: ['q'], label: 'q', help: 'quit', action: 'quit' },
+  { keys: ['?'], label: '?', help: 'help', action: 'help', footer: 'help' },
+  { keys: ['q'], label: 'q', help: 'quit', action: 'quit', footer: 'quit' },
 ];
 
 export interface KeyInfo {
@@ -48,4 +50,5 @@ export function triageAction(input: string, key: KeyInfo): TriageAction | null {
   return TRIAGE_KEYS.find((k) => k.keys.includes(name))?.action ?? null;
 }
 
-export const FOOTER = 'Enter drill  Esc back  Tab pane  / filter  t range  g tag  b benign  m mark  e export  ? help  q quit';
+/** The footer line, from the same table as input and help. */
+export const FOOTER = TRIAGE_KEYS.filter((k) => k.footer).map((k) => `${k.label} ${k.footer}`).join('  ');
