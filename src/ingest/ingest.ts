@@ -12,7 +12,7 @@ import { SqliteSink } from '../store/sink.js';
 import { StoreWriter } from '../store/writer.js';
 import { planSource, type PlanStatus, type SourcePlan } from './plan.js';
 import { readSource, type SourceCounts } from './read-source.js';
-import { fixedZone, systemZone, type Zone } from './zone.js';
+import { dominantOffset, fixedZone, zonelessZone, type Zone } from './zone.js';
 
 export interface IngestOptions {
   paths: string[];
@@ -75,12 +75,6 @@ function summaryOf(plan: SourcePlan, counts: SourceCounts | null, seconds: numbe
   };
 }
 
-function dominantOffset(offsets: Map<number, number>): number | null {
-  let best: number | null = null;
-  let bestCount = 0;
-  for (const [offset, count] of offsets) if (count > bestCount) [best, bestCount] = [offset, count];
-  return best;
-}
 
 export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
   const ctx: ParseContext = { year: new Date().getUTCFullYear() };
@@ -139,12 +133,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
   return { sources: plans.map((p) => summaries.get(p)!), zone: (zone ?? resolveZone(db, offsets)).name, changed };
 }
 
-/** The access logs' offset in this run, else the one a previous run saw, else the system zone. */
 function resolveZone(db: Db, offsets: Map<number, number>): Zone {
-  const run = dominantOffset(offsets);
-  if (run !== null) return fixedZone(run);
-  const stored = getMeta(db, 'access_offset');
-  if (stored !== null) return fixedZone(Number(stored));
-  return systemZone();
+  return zonelessZone(null, dominantOffset(offsets), getMeta(db, 'access_offset'));
 }
 

@@ -49,3 +49,23 @@ export function localToUtc(localMs: number, zone: Zone): number {
   }
   return localMs - offsetMin * 60_000;
 }
+
+/**
+ * The UTC offset the access logs show most often (a newly seen offset counts from 0, so a
+ * live session can use it from the first line).
+ */
+export function dominantOffset(...maps: Map<number, number>[]): number | null {
+  const total = new Map<number, number>();
+  for (const m of maps) for (const [offset, n] of m) total.set(offset, (total.get(offset) ?? 0) + n);
+  let best: number | null = null;
+  let bestCount = -1;
+  for (const [offset, n] of total) if (n > bestCount) [best, bestCount] = [offset, n];
+  return best;
+}
+
+/** Zone of zoneless logs: --tz, else the access logs' offset, else the one an earlier run stored, else the system zone. */
+export function zonelessZone(tz: Zone | null | undefined, offset: number | null, stored: string | null): Zone {
+  if (tz) return tz;
+  if (offset !== null) return fixedZone(offset);
+  return stored !== null ? fixedZone(Number(stored)) : systemZone();
+}

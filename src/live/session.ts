@@ -9,7 +9,7 @@ import type { FormatChoice, LogParser, ParseContext } from '../../parsers/index.
 import { classifyAll, DEFAULT_CLASSIFY } from '../classify/index.js';
 import { planSource, type SourcePlan } from '../ingest/plan.js';
 import { createLineProcessor, type LineProcessor } from '../ingest/read-source.js';
-import { fixedZone, systemZone, type Zone } from '../ingest/zone.js';
+import { dominantOffset, fixedZone, zonelessZone, type Zone } from '../ingest/zone.js';
 import { readLines } from '../read/lines.js';
 import type { OpenedInput } from '../read/open.js';
 import { getMeta, setMeta, type Db } from '../store/db.js';
@@ -68,15 +68,20 @@ export class LiveSession {
     this.writer = new StoreWriter(new SqliteSink(db));
   }
 
-  /** Zoneless error logs are read in --tz, else the offset the access logs show, else the system zone. */
+  private cachedZone: { key: number; zone: Zone } | null = null;
+
+  /**
+   * Zone of zoneless error logs, asked for each of their lines: recomputed only when an
+   * access log has shown a new offset.
+   */
   private zone(): Zone {
-    if (this.o.tz) return this.o.tz;
-    const offsets = new Map<number, number>();
-    for (const s of this.sources) for (const [k, v] of s.processor.counts.offsets) offsets.set(k, (offsets.get(k) ?? 0) + v);
-    const best = [...offsets].sort((a, b) => b[1] - a[1])[0];
-    if (best) return fixedZone(best[0]);
-    const stored = getMeta(this.db, 'access_offset');
-    return stored !== null ? fixedZone(Number(stored)) : systemZone();
+    let key = 0;
+    for (const s of this.sources) key += s.processor.counts.offsets.size;
+    if (this.cachedZone?.key !== key) {
+      const offset = dominantOffset(...this.sources.map((s) => s.processor.counts.offsets));
+      this.cachedZone = { key, zone: zonelessZone(this.o.tz, offset, getMeta(this.db, 'access_offset')) };
+    }
+    return this.cachedZone.zone;
   }
 
   plan(input: OpenedInput, follow = false): SourcePlan {
@@ -146,10 +151,8 @@ export class LiveSession {
       });
       s.recorded = { stored: c.stored, rejected, invalidUtf8: 0 };
     }
-    const offsets = new Map<number, number>();
-    for (const s of this.sources) for (const [k, v] of s.processor.counts.offsets) offsets.set(k, (offsets.get(k) ?? 0) + v);
-    const best = [...offsets].sort((a, b) => b[1] - a[1])[0];
-    if (best) setMeta(this.db, 'access_offset', String(best[0]));
+    const offset = dominantOffset(...this.sources.map((s) => s.processor.counts.offsets));
+    if (offset !== null) setMeta(this.db, 'access_offset', String(offset));
   }
 
   /** End every source, wait for their last lines, and write everything. */
