@@ -1,5 +1,6 @@
 /** One 401/403 as `authlog events` prints it: the NDJSON field set, shared by every format. */
 import type { Evidence } from '../classify/vocabulary.js';
+import { csvCell, safeJson } from '../util/json.js';
 import { isoUtc } from '../util/time.js';
 
 export interface EventRow {
@@ -39,4 +40,16 @@ export function toEventRow(r: EventQueryRow): EventRow {
     file: r.file,
     line: r.line,
   };
+}
+
+/** The CSV columns: the NDJSON fields in the same order. */
+export const EVENT_FIELDS: (keyof EventRow)[] = ['time', 'ip', 'method', 'path', 'status', 'user', 'cause', 'confidence', 'layer', 'tags', 'evidence', 'fix', 'file', 'line'];
+
+/** One event as a line of NDJSON or CSV (arrays flattened for CSV), as events and TUI exports write them. */
+export function formatEvent(e: EventRow, format: 'ndjson' | 'csv'): string {
+  // Fields in one order whatever object they came from.
+  if (format === 'ndjson') return safeJson(Object.fromEntries(EVENT_FIELDS.map((f) => [f, e[f]])));
+  return EVENT_FIELDS.map((f) =>
+    csvCell(f === 'evidence' ? e.evidence.map((x) => `${x.file ?? ''}${x.line ? `:${x.line}` : ''} ${x.text}`).join(' | ') : f === 'tags' ? e.tags.join(' ') : e[f]),
+  ).join(',');
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { toEventRow, type EventQueryRow, type EventRow } from '../../report/event-rows.js';
+import { EVENT_FIELDS, formatEvent, toEventRow, type EventQueryRow, type EventRow } from '../../report/event-rows.js';
 import { QueryRunner, loadQueries } from '../../store/queries.js';
-import { csvCell, safeJson } from '../../util/json.js';
 import { fit, sanitize } from '../../util/sanitize.js';
 import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate } from '../args.js';
 import { FILTER_OPTIONS, FilterSchema, filterParams } from '../filters.js';
@@ -31,7 +30,6 @@ const Schema = IngestOptionsSchema.extend(FilterSchema.shape).extend({
   'input-format': InputFormatSchema.default('auto'),
 });
 
-const CSV_FIELDS: (keyof EventRow)[] = ['time', 'ip', 'method', 'path', 'status', 'user', 'cause', 'confidence', 'layer', 'tags', 'evidence', 'fix', 'file', 'line'];
 
 function tableLine(e: EventRow, width: number): string {
   const fixed = [
@@ -58,7 +56,7 @@ export async function runEvents(io: CommandIO, argv: string[]): Promise<number> 
   const runner = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all);
   const format = opts.format ?? (io.stdout.isTTY ? 'table' : 'ndjson');
   const width = io.stdout.columns ?? 120;
-  if (format === 'csv') io.stdout.write(CSV_FIELDS.join(',') + '\n');
+  if (format === 'csv') io.stdout.write(EVENT_FIELDS.join(',') + '\n');
   if (format === 'table') {
     io.stdout.write(`${'TIME (UTC)'.padEnd(14)} ${'ST'.padEnd(3)} ${'CLIENT'.padEnd(15)} ${'USER'.padEnd(10)} ${'CAUSE'.padEnd(17)} ${'CONF'.padEnd(6)} ${'TAGS'.padEnd(16)} REQUEST\n`);
   }
@@ -66,9 +64,7 @@ export async function runEvents(io: CommandIO, argv: string[]): Promise<number> 
   for (const raw of runner.iterate<EventQueryRow>('events', filterParams(opts))) {
     const e = toEventRow(raw);
     count++;
-    if (format === 'ndjson') io.stdout.write(safeJson(e) + '\n');
-    else if (format === 'csv') io.stdout.write(CSV_FIELDS.map((f) => csvCell(f === 'evidence' ? e.evidence.map((x) => `${x.file ?? ''}${x.line ? `:${x.line}` : ''} ${x.text}`).join(' | ') : f === 'tags' ? e.tags.join(' ') : e[f])).join(',') + '\n');
-    else io.stdout.write(tableLine(e, width) + '\n');
+    io.stdout.write((format === 'table' ? tableLine(e, width) : formatEvent(e, format)) + '\n');
   }
   if (format === 'table') io.stdout.write(`${count} request(s)\n`);
   db.close();

@@ -1,10 +1,10 @@
 /** All TUI state in one hook: filters, focus, selection, view; data read for it through the queries. */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { TAGS } from '../../classify/vocabulary.js';
 import type { QueryRunner } from '../../store/queries.js';
 import { addSuppression, type SuppressionKind, type SuppressionState } from '../../store/suppressions.js';
-import { csvCell, safeJson } from '../../util/json.js';
+import { EVENT_FIELDS, formatEvent } from '../../report/event-rows.js';
 import { isoUtc } from '../../util/time.js';
 import { allEvents, filterParams, loadCauses, loadEvents, loadTop, RANGES, window, type EventItem, type Filters } from './data.js';
 import type { TriageAction } from './keys.js';
@@ -80,14 +80,19 @@ export function useTriage(deps: TriageDeps, eventRows: number) {
     if (!cause) return setMessage('nothing to export');
     const stamp = isoUtc(Date.now()).replace(/[-:]/g, '').replace('T', '-').replace('Z', '');
     const file = `${deps.exportDir}/authlog-export-${stamp}.${format}`;
-    const fields = ['time', 'ip', 'method', 'path', 'status', 'user', 'cause', 'confidence', 'layer', 'tags', 'fix', 'file', 'line'] as const;
-    const out: string[] = format === 'csv' ? [fields.join(',')] : [];
-    for (const e of allEvents(deps.queries, params, cause)) {
-      const row = { time: isoUtc(e.ts), ip: e.ip, method: e.method, path: e.path, status: e.status, user: e.user, cause: e.cause, confidence: e.confidence, layer: e.layer, tags: e.tags, evidence: e.evidence, fix: e.fix, file: e.file, line: e.line };
-      out.push(format === 'csv' ? fields.map((f) => csvCell(f === 'tags' ? e.tags.join(' ') : row[f])).join(',') : safeJson(row));
+    // Streamed to the file: a selection can be large.
+    const fd = openSync(file, 'w');
+    let n = 0;
+    try {
+      if (format === 'csv') writeSync(fd, EVENT_FIELDS.join(',') + '\n');
+      for (const { id: _id, ts, raw: _raw, ...rest } of allEvents(deps.queries, params, cause)) {
+        writeSync(fd, formatEvent({ time: isoUtc(ts), ...rest }, format) + '\n');
+        n++;
+      }
+    } finally {
+      closeSync(fd);
     }
-    writeFileSync(file, out.join('\n') + '\n');
-    setMessage(`exported ${format === 'csv' ? out.length - 1 : out.length} event(s) to ${file}`);
+    setMessage(`exported ${n} event(s) to ${file}`);
   };
 
   /** Typed text while editing the filter, or an action from the key table. */
