@@ -3,6 +3,7 @@
  * string from nginx.conf; it is compiled once into one anchored regular expression.
  */
 import { buildAccessRecord, isKnownVariable, KNOWN_VARIABLES, SLOT_COUNT, type Slots } from './access-record.js';
+import { compileByteScanner } from './access-bytes.js';
 import { decodeLogEscapes, parseTimeLocal } from './fields.js';
 import { reject, type AccessView, type LogParser, type ParseResult } from './types.js';
 
@@ -42,19 +43,42 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-function valuePattern(variable: string, before: string, after: string | undefined): string {
-  if (before.endsWith('"') && after?.startsWith('"')) return QUOTED_VALUE;
-  if (variable === 'status') return '(\\d{3}|-)';
-  if (variable === 'body_bytes_sent' || variable === 'bytes_sent') return '(\\d+|-)';
-  if (after === undefined) return '(.*)';
-  if (SPACEY.has(variable) && !after.startsWith(']')) return '(.*?)';
-  if (after[0] === ']') return '([^\\]]*)';
+/**
+ * How a variable's value is delimited, from the literals around it. The regular expression
+ * and the byte scanner (access-bytes.ts) are both built from this, so they agree.
+ */
+export type ValueKind = 'quoted' | 'status' | 'digits' | 'rest' | 'lazy' | 'bracketed' | 'word';
+
+export function valueKind(variable: string, before: string, after: string | undefined): ValueKind {
+  if (before.endsWith('"') && after?.startsWith('"')) return 'quoted';
+  if (variable === 'status') return 'status';
+  if (variable === 'body_bytes_sent' || variable === 'bytes_sent') return 'digits';
+  if (after === undefined) return 'rest';
+  if (SPACEY.has(variable) && !after.startsWith(']')) return 'lazy';
+  if (after[0] === ']') return 'bracketed';
   // Outside quotes nginx values hold no spaces (those that may are SPACEY above).
-  return `([^${escapeRegex(after[0])} ]*)`;
+  return 'word';
 }
+
+function valuePattern(kind: ValueKind, after: string | undefined): string {
+  switch (kind) {
+    case 'quoted': return QUOTED_VALUE;
+    case 'status': return '(\\d{3}|-)';
+    case 'digits': return '(\\d+|-)';
+    case 'rest': return '(.*)';
+    case 'lazy': return '(.*?)';
+    case 'bracketed': return '([^\\]]*)';
+    case 'word': return `([^${escapeRegex(after![0])} ]*)`;
+  }
+}
+
+/** One step of a compiled format: a literal to match, or a variable to capture. */
+export type FormatStep = { literal: string } | { variable: string; kind: ValueKind; target: number | string | null };
 
 export interface CompiledFormat {
   regex: RegExp;
+  steps: FormatStep[];
+  lenientTail: boolean;
   /** For capture group i+1: the record slot it fills, or the extra-field name. */
   targets: (number | string | null)[];
 }
@@ -69,30 +93,36 @@ export function compileLogFormat(format: string, lenientTail = false): CompiledF
   }
   let source = '^';
   const targets: (number | string | null)[] = [];
+  const steps: FormatStep[] = [];
   tokens.forEach((token, i) => {
     if ('literal' in token) {
       source += escapeRegex(token.literal);
+      steps.push(token);
       return;
     }
     const prev = tokens[i - 1];
     const next = tokens[i + 1];
     const before = prev && 'literal' in prev ? prev.literal : '';
     const after = next && 'literal' in next ? next.literal : next ? '' : undefined;
-    source += valuePattern(token.variable, before, after === '' ? undefined : after);
+    const kind = valueKind(token.variable, before, after === '' ? undefined : after);
+    source += valuePattern(kind, after);
     const name = token.variable;
-    targets.push(name.startsWith('_') ? null : isKnownVariable(name) ? KNOWN_VARIABLES[name] : name);
+    const target = name.startsWith('_') ? null : isKnownVariable(name) ? KNOWN_VARIABLES[name] : name;
+    targets.push(target);
+    steps.push({ variable: name, kind, target });
   });
   if (lenientTail) {
     // Presets accept fields appended after them (a common local habit) and keep them as `tail`.
     source += '(?: (.*))?';
     targets.push('tail');
   }
-  return { regex: new RegExp(`${source}$`), targets };
+  return { regex: new RegExp(`${source}$`), targets, steps, lenientTail };
 }
 
 /** Apache and nginx differ only in escapes; decoding is needed when the raw line has a backslash. */
 export function createAccessParser(format: string, variant: string, lenientTail = false): LogParser {
-  const { regex, targets } = compileLogFormat(format, lenientTail);
+  const compiled = compileLogFormat(format, lenientTail);
+  const { regex, targets } = compiled;
   const group = (slot: number) => targets.indexOf(slot) + 1; // 0 when the format lacks it
   const g = {
     ip: group(KNOWN_VARIABLES.remote_addr),
@@ -110,6 +140,7 @@ export function createAccessParser(format: string, variant: string, lenientTail 
     variant,
     family: 'access',
     scan: scannable ? (line: string) => scanLine(regex.exec(line), g) : undefined,
+    scanBytes: scannable ? compileByteScanner(compiled) : undefined,
     parse(line: string): ParseResult {
       if (line.length === 0) return reject('empty');
       const m = regex.exec(line);

@@ -106,6 +106,23 @@ export interface AccessView {
   scheme: string | null;
 }
 
+/**
+ * `AccessView` over bytes: positions in the read buffer instead of strings, so the ingest
+ * fast path counts an ordinary request without decoding its line. Filled in place.
+ */
+export interface AccessBytesView {
+  ts: number;
+  offsetMin: number;
+  ipStart: number;
+  ipEnd: number;
+  status: number;
+  hasUser: boolean;
+  /** The request target's path (no query); -1 when the request has none. */
+  pathStart: number;
+  pathEnd: number;
+  https: boolean;
+}
+
 export interface LogParser {
   readonly name: FormatName;
   /** Human-readable variant, e.g. the access-log preset or custom format in use. */
@@ -114,6 +131,11 @@ export interface LogParser {
   parse(text: string, ctx: ParseContext): ParseResult;
   /** Access logs: a cheap partial read, or null where `parse` would reject the line. */
   scan?(text: string): AccessView | null;
+  /**
+   * `scan` over an ASCII line in a buffer (no CR or LF in it). False when the line needs
+   * the full parse: no match, an escape to decode, or anything unusual.
+   */
+  scanBytes?(buf: Buffer, start: number, end: number, out: AccessBytesView): boolean;
   /**
    * Multi-line formats: true when the line opens a new entry. Lines that do not are
    * continuation lines of the entry above.

@@ -3,10 +3,10 @@
  * ordinary traffic counted, events enriched with their auth signal, rejects kept.
  */
 import type { Readable } from 'node:stream';
-import type { AccessRecord, LogEvent, LogParser, ParseContext } from '../../parsers/index.js';
+import type { AccessBytesView, AccessRecord, LogEvent, LogParser, ParseContext } from '../../parsers/index.js';
 import { detectSignal } from '../classify/signals.js';
 import { EntryFramer } from '../read/framer.js';
-import { readLines, type LineStats } from '../read/lines.js';
+import { readLineBuffers, type LineStats } from '../read/lines.js';
 import { endpointOf, pathOf, type StoreWriter } from '../store/writer.js';
 import { localToUtc, parseZone, type Zone } from './zone.js';
 
@@ -45,6 +45,8 @@ export function excerpt(text: string): string {
 export interface LineProcessor {
   counts: SourceCounts;
   line(text: string, lineNo: number, overflow: number): void;
+  /** Access logs, unless every request is kept: the byte fast path (see `LineSink`). */
+  bytes?(buf: Buffer, start: number, end: number): boolean;
   /** A multi-line entry still waits for its continuation lines. */
   readonly pending: boolean;
   /** Hand on a waiting multi-line entry (at the end, or after a quiet time when following). */
@@ -66,8 +68,8 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
   let lastOffset: number | null = null;
   let lastOffsetCount = 0;
 
-  /** Ordinary traffic: counted and remembered as a client's success, not stored. */
-  const countOrdinary = (ts: number, offsetMin: number | null, client: number, status: number, target: string | null, hasUser: boolean, scheme: string | null) => {
+  /** Ordinary traffic: counted and remembered as a client's success (at `endpoint`, an id or -1), not stored. */
+  const countOrdinary = (ts: number, offsetMin: number | null, client: number, status: number, endpoint: number, hasUser: boolean, https: boolean) => {
     writer.countTraffic(ts, status);
     if (offsetMin !== lastOffset) {
       flushOffset();
@@ -76,8 +78,9 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
       if (offsetMin !== null && !counts.offsets.has(offsetMin)) counts.offsets.set(offsetMin, 0);
     }
     lastOffsetCount++;
-    if (status < 400 && target !== null) writer.clientSuccess(client, endpointOf(pathOf(target)!), ts, hasUser, scheme === 'https');
+    if (status < 400 && endpoint >= 0) writer.clientSuccess(client, endpoint, ts, hasUser, https);
   };
+  const endpointOfTarget = (target: string | null) => (target === null ? -1 : writer.endpointId(endpointOf(pathOf(target)!)));
   const flushOffset = () => {
     if (lastOffset !== null && lastOffsetCount > 0) counts.offsets.set(lastOffset, (counts.offsets.get(lastOffset) ?? 0) + lastOffsetCount);
     lastOffsetCount = 0;
@@ -90,10 +93,10 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
         writer.request(sourceId, lineNo, r, raw, o.keepAll ? 'all' : 'context');
         counts.stored++;
       }
-      countOrdinary(r.ts, r.offsetMin, client, r.status, r.target, r.user !== null, r.scheme);
+      countOrdinary(r.ts, r.offsetMin, client, r.status, r.status < 400 ? endpointOfTarget(r.target) : -1, r.user !== null, r.scheme === 'https');
       return;
     }
-    countOrdinary(r.ts, r.offsetMin, client, r.status, null, false, null);
+    countOrdinary(r.ts, r.offsetMin, client, r.status, -1, false, false);
     writer.request(sourceId, lineNo, r, raw, 'auth');
     clients.watchUntil[client] = r.ts + CONTEXT_WINDOW_MS;
     counts.stored++;
@@ -119,7 +122,9 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
       const v = scan(text);
       if (v !== null && v.status !== 401 && v.status !== 403) {
         const client = clients.id(v.ip);
-        if (v.ts > clients.watchUntil[client]) return countOrdinary(v.ts, v.offsetMin, client, v.status, v.target, v.hasUser, v.scheme);
+        if (v.ts > clients.watchUntil[client]) {
+          return countOrdinary(v.ts, v.offsetMin, client, v.status, v.status < 400 ? endpointOfTarget(v.target) : -1, v.hasUser, v.scheme === 'https');
+        }
       }
     }
     const res = parser.parse(text, ctx);
@@ -128,12 +133,26 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     else onEvent(res.record, lineNo);
   };
 
+  const scanBytes = o.keepAll ? undefined : parser.scanBytes;
+  const view: AccessBytesView = { ts: 0, offsetMin: 0, ipStart: 0, ipEnd: 0, status: 0, hasUser: false, pathStart: -1, pathEnd: -1, https: false };
+  /** The same fast path over the line's bytes: no string made for an ordinary request. */
+  const countBytes = (buf: Buffer, start: number, end: number): boolean => {
+    if (!scanBytes!(buf, start, end, view) || view.status === 401 || view.status === 403) return false;
+    const client = clients.idOfBytes(buf, view.ipStart, view.ipEnd);
+    if (view.ts <= clients.watchUntil[client]) return false;
+    counts.lines++;
+    const endpoint = view.status < 400 && view.pathStart >= 0 ? writer.endpointIdOfBytes(buf, view.pathStart, view.pathEnd) : -1;
+    countOrdinary(view.ts, view.offsetMin, client, view.status, endpoint, view.hasUser, view.https);
+    return true;
+  };
+
   const framer = parser.startsEntry
     ? new EntryFramer(parser.startsEntry, onEntry, (text, lineNo) => rejectLine('orphan_continuation', text, lineNo))
     : null;
 
   return {
     counts,
+    bytes: scanBytes ? countBytes : undefined,
     line(text, lineNo, overflow) {
       counts.lines++;
       if (overflow > 0) return rejectLine('line_too_long', text, lineNo);
@@ -161,14 +180,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
 
 export async function readSource(input: Readable, firstLineNo: number, o: ReadOptions): Promise<SourceCounts> {
   const processor = createLineProcessor(o);
-  let sinceProgress = 0;
-  const stats: LineStats = await readLines(input, firstLineNo, (text, lineNo, overflow) => {
-    if (++sinceProgress === 20_000) {
-      sinceProgress = 0;
-      o.onProgress?.(-1, lineNo - firstLineNo);
-    }
-    processor.line(text, lineNo, overflow);
-  });
+  const stats: LineStats = await readLineBuffers(input, firstLineNo, processor, (lines) => o.onProgress?.(-1, lines));
   const counts = processor.finish();
   counts.lines = stats.lines;
   counts.invalidUtf8 = stats.invalidUtf8;

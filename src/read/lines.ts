@@ -3,6 +3,7 @@
  * over-long lines short (so a 1 GB line is never held whole) and marks them; split2 then
  * splits and decodes UTF-8, replacing invalid sequences with U+FFFD, which are counted.
  */
+import { isAscii } from 'node:buffer';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import split2 from 'split2';
 
@@ -113,4 +114,118 @@ export function readLines(input: Readable, firstLineNo: number, onLine: LineHand
     lines.resume();
     input.pipe(guard).pipe(lines);
   });
+}
+
+/** Where `readLineBuffers` hands each line. */
+export interface LineSink {
+  /**
+   * Fast path, offered each line of an all-ASCII stretch (trailing CR removed, no other CR
+   * in it) as bytes in the read buffer: true when it dealt with the line, false to have it
+   * decoded and passed to `line`.
+   */
+  bytes?(buf: Buffer, start: number, end: number, lineNo: number): boolean;
+  line(text: string, lineNo: number, overflowBytes: number): void;
+}
+
+const PROGRESS_LINES = 20_000;
+
+/**
+ * Batch reading without split2: lines are cut from each read chunk in place, and a line is
+ * decoded into a string only when the sink's fast path declines it. Same rules as
+ * `readLines`: over-long lines cut at `maxBytes` (never held whole) and marked, trailing CR
+ * dropped, invalid UTF-8 replaced and counted, numbering from `firstLineNo`.
+ */
+export async function readLineBuffers(
+  input: Readable,
+  firstLineNo: number,
+  sink: LineSink,
+  onProgress?: (lines: number) => void,
+  maxBytes = MAX_LINE_BYTES,
+): Promise<LineStats> {
+  const stats: LineStats = { bytes: 0, lines: 0, invalidUtf8: 0 };
+  let lineNo = firstLineNo;
+  let reported = 0;
+  // The line that runs over from one chunk into the next: at most `maxBytes` of it kept.
+  let pieces: Buffer[] = [];
+  let partialBytes = 0;
+  let partialKept = 0;
+
+  const emit = (buf: Buffer, s: number, e: number, clean: boolean, total: number) => {
+    lineNo++;
+    stats.lines++;
+    if (total > maxBytes) {
+      sink.line(decode(buf, s, Math.min(e, s + maxBytes), false), lineNo, total);
+      return;
+    }
+    if (clean && sink.bytes) {
+      const end = e > s && buf[e - 1] === CR ? e - 1 : e;
+      if (sink.bytes(buf, s, end, lineNo)) return;
+    }
+    sink.line(decode(buf, s, e, clean), lineNo, 0);
+  };
+  const decode = (buf: Buffer, s: number, e: number, ascii: boolean): string => {
+    if (e > s && buf[e - 1] === CR) e--;
+    if (ascii) return buf.toString('latin1', s, e);
+    const text = buf.toString('utf8', s, e);
+    if (text.indexOf('\uFFFD') >= 0) stats.invalidUtf8++;
+    return text;
+  };
+  const keep = (piece: Buffer) => {
+    partialBytes += piece.length;
+    const room = maxBytes - partialKept;
+    if (room <= 0 || piece.length === 0) return;
+    // A copy: the chunk it came from is not held for the next read.
+    const kept = Buffer.from(piece.subarray(0, Math.min(room, piece.length)));
+    pieces.push(kept);
+    partialKept += kept.length;
+  };
+  const emitPartial = () => {
+    const buf = pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
+    const total = partialBytes;
+    pieces = [];
+    partialBytes = 0;
+    partialKept = 0;
+    emit(buf, 0, buf.length, isCleanAscii(buf, 0, buf.length), total);
+  };
+
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    stats.bytes += chunk.length;
+    let pos = 0;
+    if (partialBytes > 0) {
+      const nl = chunk.indexOf(NL);
+      keep(nl < 0 ? chunk : chunk.subarray(0, nl));
+      if (nl < 0) continue;
+      emitPartial();
+      pos = nl + 1;
+    }
+    const last = chunk.lastIndexOf(NL);
+    if (last >= pos) {
+      const clean = sink.bytes !== undefined && isCleanAscii(chunk, pos, last);
+      while (pos <= last) {
+        const nl = chunk.indexOf(NL, pos);
+        emit(chunk, pos, nl, clean, nl - pos);
+        pos = nl + 1;
+      }
+    }
+    if (pos < chunk.length) keep(chunk.subarray(pos));
+    if (onProgress && stats.lines - reported >= PROGRESS_LINES) {
+      reported = stats.lines;
+      onProgress(stats.lines);
+    }
+  }
+  if (partialBytes > 0) emitPartial();
+  return stats;
+}
+
+const NL = 10;
+const CR = 13;
+
+/** All ASCII, and no CR except right before a newline. */
+function isCleanAscii(buf: Buffer, start: number, end: number): boolean {
+  if (!isAscii(buf.subarray(start, end))) return false;
+  for (let cr = buf.indexOf(CR, start); cr >= 0 && cr < end; cr = buf.indexOf(CR, cr + 1)) {
+    // A CR ending the buffer ends a line cut from its newline.
+    if (cr + 1 < buf.length && buf[cr + 1] !== NL) return false;
+  }
+  return true;
 }

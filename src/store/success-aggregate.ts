@@ -5,58 +5,54 @@
  * slot under that integer: at hundreds of thousands of lines per second, a string-keyed
  * map per fact costs more than parsing the line.
  */
-
-/**
- * A copy that does not share memory with the line it was cut from. V8 keeps a substring
- * as a view of its parent, so a map key cut from a line would pin the whole 256 KiB read
- * chunk in memory for as long as the key lives.
- */
-export function detach(s: string): string {
-  return (' ' + s).slice(1);
-}
+import { ByteInterner } from './intern.js';
 
 const MAX_CLIENTS = 1_000_000;
 
 export class ClientIndex {
-  private ids = new Map<string, number>();
-  readonly names: string[] = [];
+  private readonly interner = new ByteInterner();
   /** Until when (log time, ms) a client's requests are kept as context of its 401/403. */
   watchUntil = new Float64Array(1024);
-  private lastIp = '';
-  private lastId = -1;
 
-  id(ip: string): number {
-    if (ip === this.lastIp) return this.lastId;
-    let id = this.ids.get(ip);
-    if (id === undefined) {
-      if (this.names.length >= MAX_CLIENTS) this.clear();
-      id = this.names.length;
-      const own = detach(ip);
-      this.ids.set(own, id);
-      this.names.push(own);
-      if (id === this.watchUntil.length) {
-        const grown = new Float64Array(id * 2);
-        grown.set(this.watchUntil);
-        this.watchUntil = grown;
-      }
-      this.watchUntil[id] = -Infinity;
-    }
-    this.lastIp = ip;
-    this.lastId = id;
-    return id;
+  get names(): string[] {
+    return this.interner.names;
   }
 
   get size(): number {
-    return this.names.length;
+    return this.interner.size;
   }
 
-  /** Forget every client (bounded memory on huge logs); aggregates must be flushed first. */
+  id(ip: string): number {
+    if (this.interner.size >= MAX_CLIENTS) this.clear();
+    return this.known(this.interner.idOfString(ip));
+  }
+
+  /** The id of the address in `buf[start, end)` (the ingest fast path: no string made). */
+  idOfBytes(buf: Buffer, start: number, end: number): number {
+    if (this.interner.size >= MAX_CLIENTS) this.clear();
+    return this.known(this.interner.idOf(buf, start, end));
+  }
+
+  /** A new id starts with no watch window. */
+  private known(id: number): number {
+    if (id < this.seen) return id;
+    if (id >= this.watchUntil.length) {
+      const grown = new Float64Array(this.watchUntil.length * 2);
+      grown.set(this.watchUntil);
+      this.watchUntil = grown;
+    }
+    this.watchUntil[id] = -Infinity;
+    this.seen = id + 1;
+    return id;
+  }
+
+  private seen = 0;
+
+  /** Forget every client (bounded memory on huge logs); what is summed under their ids is flushed first. */
   clear(): void {
-    this.ids = new Map();
-    this.names.length = 0;
-    this.lastIp = '';
-    this.lastId = -1;
     this.onClear?.();
+    this.interner.clear();
+    this.seen = 0;
   }
 
   onClear?: () => void;
@@ -75,12 +71,15 @@ export interface SuccessRow {
 export const MAX_SLOTS = 200_000;
 
 export class SuccessAggregate {
-  private endpoints = new Map<string, number>();
-  private endpointNames: string[] = [];
-  private lastEndpoint = '';
-  private lastEndpointId = -1;
-  /** Slots of each client: a client touches few endpoints, so a short list beats a map. */
-  private clientSlots: number[][] = [];
+  /** Endpoint ids, kept across flushes (a site has few). */
+  readonly endpoints = new ByteInterner();
+  /**
+   * Slots of each client as a linked list in typed arrays (first slot per client, next slot
+   * per slot): a client touches few endpoints, and an array of arrays indexed by client id
+   * goes sparse (a dictionary) when ids arrive out of order.
+   */
+  private clientFirst = new Int32Array(1024).fill(-1);
+  private slotNext = new Int32Array(1024);
   private slotClient = new Int32Array(1024);
   private slotEndpoint = new Int32Array(1024);
   private count = new Uint32Array(1024);
@@ -98,31 +97,28 @@ export class SuccessAggregate {
 
   /** True when the aggregate is full and should be flushed. */
   add(client: number, endpoint: string, ts: number, hasUser: boolean, https: boolean): boolean {
-    let e = endpoint === this.lastEndpoint ? this.lastEndpointId : this.endpoints.get(endpoint);
-    if (e === undefined) {
-      e = this.endpointNames.length;
-      const own = detach(endpoint);
-      this.endpoints.set(own, e);
-      this.endpointNames.push(own);
-    }
-    this.lastEndpoint = endpoint;
-    this.lastEndpointId = e;
-    let list = this.clientSlots[client];
-    if (list === undefined) {
-      list = [];
-      this.clientSlots[client] = list;
+    return this.addId(client, this.endpoints.idOfString(endpoint), ts, hasUser, https);
+  }
+
+  /** `endpoint` is an id from `this.endpoints`. */
+  addId(client: number, e: number, ts: number, hasUser: boolean, https: boolean): boolean {
+    if (client >= this.clientFirst.length) {
+      const grown = new Int32Array(Math.max(client + 1, this.clientFirst.length * 2)).fill(-1);
+      grown.set(this.clientFirst);
+      this.clientFirst = grown;
     }
     let slot = -1;
-    for (let i = 0; i < list.length; i++) {
-      if (this.slotEndpoint[list[i]] === e) {
-        slot = list[i];
+    for (let s = this.clientFirst[client]; s >= 0; s = this.slotNext[s]) {
+      if (this.slotEndpoint[s] === e) {
+        slot = s;
         break;
       }
     }
     if (slot < 0) {
       slot = this.used++;
       if (slot === this.count.length) this.grow();
-      list.push(slot);
+      this.slotNext[slot] = this.clientFirst[client];
+      this.clientFirst[client] = slot;
       this.slotClient[slot] = client;
       this.slotEndpoint[slot] = e;
       this.count[slot] = 0;
@@ -143,7 +139,7 @@ export class SuccessAggregate {
     for (let slot = 0; slot < this.used; slot++) {
       yield {
         ip: this.clients.names[this.slotClient[slot]],
-        endpoint: this.endpointNames[this.slotEndpoint[slot]],
+        endpoint: this.endpoints.names[this.slotEndpoint[slot]],
         count: this.count[slot],
         withUser: this.withUser[slot],
         https: this.https[slot],
@@ -156,7 +152,7 @@ export class SuccessAggregate {
   /** Empty the counts, keeping the endpoint dictionary. */
   reset(): void {
     this.used = 0;
-    this.clientSlots = [];
+    this.clientFirst.fill(-1);
   }
 
   private grow(): void {
@@ -167,6 +163,7 @@ export class SuccessAggregate {
       return b;
     };
     this.slotClient = grow(this.slotClient, (k) => new Int32Array(k));
+    this.slotNext = grow(this.slotNext, (k) => new Int32Array(k));
     this.slotEndpoint = grow(this.slotEndpoint, (k) => new Int32Array(k));
     this.count = grow(this.count, (k) => new Uint32Array(k));
     this.withUser = grow(this.withUser, (k) => new Uint32Array(k));

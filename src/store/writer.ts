@@ -84,10 +84,30 @@ export class StoreWriter {
     this.traffic.set(key, (this.traffic.get(key) ?? 0) + 1);
   }
 
-  /** `client` is an id from `this.clients`. */
-  clientSuccess(client: number, endpoint: string, ts: number, withUser: boolean, https: boolean): void {
+  /** The id `clientSuccess` takes for an endpoint (see `endpointOf`). */
+  endpointId(endpoint: string): number {
+    return this.clientOk.endpoints.idOfString(endpoint);
+  }
+
+  /** The endpoint of the path in `buf[start, end)`, as an id: the fast path's `endpointId(endpointOf(path))`. */
+  endpointIdOfBytes(buf: Buffer, start: number, end: number): number {
+    let first = -1;
+    let second = -1;
+    for (let i = start + 1; i < end; i++) {
+      if (buf[i] !== 0x2f) continue;
+      if (first < 0) first = i;
+      else {
+        second = i;
+        break;
+      }
+    }
+    return this.clientOk.endpoints.idOf(buf, start, first < 0 ? end : (second < 0 ? first : second) + 1);
+  }
+
+  /** `client` is an id from `this.clients`, `endpoint` one from `endpointId`. */
+  clientSuccess(client: number, endpoint: number, ts: number, withUser: boolean, https: boolean): void {
     // Bounded memory whatever the file size: spill the aggregate when it is full.
-    if (this.clientOk.add(client, endpoint, ts, withUser, https)) this.flush(true);
+    if (this.clientOk.addId(client, endpoint, ts, withUser, https)) this.flush(true);
   }
 
   /** Earliest time that new rows could change verdicts for, or null; resets. */

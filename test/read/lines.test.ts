@@ -1,18 +1,29 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readLines } from '../../src/read/lines.js';
+import { readLineBuffers, readLines, type LineHandler } from '../../src/read/lines.js';
 import { openStream } from '../../src/read/open.js';
 import { orderRotated, rotationOf } from '../../src/read/discover.js';
 
-async function collect(input: Buffer | string[], maxBytes?: number) {
-  const chunks = Array.isArray(input) ? input.map((s) => Buffer.from(s)) : [input];
-  const lines: [string, number, number][] = [];
-  const stats = await readLines(Readable.from(chunks), 0, (t, n, o) => lines.push([t, n, o]), maxBytes);
-  return { lines, stats };
-}
+type Reader = (input: Readable, first: number, onLine: LineHandler, maxBytes?: number) => ReturnType<typeof readLines>;
 
-describe('readLines', () => {
+/** Both readers, the streaming one (live) and the batch one (ingest), must cut lines the same way. */
+const READERS: [string, Reader][] = [
+  ['readLines', readLines],
+  ['readLineBuffers', (input, first, onLine, maxBytes) => readLineBuffers(input, first, { line: onLine }, undefined, maxBytes)],
+  // With a fast path that declines every line: the ASCII/CR bookkeeping must not change the result.
+  ['readLineBuffers (fast path declining)', (input, first, onLine, maxBytes) =>
+    readLineBuffers(input, first, { line: onLine, bytes: () => false }, undefined, maxBytes)],
+];
+
+describe.each(READERS)('%s', (_name, read) => {
+  async function collect(input: Buffer | (string | Buffer)[], maxBytes?: number) {
+    const chunks = Array.isArray(input) ? input.map((s) => Buffer.from(s)) : [input];
+    const lines: [string, number, number][] = [];
+    const stats = await read(Readable.from(chunks), 0, (t, n, o) => lines.push([t, n, o]), maxBytes);
+    return { lines, stats };
+  }
+
   it('numbers lines, trims CRLF and keeps a last line without newline', async () => {
     const { lines, stats } = await collect(Buffer.from('a\r\nb\n\nc'));
     expect(lines.map((l) => [l[0], l[1]])).toEqual([['a', 1], ['b', 2], ['', 3], ['c', 4]]);
@@ -23,7 +34,7 @@ describe('readLines', () => {
     const bytes = Buffer.from('héllo wörld\nnext\n');
     const split: Buffer[] = [bytes.subarray(0, 2), bytes.subarray(2, 9), bytes.subarray(9)];
     const got: string[] = [];
-    await readLines(Readable.from(split), 0, (t) => got.push(t));
+    await read(Readable.from(split), 0, (t) => got.push(t));
     expect(got).toEqual(['héllo wörld', 'next']);
   });
 
@@ -38,6 +49,55 @@ describe('readLines', () => {
     const chunks = ['ok\n', long.slice(0, 2000), long.slice(2000), '\nafter\n'];
     const { lines } = await collect(chunks, 1024);
     expect(lines.map((l) => [l[1], l[0].length, l[2]])).toEqual([[1, 2, 0], [2, 1024, 5000], [3, 5, 0]]);
+  });
+
+  it('gives the same lines wherever the chunks are cut', async () => {
+    const text = Buffer.concat([
+      Buffer.from('1.2.3.4 - - [x] "GET / HTTP/1.1" 200 1\r\nmid\rline\n\n'),
+      Buffer.from([0x62, 0xc3, 0xa9, 0xff, 0x0a]),
+      Buffer.from('y'.repeat(40) + '\nlast'),
+    ]);
+    const whole = await collect(text, 32);
+    expect(whole.lines.map((l) => l[0].slice(0, 8))).toEqual(['1.2.3.4 ', 'mid\rline', '', 'bé\uFFFD', 'y'.repeat(8), 'last']);
+    expect(whole.lines[4][2]).toBe(40);
+    for (let cut = 1; cut < text.length; cut++) {
+      const split = await collect([text.subarray(0, cut), text.subarray(cut)], 32);
+      expect(split.lines, `cut at ${cut}`).toEqual(whole.lines);
+      expect(split.stats).toEqual(whole.stats);
+    }
+  });
+});
+
+describe('readLineBuffers fast path', () => {
+  it('offers ASCII lines as bytes (CR dropped) and decodes only those it declines', async () => {
+    const input = Buffer.from('take\r\nleave\nna\u00efve\nmid\rcr\ntake2');
+    const offered: string[] = [];
+    const decoded: string[] = [];
+    const stats = await readLineBuffers(Readable.from([input]), 10, {
+      bytes: (buf, s, e) => {
+        offered.push(buf.toString('latin1', s, e));
+        return buf.toString('latin1', s, e).startsWith('take');
+      },
+      line: (t, n) => decoded.push(`${n}:${t}`),
+    });
+    // The non-ASCII line and the stray CR spoil their chunk for the fast path: all of it is decoded.
+    expect(offered).toEqual(['take2']);
+    expect(decoded).toEqual(['11:take', '12:leave', '13:naïve', '14:mid\rcr']);
+    expect(stats.lines).toBe(5);
+  });
+
+  it('offers every line of a clean chunk', async () => {
+    const offered: string[] = [];
+    const decoded: string[] = [];
+    await readLineBuffers(Readable.from([Buffer.from('a\r\nb\n\nskip\n')]), 0, {
+      bytes: (buf, s, e) => {
+        offered.push(buf.toString('latin1', s, e));
+        return buf[s] !== 0x73;
+      },
+      line: (t) => decoded.push(t),
+    });
+    expect(offered).toEqual(['a', 'b', '', 'skip']);
+    expect(decoded).toEqual(['skip']);
   });
 });
 

@@ -1,0 +1,80 @@
+/**
+ * The byte fast path must store exactly what the full parse of every line would: same
+ * kept requests, same traffic counts, same per-client successes, same rejects.
+ */
+import { appendFileSync, createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generate } from '../../bench/generate.js';
+import { parserFor, type LogParser } from '../../parsers/index.js';
+import { readSource } from '../../src/ingest/read-source.js';
+import { fixedZone } from '../../src/ingest/zone.js';
+import { openDb, type Db } from '../../src/store/db.js';
+import { SqliteSink } from '../../src/store/sink.js';
+import { createSource } from '../../src/store/sources.js';
+import { StoreWriter } from '../../src/store/writer.js';
+import { ByteInterner } from '../../src/store/intern.js';
+import { useTempDir } from '../helpers.js';
+
+const tmp = useTempDir();
+
+async function ingestWith(dbPath: string, file: string, parser: LogParser): Promise<Db> {
+  const db = openDb(dbPath);
+  const sourceId = createSource(db, { path: file, format: parser.name, variant: parser.variant, fingerprint: 'f', fpLen: 1, compressed: false });
+  const writer = new StoreWriter(new SqliteSink(db));
+  await readSource(createReadStream(file, { highWaterMark: 4096 }), 0, {
+    sourceId, parser, ctx: { year: 2026 }, zone: fixedZone(0), keepAll: false, writer,
+  });
+  writer.flush();
+  return db;
+}
+
+const dump = (db: Db) => ({
+  requests: db.prepare('SELECT * FROM requests ORDER BY source_id, line').all().map((r) => ({ ...(r as object), id: undefined })),
+  traffic: db.prepare('SELECT * FROM traffic ORDER BY minute, status').all(),
+  clientOk: db.prepare('SELECT * FROM client_ok ORDER BY ip, path').all(),
+  rejects: db.prepare('SELECT line, reason, excerpt FROM rejects ORDER BY line').all(),
+});
+
+describe('byte fast path', () => {
+  it('stores the same as parsing every line in full', async () => {
+    const dir = tmp();
+    const { access } = await generate(dir, 20_000, 7);
+    // Ugly lines among the ordinary ones: a non-ASCII agent (its chunk goes the slow way),
+    // a truncated line, an escaped path, CRLF, a 401 and its retry.
+    appendFileSync(access, [
+      '192.0.2.1 - - [20/Nov/2026:12:00:00 +0000] "GET /caf\u00e9/ HTTP/1.1" 200 1 "-" "na\u00efve"',
+      '192.0.2.1 - - [20/Nov/2026:12:00:01 +0000] "GET /trunc',
+      '192.0.2.2 - - [20/Nov/2026:12:00:02 +0000] "GET /\\xD0\\x9F/x/ HTTP/1.1" 200 1 "-" "-"\r',
+      '192.0.2.3 - - [20/Nov/2026:12:00:03 +0000] "GET /admin/ HTTP/1.1" 401 1 "-" "-"',
+      '192.0.2.3 - bob [20/Nov/2026:12:00:04 +0000] "GET /admin/ HTTP/1.1" 200 1 "-" "-"',
+      '',
+    ].join('\n'));
+    const parser = parserFor('combined');
+    const fast = await ingestWith(join(dir, 'fast.db'), access, parser);
+    const full = await ingestWith(join(dir, 'full.db'), access, { ...parser, scan: undefined, scanBytes: undefined });
+    const a = dump(fast);
+    const b = dump(full);
+    expect(a.traffic.length).toBeGreaterThan(10);
+    expect(a.clientOk.length).toBeGreaterThan(100);
+    expect(a.rejects).toHaveLength(1);
+    expect(a).toEqual(b);
+  });
+});
+
+describe('ByteInterner', () => {
+  it('gives a value the same id from bytes and from a string, across growth', () => {
+    const interner = new ByteInterner();
+    const keys = Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? `2001:db8::${i.toString(16)}` : `10.${i >> 8}.${i & 255}.${i % 7}`));
+    const ids = keys.map((k) => interner.idOfString(k));
+    expect(new Set(ids).size).toBe(keys.length);
+    const buf = Buffer.from(`x ${keys.join(' ')} x`, 'latin1');
+    let at = 2;
+    keys.forEach((k, i) => {
+      expect(interner.idOf(buf, at, at + k.length)).toBe(ids[i]);
+      at += k.length + 1;
+    });
+    expect(interner.names[ids[12_345]]).toBe(keys[12_345]);
+    expect(interner.idOfString('naïve')).toBe(interner.idOf(Buffer.from('naïve'), 0, Buffer.byteLength('naïve')));
+  });
+});
