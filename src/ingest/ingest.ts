@@ -7,7 +7,7 @@ import type { FormatChoice, ParseContext } from '../../parsers/index.js';
 import { discoverInputs } from '../read/discover.js';
 import { openFile, openStream, type OpenedInput } from '../read/open.js';
 import { getMeta, setMeta, type Db } from '../store/db.js';
-import { createSource, recordProgress } from '../store/sources.js';
+import { createSource } from '../store/sources.js';
 import { SqliteSink } from '../store/sink.js';
 import { StoreWriter } from '../store/writer.js';
 import { planSource, type PlanStatus, type SourcePlan } from './plan.js';
@@ -114,10 +114,10 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
       sourceId, parser: plan.parser, ctx, zone: sourceZone ?? fixedZone(0), keepAll: o.keepAll, writer,
       onProgress: (_bytes, lines) => o.onProgress?.({ path: plan.input.name, bytesTotal, lines, index, count: ordered.length }),
     });
-    writer.flush();
     for (const [offset, count] of counts.offsets) offsets.set(offset, (offsets.get(offset) ?? 0) + count);
     const rejected = Object.values(counts.rejected).reduce((a, b) => a + b, 0);
-    recordProgress(db, sourceId, {
+    // The position is committed with the source's last rows, never before them.
+    writer.finishSource(sourceId, {
       path: plan.input.name,
       dev: st?.dev ?? null, ino: st?.ino ?? null, size: st?.size ?? null, mtimeMs: st ? Math.floor(st.mtimeMs) : null,
       // A file that has grown past the fingerprint length gets the full-length fingerprint.

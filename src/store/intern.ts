@@ -2,23 +2,34 @@
  * Small integer ids for byte strings (client addresses, endpoints), looked up straight from
  * the read buffer: the ingest fast path counts a line without ever making a string of it.
  * Strings (from the full parser) are looked up through their UTF-8 bytes, so a value gets
- * the same id whichever path saw it. Open addressing with FNV-1a hashes; keys live in one
- * growing byte arena.
+ * the same id whichever path saw it.
+ *
+ * Open addressing with FNV-1a hashes. Lookups land at random in the table, so each entry is
+ * one 64-byte cache line holding the id, hash, length and (up to 48 bytes: any IP address)
+ * the key itself; longer keys are compared in a byte arena.
  */
 
 const EMPTY = -1;
+const ENTRY_INTS = 16;
+const ENTRY_BYTES = ENTRY_INTS * 4;
+const KEY_AT = 16; // bytes into an entry
+const INLINE_KEY = ENTRY_BYTES - KEY_AT;
 
 export class ByteInterner {
-  private slots = new Int32Array(1 << 12).fill(EMPTY);
-  private mask = this.slots.length - 1;
-  private hashes = new Int32Array(1 << 10);
-  private keyStart = new Int32Array(1 << 10);
-  private keyLength = new Int32Array(1 << 10);
-  private arena = Buffer.allocUnsafe(1 << 16);
+  private ints = new Int32Array(ENTRY_INTS << 12);
+  private bytes = new Uint8Array(this.ints.buffer);
+  private mask = (1 << 12) - 1;
+  /** Where each long key starts in the arena. */
+  private arenaAt: number[] = [];
+  private arena = Buffer.allocUnsafe(1 << 14);
   private arenaUsed = 0;
   private scratch = Buffer.allocUnsafe(256);
   /** The key of each id, made into a string when it is first seen. */
   readonly names: string[] = [];
+
+  constructor() {
+    this.clear();
+  }
 
   get size(): number {
     return this.names.length;
@@ -29,12 +40,14 @@ export class ByteInterner {
     let h = 0x811c9dc5 | 0;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 16777619);
     const len = end - start;
-    let i = h & this.mask;
+    const ints = this.ints;
+    let e = h & this.mask;
     for (;;) {
-      const id = this.slots[i];
-      if (id === EMPTY) return this.add(buf, start, end, h, i);
-      if (this.hashes[id] === h && this.keyLength[id] === len && this.sameKey(id, buf, start, len)) return id;
-      i = (i + 1) & this.mask;
+      const at = e * ENTRY_INTS;
+      const id = ints[at];
+      if (id === EMPTY) return this.add(buf, start, end, h, e);
+      if (ints[at + 1] === h && ints[at + 2] === len && this.sameKey(e, id, buf, start, len)) return id;
+      e = (e + 1) & this.mask;
     }
   }
 
@@ -46,56 +59,64 @@ export class ByteInterner {
   }
 
   clear(): void {
-    this.slots.fill(EMPTY);
+    for (let at = 0; at < this.ints.length; at += ENTRY_INTS) this.ints[at] = EMPTY;
     this.names.length = 0;
+    this.arenaAt.length = 0;
     this.arenaUsed = 0;
   }
 
-  private sameKey(id: number, buf: Buffer, start: number, len: number): boolean {
+  private sameKey(entry: number, id: number, buf: Buffer, start: number, len: number): boolean {
+    if (len <= INLINE_KEY) {
+      const bytes = this.bytes;
+      const k = entry * ENTRY_BYTES + KEY_AT;
+      for (let j = 0; j < len; j++) if (bytes[k + j] !== buf[start + j]) return false;
+      return true;
+    }
     const arena = this.arena;
-    const k = this.keyStart[id];
+    const k = this.arenaAt[id];
     for (let j = 0; j < len; j++) if (arena[k + j] !== buf[start + j]) return false;
     return true;
   }
 
-  private add(buf: Buffer, start: number, end: number, h: number, slot: number): number {
+  private add(buf: Buffer, start: number, end: number, h: number, entry: number): number {
     const id = this.names.length;
     const len = end - start;
-    if (id === this.hashes.length) {
-      this.hashes = grown(this.hashes);
-      this.keyStart = grown(this.keyStart);
-      this.keyLength = grown(this.keyLength);
+    if (len > INLINE_KEY) {
+      if (this.arenaUsed + len > this.arena.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.arenaUsed + len));
+        this.arena.copy(bigger, 0, 0, this.arenaUsed);
+        this.arena = bigger;
+      }
+      buf.copy(this.arena, this.arenaUsed, start, end);
+      this.arenaAt[id] = this.arenaUsed;
+      this.arenaUsed += len;
+    } else {
+      this.arenaAt[id] = -1;
+      this.bytes.set(buf.subarray(start, end), entry * ENTRY_BYTES + KEY_AT);
     }
-    if (this.arenaUsed + len > this.arena.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.arenaUsed + len));
-      this.arena.copy(bigger, 0, 0, this.arenaUsed);
-      this.arena = bigger;
-    }
-    buf.copy(this.arena, this.arenaUsed, start, end);
-    this.hashes[id] = h;
-    this.keyStart[id] = this.arenaUsed;
-    this.keyLength[id] = len;
-    this.arenaUsed += len;
+    const at = entry * ENTRY_INTS;
+    this.ints[at] = id;
+    this.ints[at + 1] = h;
+    this.ints[at + 2] = len;
     this.names.push(buf.toString('utf8', start, end));
-    this.slots[slot] = id;
     // Keep the table at most half full so probe runs stay short.
-    if ((id + 1) * 2 > this.slots.length) this.rehash();
+    if ((id + 1) * 2 > this.mask + 1) this.rehash();
     return id;
   }
 
   private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2).fill(EMPTY);
-    this.mask = this.slots.length - 1;
-    for (let id = 0; id < this.names.length; id++) {
-      let i = this.hashes[id] & this.mask;
-      while (this.slots[i] !== EMPTY) i = (i + 1) & this.mask;
-      this.slots[i] = id;
+    const oldInts = this.ints;
+    const oldBytes = this.bytes;
+    const entries = (this.mask + 1) * 2;
+    this.ints = new Int32Array(entries * ENTRY_INTS);
+    this.bytes = new Uint8Array(this.ints.buffer);
+    this.mask = entries - 1;
+    for (let at = 0; at < this.ints.length; at += ENTRY_INTS) this.ints[at] = EMPTY;
+    for (let from = 0; from < oldInts.length; from += ENTRY_INTS) {
+      if (oldInts[from] === EMPTY) continue;
+      let e = oldInts[from + 1] & this.mask;
+      while (this.ints[e * ENTRY_INTS] !== EMPTY) e = (e + 1) & this.mask;
+      this.bytes.set(oldBytes.subarray(from * 4, from * 4 + ENTRY_BYTES), e * ENTRY_BYTES);
     }
   }
-}
-
-function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
 }

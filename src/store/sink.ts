@@ -1,9 +1,10 @@
 /**
  * Where batched rows go. The SQLite sink writes a batch in one transaction through
- * statements prepared once; ingest in a worker thread sends batches to the main thread,
- * which hands them to this same sink.
+ * statements prepared once; a batch ingest hands batches to a writer thread
+ * (worker-sink.ts), which writes them with this same sink.
  */
 import type { Db } from './db.js';
+import { RECORD_PROGRESS_SQL } from './sources.js';
 
 export type Row = (string | number | null)[];
 
@@ -15,6 +16,8 @@ export interface Batch {
   traffic: Row[];
   /** [ip, endpoint, count, withUser, https, firstTs, lastTs], sorted by ip and endpoint */
   clientOk: Row[];
+  /** Sources read to an end: their new position, committed with their last rows (see RECORD_PROGRESS_SQL). */
+  progress: Row[];
 }
 
 export interface RowSink {
@@ -22,7 +25,7 @@ export interface RowSink {
 }
 
 export function emptyBatch(): Batch {
-  return { requests: [], events: [], rejects: [], traffic: [], clientOk: [] };
+  return { requests: [], events: [], rejects: [], traffic: [], clientOk: [], progress: [] };
 }
 
 export class SqliteSink implements RowSink {
@@ -49,12 +52,14 @@ export class SqliteSink implements RowSink {
          https = https + excluded.https,
          first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)`,
     );
+    const recordProgress = db.prepare(RECORD_PROGRESS_SQL);
     this.run = db.transaction((b: Batch) => {
       for (const r of b.requests) insertRequest.run(r);
       for (const r of b.events) insertEvent.run(r);
       for (const r of b.rejects) insertReject.run(r);
       for (const r of b.traffic) upsertTraffic.run(r);
       for (const r of b.clientOk) upsertClientOk.run(r);
+      for (const r of b.progress) recordProgress.run(r);
     });
   }
 

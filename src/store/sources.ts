@@ -71,14 +71,17 @@ export interface SourceProgress {
   zone: string | null;
 }
 
-/** Counts are added to what earlier runs read; position and identity are replaced. */
-export function recordProgress(db: Db, id: number, p: SourceProgress): void {
-  db.prepare(
-    `UPDATE sources SET path = ?, dev = ?, ino = ?, size = ?, mtime_ms = ?, fingerprint = ?, fp_len = ?,
-       offset = ?, lines = ?, stored = stored + ?, rejected = rejected + ?, invalid_utf8 = invalid_utf8 + ?,
-       zone = COALESCE(?, zone), updated_at = ?
-     WHERE id = ?`,
-  ).run(p.path, p.dev, p.ino, p.size, p.mtimeMs, p.fingerprint, p.fpLen, p.offset, p.lines, p.stored, p.rejected, p.invalidUtf8, p.zone, Date.now(), id);
+/**
+ * A source's position after a read: counts are added to what earlier runs read; position
+ * and identity are replaced. The sink runs it in the transaction of the source's last rows.
+ */
+export const RECORD_PROGRESS_SQL = `UPDATE sources SET path = ?, dev = ?, ino = ?, size = ?, mtime_ms = ?, fingerprint = ?, fp_len = ?,
+    offset = ?, lines = ?, stored = stored + ?, rejected = rejected + ?, invalid_utf8 = invalid_utf8 + ?,
+    zone = COALESCE(?, zone), updated_at = ?
+  WHERE id = ?`;
+
+export function progressParams(id: number, p: SourceProgress): (string | number | null)[] {
+  return [p.path, p.dev, p.ino, p.size, p.mtimeMs, p.fingerprint, p.fpLen, p.offset, p.lines, p.stored, p.rejected, p.invalidUtf8, p.zone, Date.now(), id];
 }
 
 /** A live source's position and counts so far (identity fields stay as they are). */
