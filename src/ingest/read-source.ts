@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import type { AccessBytesView, AccessRecord, LogEvent, LogParser, ParseContext } from '../../parsers/index.js';
 import { detectSignal } from '../classify/signals.js';
 import { EntryFramer } from '../read/framer.js';
-import { readLineBuffers, type LineStats } from '../read/lines.js';
+import { readInto, type LineStats } from '../read/lines.js';
 import { endpointOf, pathOf, type StoreWriter } from '../store/writer.js';
 import { localToUtc, parseZone, type Zone } from './zone.js';
 
@@ -180,7 +180,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
 
 export async function readSource(input: Readable, firstLineNo: number, o: ReadOptions): Promise<SourceCounts> {
   const processor = createLineProcessor(o);
-  const stats: LineStats = await readLineBuffers(input, firstLineNo, processor, (lines) => o.onProgress?.(-1, lines));
+  const stats: LineStats = await readInto(input, firstLineNo, processor, (lines) => o.onProgress?.(-1, lines));
   const counts = processor.finish();
   counts.lines = stats.lines;
   counts.invalidUtf8 = stats.invalidUtf8;

@@ -10,7 +10,7 @@ import { classifyAll, DEFAULT_CLASSIFY } from '../classify/index.js';
 import { planSource, type SourcePlan } from '../ingest/plan.js';
 import { createLineProcessor, type LineProcessor } from '../ingest/read-source.js';
 import { dominantOffset, fixedZone, zonelessZone, type Zone } from '../ingest/zone.js';
-import { readLines } from '../read/lines.js';
+import { readInto } from '../read/lines.js';
 import type { OpenedInput } from '../read/open.js';
 import { getMeta, setMeta, type Db } from '../store/db.js';
 import { QueryRunner } from '../store/queries.js';
@@ -101,11 +101,19 @@ export class LiveSession {
       name: plan.input.name, sourceId, parser, processor, offset: startOffset, firstLine, lastLineAt: Date.now(),
       recorded: { stored: 0, rejected: 0, invalidUtf8: 0 }, input, done: Promise.resolve(),
     };
-    source.done = readLines(input, firstLine, (text, lineNo, overflow) => {
-      source.lastLineAt = Date.now();
-      this.linesSinceTick++;
-      this.totalLines++;
-      processor.line(text, lineNo, overflow);
+    // Ordinary requests are counted from the read buffer (the ingest fast path); the rest
+    // are decoded and parsed in full.
+    const fast = processor.bytes;
+    source.done = readInto(input, firstLine, {
+      bytes: fast && ((buf, start, end) => {
+        if (!fast(buf, start, end)) return false;
+        this.counted(source);
+        return true;
+      }),
+      line: (text, lineNo, overflow) => {
+        this.counted(source);
+        processor.line(text, lineNo, overflow);
+      },
     });
     content.on('data', (chunk: Buffer) => {
       source.offset += chunk.length;
@@ -114,6 +122,12 @@ export class LiveSession {
     content.pipe(input);
     this.sources.push(source);
     return source;
+  }
+
+  private counted(source: LiveSource): void {
+    source.lastLineAt = Date.now();
+    this.linesSinceTick++;
+    this.totalLines++;
   }
 
   /** Write what arrived, record positions, re-classify the recent past, report changes. */

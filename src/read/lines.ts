@@ -130,6 +130,23 @@ export interface LineSink {
 const PROGRESS_LINES = 20_000;
 
 /**
+ * Reads `input` into `sink`: through the byte reader when the sink has a fast path (access
+ * logs: most lines are counted without being decoded), else through split2 (error logs,
+ * debug.log, JSON lines: every line is parsed as a string anyway).
+ */
+export function readInto(input: Readable, firstLineNo: number, sink: LineSink, onProgress?: (lines: number) => void): Promise<LineStats> {
+  if (sink.bytes) return readLineBuffers(input, firstLineNo, sink, onProgress);
+  let reported = firstLineNo;
+  return readLines(input, firstLineNo, (text, lineNo, overflow) => {
+    if (onProgress && lineNo - reported >= PROGRESS_LINES) {
+      reported = lineNo;
+      onProgress(lineNo - firstLineNo);
+    }
+    sink.line(text, lineNo, overflow);
+  });
+}
+
+/**
  * Batch reading without split2: lines are cut from each read chunk in place, and a line is
  * decoded into a string only when the sink's fast path declines it. Same rules as
  * `readLines`: over-long lines cut at `maxBytes` (never held whole) and marked, trailing CR

@@ -14,7 +14,7 @@ import { safeJson } from '../../util/json.js';
 import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate } from '../args.js';
 import type { CommandIO } from '../io.js';
 import { packageFile } from '../paths.js';
-import { startDashboard, type Dashboard } from '../../tui/live/start.js';
+import type { Dashboard } from '../../tui/live/start.js';
 
 export const LIVE_HELP = `Usage: tail -f access.log | authlog [options]
        authlog live - [options]
@@ -54,6 +54,8 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
   const session = new LiveSession(db, { format: opts.format, logFormat: opts['log-format'], tz: opts.tz, keepAll: opts['keep-all'], queries });
   const useDashboard = (opts.output ?? (io.stdout.isTTY ? 'dashboard' : 'ndjson')) === 'dashboard';
   let dashboard: Dashboard | null = null;
+  // Ink and React load only for the dashboard: NDJSON output starts sooner without them.
+  const startDashboard = useDashboard ? (await import('../../tui/live/start.js')).startDashboard : null;
 
   const emit = (r: TickResult) => {
     if (dashboard) dashboard.update(r, session.totalLines);
@@ -101,6 +103,6 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
     const onSignal = () => void stop();
     for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
     void inputDone.then(stop, stop);
-    if (useDashboard) dashboard = startDashboard({ stdout: io.stdout, title: mode === 'follow' ? `following ${positionals.join(' ')}` : 'stdin', onQuit: () => void stop() });
+    if (startDashboard) dashboard = startDashboard({ stdout: io.stdout, title: mode === 'follow' ? `following ${positionals.join(' ')}` : 'stdin', onQuit: () => void stop() });
   });
 }
