@@ -167,4 +167,9 @@ export const MIGRATIONS: string[] = [
   -- columns; it also serves the TUI, which reads one status and cause at a time.
   CREATE INDEX verdicts_report ON verdicts(status, cause, rule, confidence, benign, layer, ts, ip, user, path, tags);
   `,
+  `
+  -- "Does the site serve https?" is asked every live round; without this the answer was a
+  -- scan of every client's success row (6 ms at 115k rows). Holds only https rows.
+  CREATE INDEX client_ok_https ON client_ok(ip) WHERE https > 0;
+  `,
 ];

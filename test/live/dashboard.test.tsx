@@ -6,6 +6,7 @@ import type { EventRow } from '../../src/report/event-rows.js';
 import { LiveLayout } from '../../src/tui/live/app.js';
 import { actionFor, LIVE_KEYS } from '../../src/tui/live/keys.js';
 import { LiveStore } from '../../src/tui/live/store.js';
+import { Tops } from '../../src/tui/live/panels.js';
 
 const HOSTILE_UA = '\u001b]0;pwned\u0007\u001b[2J\u001b[31mEvil\u001b[0m';
 
@@ -58,6 +59,29 @@ describe('live store and keys', () => {
     expect(store.state.causes).toEqual({ bad_credentials: 0, user_not_found: 1 });
     expect(store.state.unauthorized).toBe(1);
     expect(store.state.latest).toHaveLength(1);
+  });
+
+  it('keeps the latest events newest first, an updated one moved to the front in its new version', () => {
+    const store = storeWith([event({ line: 1 }), event({ line: 2 }), event({ line: 3 })]);
+    expect(store.state.latest.map((e) => e.line)).toEqual([3, 2, 1]);
+    store.apply({ events: [event({ line: 4 }), event({ line: 1, cause: 'bad_credentials' }), event({ line: 5 })], lines: 0 }, 10);
+    expect(store.state.latest.map((e) => [e.line, e.cause])).toEqual([[5, 'user_not_found'], [1, 'bad_credentials'], [4, 'user_not_found'], [3, 'user_not_found'], [2, 'user_not_found']]);
+    // A burst: only the newest 200 are kept.
+    store.apply({ events: Array.from({ length: 500 }, (_, i) => event({ line: 100 + i })), lines: 0 }, 20);
+    expect(store.state.latest).toHaveLength(200);
+    expect(store.state.latest[0].line).toBe(599);
+    expect(store.state.latest[199].line).toBe(400);
+  });
+
+  it('shows the five busiest clients, ties by address, out of thousands', () => {
+    const store = new LiveStore('stdin');
+    const counts: Record<string, number> = {};
+    for (let i = 0; i < 3000; i++) counts[`10.0.${i >> 8}.${i & 255}`] = (i * 7919) % 97;
+    counts['10.9.9.9'] = 96;
+    store.state.clients = counts;
+    const expected = Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5);
+    const { lastFrame } = render(<Tops state={store.state} width={200} />);
+    expect(stripAnsi(lastFrame()!)).toContain(`top clients: ${expected.map(([ip, n]) => `${ip} ${n}`).join('  ')}`);
   });
 
   it('has one key table for input and help', () => {

@@ -6,8 +6,25 @@ import { displayWidth, fit, sanitize } from '../../util/sanitize.js';
 import { helpLine, LIVE_KEYS } from './keys.js';
 import type { LiveState } from './store.js';
 
-const top = (counts: Record<string, number>, n: number) =>
-  Object.entries(counts).filter(([, c]) => c > 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n);
+/**
+ * The `n` largest counts, largest first (ties by name). One pass keeping a short sorted
+ * list: a burst leaves thousands of clients in the map, and this runs every frame.
+ */
+function top(counts: Record<string, number>, n: number): [string, number][] {
+  const best: [string, number][] = [];
+  const before = (a: [string, number], b: [string, number]) => a[1] > b[1] || (a[1] === b[1] && a[0] < b[0]);
+  for (const key in counts) {
+    const entry: [string, number] = [key, counts[key]];
+    if (entry[1] <= 0 || (best.length === n && !before(entry, best[n - 1]))) continue;
+    let i = best.length === n ? n - 1 : best.length;
+    while (i > 0 && before(entry, best[i - 1])) {
+      best[i] = best[i - 1];
+      i--;
+    }
+    best[i] = entry;
+  }
+  return best;
+}
 
 export function Header({ state, width }: { state: LiveState; width: number }) {
   const rate = state.rate.length > 0 ? state.rate[state.rate.length - 1] : 0;

@@ -23,6 +23,31 @@ export interface LiveState {
 const RATE_POINTS = 60;
 const LATEST = 200;
 
+const keyOf = (e: EventRow) => `${e.file}:${e.line}`;
+
+/**
+ * The latest events after a tick: the tick's own, newest first (a re-emitted verdict moves
+ * to the front, replacing its earlier version), then the earlier ones. A burst brings
+ * thousands per tick, so this is done once per tick, not once per event.
+ */
+function newestFirst(fresh: EventRow[], earlier: EventRow[]): EventRow[] {
+  const seen = new Set<string>();
+  const out: EventRow[] = [];
+  for (let i = fresh.length - 1; i >= 0 && out.length < LATEST; i--) {
+    const key = keyOf(fresh[i]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(fresh[i]);
+  }
+  if (out.length === LATEST) return out;
+  // Every fresh event was seen above, so `seen` holds all their keys.
+  for (const e of earlier) {
+    if (out.length === LATEST) break;
+    if (!seen.has(keyOf(e))) out.push(e);
+  }
+  return out;
+}
+
 export class LiveStore {
   state: LiveState;
   private listeners = new Set<() => void>();
@@ -56,7 +81,7 @@ export class LiveStore {
     }
     s.totalLines = totalLines;
     for (const e of r.events) {
-      const key = `${e.file}:${e.line}`;
+      const key = keyOf(e);
       const before = this.verdictOf.get(key);
       if (before) {
         s.causes[before.cause]--;
@@ -71,8 +96,8 @@ export class LiveStore {
       for (const t of e.tags) s.tags[t] = (s.tags[t] ?? 0) + 1;
       if (e.tags.includes('brute_force')) (s.bruteForce[e.ip] ??= new Set()).add(e.user ?? '-');
       this.verdictOf.set(key, { cause: e.cause, tags: e.tags });
-      if (!s.paused) s.latest = [e, ...s.latest.filter((x) => `${x.file}:${x.line}` !== key)].slice(0, LATEST);
     }
+    if (!s.paused && r.events.length > 0) s.latest = newestFirst(r.events, s.latest);
     if (this.verdictOf.size > 100_000) this.verdictOf.clear();
     this.changed();
   }
