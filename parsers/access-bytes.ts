@@ -20,7 +20,7 @@ const QUESTION = 0x3f;
 
 /** Slots the fast path reads; other variables are only matched over. */
 const WANTED = [KNOWN_VARIABLES.remote_addr, KNOWN_VARIABLES.remote_user, KNOWN_VARIABLES.time_local, KNOWN_VARIABLES.status,
-  KNOWN_VARIABLES.request, KNOWN_VARIABLES.request_uri, KNOWN_VARIABLES.scheme];
+  KNOWN_VARIABLES.request, KNOWN_VARIABLES.request_uri, KNOWN_VARIABLES.uri, KNOWN_VARIABLES.scheme];
 
 export type ByteScanner = (buf: Buffer, start: number, end: number, out: AccessBytesView) => boolean;
 
@@ -133,50 +133,100 @@ const USER = 2 * KNOWN_VARIABLES.remote_user;
 const TIME = 2 * KNOWN_VARIABLES.time_local;
 const STATUS = 2 * KNOWN_VARIABLES.status;
 const REQUEST = 2 * KNOWN_VARIABLES.request;
-const URI = 2 * KNOWN_VARIABLES.request_uri;
+const REQUEST_URI = 2 * KNOWN_VARIABLES.request_uri;
+const URI = 2 * KNOWN_VARIABLES.uri;
 const SCHEME = 2 * KNOWN_VARIABLES.scheme;
 
-/** What `scan` reads from the matched values, from their positions. */
+/**
+ * What the full parse (buildAccessRecord) would read, from the matched values' positions:
+ * the same `-`/empty rules, and the target taken as it does, from `$request_uri`, else the
+ * request line when it is well formed, else `$uri`.
+ */
 function view(buf: Buffer, at: Int32Array, out: AccessBytesView): boolean {
   const ipStart = at[IP];
   const ipEnd = at[IP + 1];
-  if (ipEnd <= ipStart || (ipEnd - ipStart === 1 && buf[ipStart] === DASH)) return false;
+  if (absent(buf, ipStart, ipEnd)) return false;
   if (at[TIME] < 0 || !timeLocal(buf, at[TIME], at[TIME + 1], out)) return false;
   const s = at[STATUS];
   out.status = (buf[s] - 0x30) * 100 + (buf[s + 1] - 0x30) * 10 + (buf[s + 2] - 0x30);
   out.ipStart = ipStart;
   out.ipEnd = ipEnd;
-  out.hasUser = at[USER] >= 0 && !(at[USER + 1] - at[USER] === 1 && buf[at[USER]] === DASH);
+  out.hasUser = at[USER] >= 0 && !absent(buf, at[USER], at[USER + 1]);
   out.https = at[SCHEME] >= 0 && at[SCHEME + 1] - at[SCHEME] === 5 && buf.toString('latin1', at[SCHEME], at[SCHEME + 1]) === 'https';
-  let targetStart: number;
-  let targetEnd: number;
-  if (at[URI] >= 0) {
+  // A value the target comes from that holds an escape is left to the full parse, which
+  // decodes it first.
+  let targetStart = -1;
+  let targetEnd = -1;
+  if (at[REQUEST_URI] >= 0 && !absent(buf, at[REQUEST_URI], at[REQUEST_URI + 1])) {
+    targetStart = at[REQUEST_URI];
+    targetEnd = at[REQUEST_URI + 1];
+    if (hasBackslash(buf, targetStart, targetEnd)) return false;
+  } else if (at[REQUEST] >= 0) {
+    targetEnd = requestTarget(buf, at[REQUEST], at[REQUEST + 1]);
+    if (targetEnd === ESCAPED) return false;
+    if (targetEnd >= 0) targetStart = buf.indexOf(SPACE, at[REQUEST]) + 1;
+  }
+  if (targetStart < 0 && at[URI] >= 0 && !absent(buf, at[URI], at[URI + 1])) {
     targetStart = at[URI];
     targetEnd = at[URI + 1];
-  } else {
-    // "METHOD target PROTOCOL": the middle word.
-    const r = at[REQUEST];
-    const rEnd = at[REQUEST + 1];
-    const a = buf.indexOf(SPACE, r);
-    if (a < 0 || a >= rEnd) {
-      out.pathStart = out.pathEnd = -1;
-      return true;
-    }
-    targetStart = a + 1;
-    const b = buf.indexOf(SPACE, targetStart);
-    targetEnd = b < 0 || b >= rEnd ? rEnd : b;
+    if (hasBackslash(buf, targetStart, targetEnd)) return false;
+  }
+  if (targetStart < 0) {
+    out.pathStart = out.pathEnd = -1;
+    return true;
   }
   let pathEnd = targetStart;
-  while (pathEnd < targetEnd && buf[pathEnd] !== QUESTION) {
-    // An escaped byte in the path must be decoded first: the full parse does that.
-    if (buf[pathEnd] === BACKSLASH) return false;
-    pathEnd++;
-  }
-  for (let k = pathEnd; k < targetEnd; k++) if (buf[k] === BACKSLASH) return false;
+  while (pathEnd < targetEnd && buf[pathEnd] !== QUESTION) pathEnd++;
   out.pathStart = targetStart;
   out.pathEnd = pathEnd;
   return true;
 }
+
+function hasBackslash(buf: Buffer, start: number, end: number): boolean {
+  for (let p = start; p < end; p++) if (buf[p] === BACKSLASH) return true;
+  return false;
+}
+
+/** `-` or empty: how nginx and Apache write an absent value. */
+function absent(buf: Buffer, start: number, end: number): boolean {
+  return end <= start || (end - start === 1 && buf[start] === DASH);
+}
+
+const ESCAPED = -2;
+
+/**
+ * The end of the target in a request line `METHOD target[ HTTP/x.y]` (fields.ts REQUEST_RE:
+ * method [A-Z][A-Z0-9_-]{0,31}, target without whitespace), -1 when it is not one, ESCAPED
+ * when it holds a backslash. One pass over the value.
+ */
+function requestTarget(buf: Buffer, start: number, end: number): number {
+  let first = -1;
+  let second = -1;
+  let malformed = false;
+  for (let p = start; p < end; p++) {
+    const c = buf[p];
+    if (c === BACKSLASH) return ESCAPED;
+    if (c === SPACE) {
+      if (first < 0) first = p;
+      else if (second < 0) second = p;
+      else malformed = true;
+    } else if (c <= 0x0d && c >= 0x09) malformed = true;
+  }
+  if (malformed || first <= start || first - start > 32 || first + 1 === (second < 0 ? end : second)) return -1;
+  if (buf[start] < 0x41 || buf[start] > 0x5a) return -1;
+  for (let p = start + 1; p < first; p++) {
+    const c = buf[p];
+    if (!((c >= 0x41 && c <= 0x5a) || isDigit(c) || c === 0x5f || c === DASH)) return -1;
+  }
+  if (second < 0) return end;
+  // " HTTP/" and one or more of [0-9.] to the end.
+  if (end - second < 7) return -1;
+  for (let j = 0; j < HTTP_.length; j++) if (buf[second + j] !== HTTP_[j]) return -1;
+  for (let p = second + HTTP_.length; p < end; p++) if (!isDigit(buf[p]) && buf[p] !== 0x2e) return -1;
+  return second;
+}
+
+const HTTP_ = Buffer.from(' HTTP/', 'latin1');
 
 // `$time_local` is the same for every line of a second, and its date and zone for every
 // line of a day: only the clock is read per line.

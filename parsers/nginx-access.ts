@@ -4,7 +4,7 @@
  */
 import { buildAccessRecord, isKnownVariable, KNOWN_VARIABLES, SLOT_COUNT, type Slots } from './access-record.js';
 import { compileByteScanner } from './access-bytes.js';
-import { decodeLogEscapes, parseTimeLocal } from './fields.js';
+import { dashToNull, parseTimeLocal, splitRequestLine } from './fields.js';
 import { reject, type AccessView, type LogParser, type ParseResult } from './types.js';
 
 export const ACCESS_PRESETS = {
@@ -130,11 +130,12 @@ export function createAccessParser(format: string, variant: string, lenientTail 
     timeLocal: group(KNOWN_VARIABLES.time_local),
     status: group(KNOWN_VARIABLES.status),
     request: group(KNOWN_VARIABLES.request),
-    uri: group(KNOWN_VARIABLES.request_uri),
+    requestUri: group(KNOWN_VARIABLES.request_uri),
+    uri: group(KNOWN_VARIABLES.uri),
     scheme: group(KNOWN_VARIABLES.scheme),
   };
   // The scan fast path covers the usual layouts; others fall back to a full parse.
-  const scannable = g.timeLocal > 0 && (g.request > 0 || g.uri > 0);
+  const scannable = g.timeLocal > 0 && (g.request > 0 || g.requestUri > 0 || g.uri > 0);
   return {
     name: 'nginx-access',
     variant,
@@ -158,25 +159,22 @@ export function createAccessParser(format: string, variant: string, lenientTail 
   };
 }
 
-function scanLine(m: RegExpExecArray | null, g: Record<'ip' | 'user' | 'timeLocal' | 'status' | 'request' | 'uri' | 'scheme', number>): AccessView | null {
+/** What buildAccessRecord would read for counting, by the same rules; null where it might differ or reject. */
+function scanLine(m: RegExpExecArray | null, g: Record<'ip' | 'user' | 'timeLocal' | 'status' | 'request' | 'requestUri' | 'uri' | 'scheme', number>): AccessView | null {
   if (!m) return null;
   const t = parseTimeLocal(m[g.timeLocal]);
   const statusText = m[g.status];
-  const ip = m[g.ip];
-  if (!t || statusText === '-' || ip === '-' || ip === '') return null;
-  let target: string | null;
-  if (g.uri > 0) target = m[g.uri];
-  else {
-    // "METHOD target PROTOCOL": the middle word, without a regular expression.
-    const request = m[g.request];
-    const a = request.indexOf(' ');
-    const b = a < 0 ? -1 : request.indexOf(' ', a + 1);
-    target = a < 0 ? null : request.slice(a + 1, b < 0 ? undefined : b);
-  }
-  if (target !== null && target.indexOf('\\') >= 0) target = decodeLogEscapes(target);
+  const ip = dashToNull(m[g.ip]);
+  if (!t || statusText === '-' || ip === null) return null;
+  const requestUri = g.requestUri > 0 ? m[g.requestUri] : undefined;
+  const request = g.request > 0 ? m[g.request] : undefined;
+  const uri = g.uri > 0 ? m[g.uri] : undefined;
+  // An escape in a value the target comes from: the full parse decodes before splitting.
+  if (requestUri?.includes('\\') || request?.includes('\\') || uri?.includes('\\')) return null;
+  const target = dashToNull(requestUri) ?? (request === undefined ? null : splitRequestLine(request).target) ?? dashToNull(uri);
   const user = g.user > 0 ? m[g.user] : undefined;
   const scheme = g.scheme > 0 ? m[g.scheme] : null;
-  return { ts: t.ts, offsetMin: t.offsetMin, ip, status: Number(statusText), hasUser: user !== undefined && user !== '-', target, scheme };
+  return { ts: t.ts, offsetMin: t.offsetMin, ip, status: Number(statusText), hasUser: dashToNull(user) !== null, target, scheme };
 }
 
 export function presetParser(preset: AccessPreset): LogParser {

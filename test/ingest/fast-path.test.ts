@@ -62,6 +62,55 @@ describe('byte fast path', () => {
   });
 });
 
+/** mulberry32: a seeded generator, so a failure can be replayed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random combined-format lines, most well formed, many damaged in the ways real logs are. */
+function fuzzLines(n: number, seed: number): string[] {
+  const r = rng(seed);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+  const ips = ['192.0.2.1', '192.0.2.2', '2001:db8::1', '2001:db8:0:0:0:0:0:ff', '::1', '-', '', '10.0.0.1, 10.0.0.2', 'a b'];
+  const users = ['-', '-', 'bob', 'Bob Smith', 'x [y', '""', 'ü', '-x', ' '];
+  const times = ['20/Nov/2026:10:00:01 +0000', '20/Nov/2026:10:00:02 +0100', '20/Nov/2026:23:59:60 -0930', '31/Nov/2026:10:00:00 +0000', '20/Nov/2026:10:00:01.123 +0000', '20/Nov/2026:24:00:00 +0000', 'garbage'];
+  const requests = ['GET / HTTP/1.1', 'GET /a/b/c?x=1 HTTP/1.1', 'POST /wp-login.php HTTP/2.0', 'GET /\\xD0\\x9F/ HTTP/1.1', '\\x16\\x03', '-', 'GET', 'GET /a b HTTP/1.1', 'GET /q\\"x HTTP/1.1', 'GET /wp-json/wp/v2/users?context=edit HTTP/1.1', 'GET  HTTP/1.1'];
+  const statuses = ['200', '200', '304', '401', '403', '404', '500', '-', '2000', '20'];
+  const agents = ['Mozilla/5.0', '-', 'say \\"hi\\"', 'x \\\\', 'curl/8 \\x1b[2J', 'naïve', 'a"b'];
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    let line = `${pick(ips)} - ${pick(users)} [${pick(times)}] "${pick(requests)}" ${pick(statuses)} ${pick(['0', '123', '-', 'x'])} "${pick(['-', 'https://e.com/'])}" "${pick(agents)}"`;
+    const damage = r();
+    if (damage < 0.05) line = line.slice(0, Math.floor(r() * line.length));
+    else if (damage < 0.08) line += ` ${pick(['0.004', 'extra "q"', ''])}`;
+    else if (damage < 0.1) line += '\r';
+    else if (damage < 0.11) line = '';
+    lines.push(line);
+  }
+  return lines;
+}
+
+describe('byte fast path against the full parse, fuzzed', () => {
+  it.each([1, 2, 3])('seed %i: same rows, counts and rejects', async (seed) => {
+    const dir = tmp();
+    const file = join(dir, 'fuzz.log');
+    appendFileSync(file, fuzzLines(4000, seed).join('\n'));
+    const parser = parserFor('combined');
+    const a = dump(await ingestWith(join(dir, 'fast.db'), file, parser));
+    const b = dump(await ingestWith(join(dir, 'full.db'), file, { ...parser, scan: undefined, scanBytes: undefined }));
+    expect(a.rejects.length).toBeGreaterThan(100);
+    expect(a.requests.length).toBeGreaterThan(100);
+    expect(a).toEqual(b);
+  });
+});
+
 describe('ByteInterner', () => {
   it('gives a value the same id from bytes and from a string, across growth', () => {
     const interner = new ByteInterner();

@@ -1,7 +1,7 @@
 /**
- * The byte scanner is the ingest fast path: for every line it accepts, it must read what
- * the string `scan` reads (which the full parser's tests pin down). It may decline a line
- * that `scan` accepts (then the line is parsed in full), but never accept one `scan` rejects.
+ * The byte scanner and the string `scan` are the ingest fast paths: for every line either
+ * accepts, it must read what the full parse reads (which the parser's tests pin down). They
+ * may decline a line (then it is parsed in full), but never accept one the parse rejects.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ const PARSERS: [string, LogParser][] = [
   ['upstream format', customAccessParser(golden('upstream/log_format.txt').trim())],
   ['uri and scheme first', customAccessParser('$scheme://$host $remote_addr [$time_local] $request_method $request_uri $status rt=$request_time "$http_user_agent"')],
   ['user at the end', customAccessParser('$remote_addr [$time_local] "$request" $status $remote_user')],
+  ['$uri without a request line', customAccessParser('$remote_addr - $remote_user [$time_local] $request_method $uri $status')],
 ];
 
 const ORDINARY = [
@@ -37,6 +38,17 @@ const ORDINARY = [
   '198.51.100.7 - Bob Smith [27/Nov/2026:10:00:05 +0000] "GET /s/ HTTP/1.1" 200 1 "-" "-"',
   'https://www.example.com 192.0.2.9 [27/Nov/2026:10:00:05 +0000] GET /api/v1/items?p=2 200 rt=0.010 "curl/8"',
   '192.0.2.9 [27/Nov/2026:10:00:05 +0000] "GET /a/b/c HTTP/1.1" 200 alice',
+  '192.0.2.9 - bob [27/Nov/2026:10:00:05 +0000] GET /x/y/z 200',
+  '192.0.2.9 - - [27/Nov/2026:10:00:05 +0000] GET - 200',
+  '192.0.2.9 - - [27/Nov/2026:10:00:05 +0000] "GET  HTTP/1.1" 200 1 "-" "-"',
+  '192.0.2.9 - - [27/Nov/2026:10:00:05 +0000] "GET /a b HTTP/1.1" 200 1 "-" "-"',
+  '192.0.2.9 - - [27/Nov/2026:10:00:05 +0000] "get /a HTTP/1.1" 200 1 "-" "-"',
+  '192.0.2.9 - - [27/Nov/2026:10:00:05 +0000] "GET /a HTTP/" 200 1 "-" "-"',
+  '192.0.2.9 - - [27/Nov/2026:10:00:05 +0000] "GET /a\tb HTTP/1.1" 200 1 "-" "-"',
+  '192.0.2.9 - - [27/Nov/2026:10:00:05 +0000] "PROPFIND /dav/x/y" 207 1 "-" "-"',
+  '192.0.2.9 -  [27/Nov/2026:10:00:05 +0000] "GET /a HTTP/1.1" 200 1 "-" "-"',
+  '192.0.2.9 - "" [27/Nov/2026:10:00:05 +0000] "GET /a HTTP/1.1" 200 1 "-" "-"',
+  '192.0.2.9 - - [27/Nov/2026:10:00:05 +0000] "GET\\x20/a HTTP/1.1" 200 1 "-" "-"',
 ];
 
 /** Ugly variants of every line: truncated, extended, with quotes, escapes and damage inside. */
@@ -57,11 +69,19 @@ function bytesView(parser: LogParser, line: string): AccessBytesView | null {
   return parser.scanBytes!(buf, 4, 4 + line.length, out) ? { ...out, ipStart: out.ipStart - 4, ipEnd: out.ipEnd - 4, pathStart: out.pathStart < 0 ? -1 : out.pathStart - 4, pathEnd: out.pathEnd - 4 } : null;
 }
 
-/** What the string path reads from a line, in the fast path's terms. */
+/** What the string scan reads from a line, in the fast path's terms. */
 function stringView(parser: LogParser, line: string) {
   const v = parser.scan!(line);
   if (v === null) return null;
   return { ts: v.ts, offsetMin: v.offsetMin, ip: v.ip, status: v.status, hasUser: v.hasUser, https: v.scheme === 'https', endpoint: v.target === null ? null : endpointOf(pathOf(v.target)!) };
+}
+
+/** What the full parse reads, the reference. */
+function fullView(parser: LogParser, line: string) {
+  const res = parser.parse(line, { year: 2026 });
+  if (!res.ok || res.record.kind !== 'access') return null;
+  const r = res.record;
+  return { ts: r.ts, offsetMin: r.offsetMin, ip: r.ip, status: r.status, hasUser: r.user !== null, https: r.scheme === 'https', endpoint: r.target === null ? null : endpointOf(pathOf(r.target)!) };
 }
 
 const corpus = [
@@ -75,18 +95,19 @@ const corpus = [
 ].flatMap(mutations).filter((l) => /^[\x20-\x7e]*$/.test(l));
 
 describe.each(PARSERS)('byte scanner, %s', (_name, parser) => {
-  it('reads what the string scan reads, and never accepts a line the scan rejects', () => {
+  it('reads what the full parse reads, and never accepts a line the parse rejects', () => {
     let accepted = 0;
     for (const line of corpus) {
+      const full = fullView(parser, line);
+      const s = stringView(parser, line);
+      if (s !== null) expect(s, `scan: ${line}`).toEqual(full);
       const b = bytesView(parser, line);
       if (b === null) continue;
       accepted++;
-      const s = stringView(parser, line);
-      expect(s, line).not.toBeNull();
       expect(
         { ts: b.ts, offsetMin: b.offsetMin, ip: line.slice(b.ipStart, b.ipEnd), status: b.status, hasUser: b.hasUser, https: b.https, endpoint: b.pathStart < 0 ? null : endpointOf(line.slice(b.pathStart, b.pathEnd)) },
-        line,
-      ).toEqual(s);
+        `bytes: ${line}`,
+      ).toEqual(full);
     }
     // The comparison above must have had work to do.
     expect(accepted).toBeGreaterThan(0);
