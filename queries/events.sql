@@ -6,8 +6,8 @@ FROM requests r
 JOIN report_verdicts v ON v.request_id = r.id
 JOIN sources s ON s.id = r.source_id
 WHERE r.status IN (401, 403)
-  AND (:since IS NULL OR r.ts >= :since)
-  AND (:until IS NULL OR r.ts < :until)
+  AND r.ts >= coalesce(:since, -9223372036854775808)
+  AND r.ts < coalesce(:until, 9223372036854775807)
   AND (:cause IS NULL OR v.cause = :cause)
   AND (:ip IS NULL OR r.ip = :ip)
   AND (:user IS NULL OR r.user = :user)
