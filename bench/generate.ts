@@ -6,7 +6,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 
 /** mulberry32: small, fast, seeded. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

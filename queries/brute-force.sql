@@ -3,5 +3,5 @@
 SELECT ip, count(*) AS failures, count(DISTINCT user) AS users,
        json_group_array(DISTINCT user) AS users_tried, min(ts) AS first_ts, max(ts) AS last_ts
 FROM report_verdicts
-WHERE instr(tags, '"brute_force"') > 0 AND ts >= coalesce(:since, -9223372036854775808) AND ts < coalesce(:until, 9223372036854775807)
+WHERE instr(tags, '"brute_force"') > 0 AND (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until)
 GROUP BY ip ORDER BY failures DESC, ip LIMIT coalesce(:limit, 20);

@@ -5,7 +5,7 @@ WITH per_rule AS (
          max(request_id) AS example,
          row_number() OVER (PARTITION BY status, cause ORDER BY count(*) DESC, rule) AS rank
   FROM report_verdicts
-  WHERE ts >= coalesce(:since, -9223372036854775808) AND ts < coalesce(:until, 9223372036854775807)
+  WHERE (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until)
   GROUP BY status, cause, rule
 ),
 per_cause AS (

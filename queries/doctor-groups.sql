@@ -6,7 +6,7 @@ WITH g AS (
          min(ts) AS first_ts, max(ts) AS last_ts, max(request_id) AS example
   FROM report_verdicts
   WHERE benign = 0 AND instr(tags, '"brute_force"') = 0
-    AND ts >= coalesce(:since, -9223372036854775808) AND ts < coalesce(:until, 9223372036854775807)
+    AND (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until)
   GROUP BY status, cause, rule
 )
 SELECT g.status, g.cause, g.rule, v.fix, g.count, g.clients, g.users, g.paths, g.first_ts, g.last_ts,

@@ -4,7 +4,7 @@ WITH t AS (
   SELECT j.value AS tag, count(*) AS count, count(DISTINCT v.ip) AS clients, max(v.request_id) AS example,
          json_group_array(DISTINCT v.user) AS users
   FROM report_verdicts v, json_each(v.tags) j
-  WHERE v.tags <> '[]' AND v.ts >= coalesce(:since, -9223372036854775808) AND v.ts < coalesce(:until, 9223372036854775807)
+  WHERE v.tags <> '[]' AND (:since IS NULL OR v.ts >= :since) AND (:until IS NULL OR v.ts < :until)
   GROUP BY j.value
 )
 SELECT t.tag, t.count, t.clients, t.users, r.ip, r.user, r.method, r.target, r.host, r.scheme, r.user_agent, v.cause, v.evidence, s.path AS file, r.line

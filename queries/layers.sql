@@ -2,5 +2,5 @@
 -- params: since, until
 SELECT layer, status, count(*) AS count
 FROM report_verdicts
-WHERE ts >= coalesce(:since, -9223372036854775808) AND ts < coalesce(:until, 9223372036854775807)
+WHERE (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until)
 GROUP BY layer, status ORDER BY count DESC, layer;

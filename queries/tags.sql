@@ -2,5 +2,5 @@
 -- params: since, until
 SELECT t.value AS tag, count(*) AS count
 FROM report_verdicts v, json_each(v.tags) t
-WHERE v.tags <> '[]' AND v.ts >= coalesce(:since, -9223372036854775808) AND v.ts < coalesce(:until, 9223372036854775807)
+WHERE v.tags <> '[]' AND (:since IS NULL OR v.ts >= :since) AND (:until IS NULL OR v.ts < :until)
 GROUP BY t.value ORDER BY count DESC, tag;

@@ -5,7 +5,7 @@ WITH t AS (
          sum(CASE WHEN status = 401 THEN count ELSE 0 END) AS unauthorized,
          sum(CASE WHEN status = 403 THEN count ELSE 0 END) AS forbidden
   FROM traffic
-  WHERE minute >= coalesce(:since - 59999, -9223372036854775808) AND minute < coalesce(:until, 9223372036854775807)
+  WHERE (:since IS NULL OR minute >= :since - 59999) AND (:until IS NULL OR minute < :until)
   GROUP BY hour
 )
 SELECT hour, requests, unauthorized, forbidden FROM t ORDER BY hour;

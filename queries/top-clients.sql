@@ -4,12 +4,12 @@ WITH top AS (
   SELECT ip, count(*) AS count, sum(status = 401) AS unauthorized, sum(status = 403) AS forbidden,
          count(DISTINCT user) AS users, max(user_agent) AS user_agent
   FROM report_verdicts
-  WHERE ts >= coalesce(:since, -9223372036854775808) AND ts < coalesce(:until, 9223372036854775807) AND (:cause IS NULL OR cause = :cause)
+  WHERE (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until) AND (:cause IS NULL OR cause = :cause)
   GROUP BY ip ORDER BY count DESC, ip LIMIT coalesce(:limit, 10)
 )
 SELECT top.ip, top.count, top.unauthorized, top.forbidden,
        (SELECT v.cause FROM report_verdicts v WHERE v.ip = top.ip
-          AND v.ts >= coalesce(:since, -9223372036854775808) AND v.ts < coalesce(:until, 9223372036854775807) AND (:cause IS NULL OR v.cause = :cause)
+          AND (:since IS NULL OR v.ts >= :since) AND (:until IS NULL OR v.ts < :until) AND (:cause IS NULL OR v.cause = :cause)
         GROUP BY v.cause ORDER BY count(*) DESC, v.cause LIMIT 1) AS main_cause,
        top.users, top.user_agent
 FROM top ORDER BY top.count DESC, top.ip;

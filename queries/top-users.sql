@@ -2,5 +2,5 @@
 -- params: since, until, cause, limit
 SELECT user, count(*) AS count, count(DISTINCT ip) AS clients, group_concat(DISTINCT cause) AS causes
 FROM report_verdicts
-WHERE user IS NOT NULL AND ts >= coalesce(:since, -9223372036854775808) AND ts < coalesce(:until, 9223372036854775807) AND (:cause IS NULL OR cause = :cause)
+WHERE user IS NOT NULL AND (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until) AND (:cause IS NULL OR cause = :cause)
 GROUP BY user ORDER BY count DESC, user LIMIT coalesce(:limit, 10);

@@ -2,7 +2,7 @@
 -- params: since, until, tag, text, benign
 SELECT status, cause, count(*) AS count, sum(benign) AS benign, sum(confidence = 'proven') AS proven
 FROM report_verdicts
-WHERE ts >= coalesce(:since, -9223372036854775808) AND ts < coalesce(:until, 9223372036854775807)
+WHERE (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until)
   AND (:tag IS NULL OR instr(tags, '"' || :tag || '"') > 0)
   AND (:text IS NULL OR instr(ip, :text) > 0 OR instr(coalesce(user, ''), :text) > 0 OR instr(coalesce(path, ''), :text) > 0)
   AND (:benign = 1 OR benign = 0)

@@ -4,7 +4,7 @@ SELECT v.request_id AS id, v.ts, v.ip, v.user, r.method, r.target AS path, v.sta
        v.evidence, v.fix, r.raw, s.path AS file, r.line
 FROM report_verdicts v JOIN requests r ON r.id = v.request_id JOIN sources s ON s.id = r.source_id
 WHERE v.status = :status AND v.cause = :cause
-  AND v.ts >= coalesce(:since, -9223372036854775808) AND v.ts < coalesce(:until, 9223372036854775807)
+  AND (:since IS NULL OR v.ts >= :since) AND (:until IS NULL OR v.ts < :until)
   AND (:tag IS NULL OR instr(v.tags, '"' || :tag || '"') > 0)
   AND (:text IS NULL OR instr(v.ip, :text) > 0 OR instr(coalesce(v.user, ''), :text) > 0 OR instr(coalesce(v.path, ''), :text) > 0)
   AND (:benign = 1 OR v.benign = 0)

@@ -3,7 +3,7 @@
 WITH f AS (
   SELECT ip, user, path FROM report_verdicts
   WHERE status = :status AND cause = :cause
-    AND ts >= coalesce(:since, -9223372036854775808) AND ts < coalesce(:until, 9223372036854775807)
+    AND (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until)
     AND (:tag IS NULL OR instr(tags, '"' || :tag || '"') > 0)
     AND (:text IS NULL OR instr(ip, :text) > 0 OR instr(coalesce(user, ''), :text) > 0 OR instr(coalesce(path, ''), :text) > 0)
     AND (:benign = 1 OR benign = 0)

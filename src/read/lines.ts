@@ -1,7 +1,10 @@
 /**
- * Turns a byte stream into numbered lines. A byte-level guard in front of split2 cuts
- * over-long lines short (so a 1 GB line is never held whole) and marks them; split2 then
- * splits and decodes UTF-8, replacing invalid sequences with U+FFFD, which are counted.
+ * Turns a byte stream into numbered lines, two ways with the same rules (tests hold them to
+ * it): `readLines`, a byte-level guard in front of split2 that cuts over-long lines short (so
+ * a 1 GB line is never held whole) and marks them, split2 then splitting and decoding UTF-8
+ * (invalid sequences replaced with U+FFFD and counted); and `readLineBuffers`, which cuts
+ * lines inside each read buffer and decodes only those its sink's fast path declines.
+ * `readInto` picks one.
  */
 import { isAscii } from 'node:buffer';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';

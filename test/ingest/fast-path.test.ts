@@ -5,7 +5,7 @@
 import { appendFileSync, createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generate } from '../../bench/generate.js';
+import { generate, rng } from '../../bench/generate.js';
 import { parserFor, type LogParser } from '../../parsers/index.js';
 import { readSource } from '../../src/ingest/read-source.js';
 import { fixedZone } from '../../src/ingest/zone.js';
@@ -62,19 +62,7 @@ describe('byte fast path', () => {
   });
 });
 
-/** mulberry32: a seeded generator, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Random combined-format lines, most well formed, many damaged in the ways real logs are. */
+/** Random combined-format lines, most well formed, many damaged in the ways real logs are (seeded: a failure can be replayed). */
 function fuzzLines(n: number, seed: number): string[] {
   const r = rng(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
