@@ -5,14 +5,14 @@
  * the same id whichever path saw it.
  *
  * Open addressing with FNV-1a hashes. Lookups land at random in the table, so each entry is
- * one 64-byte cache line holding the id, hash, length and (up to 48 bytes: any IP address)
- * the key itself; longer keys are compared in a byte arena.
+ * 32 bytes holding the id, hash, length and (up to 20 bytes: an IPv4 address, a short IPv6
+ * one, most endpoints) the key itself; longer keys are compared in a byte arena.
  */
 
 const EMPTY = -1;
-const ENTRY_INTS = 16;
+const ENTRY_INTS = 8;
 const ENTRY_BYTES = ENTRY_INTS * 4;
-const KEY_AT = 16; // bytes into an entry
+const KEY_AT = 12; // bytes into an entry
 const INLINE_KEY = ENTRY_BYTES - KEY_AT;
 
 export class ByteInterner {

@@ -7,7 +7,8 @@
  */
 import { ByteInterner } from './intern.js';
 
-const MAX_CLIENTS = 1_000_000;
+/** Past this many distinct clients the index starts afresh (after flushing), so memory stays bounded. */
+const MAX_CLIENTS = 250_000;
 
 export class ClientIndex {
   private readonly interner = new ByteInterner();
