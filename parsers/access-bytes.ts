@@ -64,10 +64,8 @@ export function compileByteScanner(format: CompiledFormat): ByteScanner | undefi
       const c = code[i];
       if (c === LITERAL) {
         const lit = literals[i];
-        const n = lit.length;
-        if (p + n > end) return false;
-        for (let j = 0; j < n; j++) if (buf[p + j] !== lit[j]) return false;
-        p += n;
+        if (p + lit.length > end || !sameBytes(buf, p, lit)) return false;
+        p += lit.length;
         continue;
       }
       const valueStart = p;
@@ -152,7 +150,7 @@ function view(buf: Buffer, at: Int32Array, out: AccessBytesView): boolean {
   out.ipStart = ipStart;
   out.ipEnd = ipEnd;
   out.hasUser = at[USER] >= 0 && !absent(buf, at[USER], at[USER + 1]);
-  out.https = at[SCHEME] >= 0 && at[SCHEME + 1] - at[SCHEME] === 5 && buf.toString('latin1', at[SCHEME], at[SCHEME + 1]) === 'https';
+  out.https = at[SCHEME] >= 0 && at[SCHEME + 1] - at[SCHEME] === HTTPS.length && sameBytes(buf, at[SCHEME], HTTPS);
   // A value the target comes from that holds an escape is left to the full parse, which
   // decodes it first.
   let targetStart = -1;
@@ -179,6 +177,12 @@ function view(buf: Buffer, at: Int32Array, out: AccessBytesView): boolean {
   while (pathEnd < targetEnd && buf[pathEnd] !== QUESTION) pathEnd++;
   out.pathStart = targetStart;
   out.pathEnd = pathEnd;
+  return true;
+}
+
+/** `literal` stands at `at` in `buf` (the caller knows it fits). */
+function sameBytes(buf: Buffer, at: number, literal: Buffer): boolean {
+  for (let j = 0; j < literal.length; j++) if (buf[at + j] !== literal[j]) return false;
   return true;
 }
 
@@ -221,12 +225,13 @@ function requestTarget(buf: Buffer, start: number, end: number): number {
   if (second < 0) return end;
   // " HTTP/" and one or more of [0-9.] to the end.
   if (end - second < 7) return -1;
-  for (let j = 0; j < HTTP_.length; j++) if (buf[second + j] !== HTTP_[j]) return -1;
+  if (!sameBytes(buf, second, HTTP_)) return -1;
   for (let p = second + HTTP_.length; p < end; p++) if (!isDigit(buf[p]) && buf[p] !== 0x2e) return -1;
   return second;
 }
 
 const HTTP_ = Buffer.from(' HTTP/', 'latin1');
+const HTTPS = Buffer.from('https', 'latin1');
 
 // `$time_local` is the same for every line of a second, and its date and zone for every
 // line of a day: only the clock is read per line.

@@ -100,7 +100,7 @@ export interface AccessView {
   ip: string;
   status: number;
   hasUser: boolean;
-  /** Request target, escapes decoded. */
+  /** Request target (a line with an escape in it is left to the full parse). */
   target: string | null;
   /** `$scheme` when the format logs it. */
   scheme: string | null;

@@ -19,10 +19,6 @@ export class ClientIndex {
     return this.interner.names;
   }
 
-  get size(): number {
-    return this.interner.size;
-  }
-
   id(ip: string): number {
     if (this.interner.size >= MAX_CLIENTS) this.clear();
     return this.known(this.interner.idOfString(ip));
@@ -90,17 +86,8 @@ export class SuccessAggregate {
 
   constructor(private readonly clients: ClientIndex) {}
 
-  get size(): number {
-    return this.used;
-  }
-
-  /** True when the aggregate is full and should be flushed. */
-  add(client: number, endpoint: string, ts: number, hasUser: boolean, https: boolean): boolean {
-    return this.addId(client, this.endpoints.idOfString(endpoint), ts, hasUser, https);
-  }
-
-  /** `endpoint` is an id from `this.endpoints`. */
-  addId(client: number, e: number, ts: number, hasUser: boolean, https: boolean): boolean {
+  /** A success of `client` at endpoint `e` (an id from `this.endpoints`); true when the aggregate is full and should be flushed. */
+  add(client: number, e: number, ts: number, hasUser: boolean, https: boolean): boolean {
     let i = (Math.imul(client, 0x9e3779b1) ^ Math.imul(e, 0x85ebca6b)) & TABLE_MASK;
     let at: number;
     for (;;) {

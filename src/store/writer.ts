@@ -108,7 +108,7 @@ export class StoreWriter {
   /** `client` is an id from `this.clients`, `endpoint` one from `endpointId`. */
   clientSuccess(client: number, endpoint: number, ts: number, withUser: boolean, https: boolean): void {
     // Bounded memory whatever the file size: spill the aggregate when it is full.
-    if (this.clientOk.addId(client, endpoint, ts, withUser, https)) this.flush(true);
+    if (this.clientOk.add(client, endpoint, ts, withUser, https)) this.flush(true);
   }
 
   /** The end of a source: everything read from it, and its new position, in one commit. */
