@@ -6,7 +6,7 @@ import { appendFileSync, createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate, rng } from '../../bench/generate.js';
-import { parserFor, type LogParser } from '../../parsers/index.js';
+import { customAccessParser, parserFor, type LogParser } from '../../parsers/index.js';
 import { readSource } from '../../src/ingest/read-source.js';
 import { fixedZone } from '../../src/ingest/zone.js';
 import { openDb, type Db } from '../../src/store/db.js';
@@ -63,7 +63,7 @@ describe('byte fast path', () => {
 });
 
 /** Random combined-format lines, most well formed, many damaged in the ways real logs are (seeded: a failure can be replayed). */
-function fuzzLines(n: number, seed: number): string[] {
+function fuzzLines(n: number, seed: number, tail: (pick: <T>(xs: T[]) => T) => string = () => ''): string[] {
   const r = rng(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
   const ips = ['192.0.2.1', '192.0.2.2', '2001:db8::1', '2001:db8:0:0:0:0:0:ff', '::1', '-', '', '10.0.0.1, 10.0.0.2', 'a b'];
@@ -74,7 +74,7 @@ function fuzzLines(n: number, seed: number): string[] {
   const agents = ['Mozilla/5.0', '-', 'say \\"hi\\"', 'x \\\\', 'curl/8 \\x1b[2J', 'naïve', 'a"b'];
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {
-    let line = `${pick(ips)} - ${pick(users)} [${pick(times)}] "${pick(requests)}" ${pick(statuses)} ${pick(['0', '123', '-', 'x'])} "${pick(['-', 'https://e.com/'])}" "${pick(agents)}"`;
+    let line = `${pick(ips)} - ${pick(users)} [${pick(times)}] "${pick(requests)}" ${pick(statuses)} ${pick(['0', '123', '-', 'x'])} "${pick(['-', 'https://e.com/'])}" "${pick(agents)}"${tail(pick)}`;
     const damage = r();
     if (damage < 0.05) line = line.slice(0, Math.floor(r() * line.length));
     else if (damage < 0.08) line += ` ${pick(['0.004', 'extra "q"', ''])}`;
@@ -85,16 +85,23 @@ function fuzzLines(n: number, seed: number): string[] {
   return lines;
 }
 
-describe('byte fast path against the full parse, fuzzed', () => {
+const FUZZED: [string, LogParser, (pick: <T>(xs: T[]) => T) => string][] = [
+  ['combined', parserFor('combined'), () => ''],
+  ['main', parserFor('main'), (pick) => ` "${pick(['-', '198.51.100.1, 10.0.0.2', '', 'x"y'])}"`],
+  ['a custom format with $scheme and $upstream_status', customAccessParser('$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $scheme us=$upstream_status'),
+    (pick) => ` ${pick(['https', 'http', '-', 'HTTPS'])} us=${pick(['-', '401', '200, 401', '502 : 401'])}`],
+];
+
+describe.each(FUZZED)('byte fast path against the full parse, fuzzed: %s', (_name, parser, tail) => {
   it.each([1, 2, 3])('seed %i: same rows, counts and rejects', async (seed) => {
     const dir = tmp();
     const file = join(dir, 'fuzz.log');
-    appendFileSync(file, fuzzLines(4000, seed).join('\n'));
-    const parser = parserFor('combined');
+    appendFileSync(file, fuzzLines(4000, seed, tail).join('\n'));
     const a = dump(await ingestWith(join(dir, 'fast.db'), file, parser));
     const b = dump(await ingestWith(join(dir, 'full.db'), file, { ...parser, scan: undefined, scanBytes: undefined }));
     expect(a.rejects.length).toBeGreaterThan(100);
     expect(a.requests.length).toBeGreaterThan(100);
+    expect(a.clientOk.length).toBeGreaterThan(3);
     expect(a).toEqual(b);
   });
 });
