@@ -27,7 +27,12 @@ export interface IngestOptions {
 
 export interface ProgressEvent {
   path: string;
+  /** Bytes of this source to read (null when unknown: compressed, stdin). */
   bytesTotal: number | null;
+  /** Bytes read so far (of the decompressed content). */
+  bytes: number;
+  /** Since this source started. */
+  seconds: number;
   lines: number;
   index: number;
   count: number;
@@ -112,7 +117,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
     const sourceZone = plan.parser.family === 'access' ? null : zone!;
     const counts = await readSource(plan.input.contentFrom(startOffset), startLine, {
       sourceId, parser: plan.parser, ctx, zone: sourceZone ?? fixedZone(0), keepAll: o.keepAll, writer,
-      onProgress: (_bytes, lines) => o.onProgress?.({ path: plan.input.name, bytesTotal, lines, index, count: ordered.length }),
+      onProgress: (bytes, lines) => o.onProgress?.({ path: plan.input.name, bytesTotal, bytes, lines, seconds: (performance.now() - started) / 1000, index, count: ordered.length }),
     });
     for (const [offset, count] of counts.offsets) offsets.set(offset, (offsets.get(offset) ?? 0) + count);
     const rejected = Object.values(counts.rejected).reduce((a, b) => a + b, 0);

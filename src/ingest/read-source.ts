@@ -180,7 +180,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
 
 export async function readSource(input: Readable, firstLineNo: number, o: ReadOptions): Promise<SourceCounts> {
   const processor = createLineProcessor(o);
-  const stats: LineStats = await readInto(input, firstLineNo, processor, (lines) => o.onProgress?.(-1, lines));
+  const stats: LineStats = await readInto(input, firstLineNo, processor, (lines, bytes) => o.onProgress?.(bytes, lines));
   const counts = processor.finish();
   counts.lines = stats.lines;
   counts.invalidUtf8 = stats.invalidUtf8;

@@ -11,6 +11,8 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import split2 from 'split2';
 
 export const MAX_LINE_BYTES = 64 * 1024;
+/** How often the readers report progress (lines read so far, bytes consumed). */
+const PROGRESS_LINES = 20_000;
 const OVERFLOW_MARK = '\u0000authlog-overflow:';
 
 export interface LineStats {
@@ -72,7 +74,13 @@ const NEWLINE = Buffer.from('\n');
  * batch into SQLite without a promise per line). `firstLineNo` continues numbering when
  * resuming a file. Resolves when the stream ends.
  */
-export function readLines(input: Readable, firstLineNo: number, onLine: LineHandler, maxBytes = MAX_LINE_BYTES): Promise<LineStats> {
+export function readLines(
+  input: Readable,
+  firstLineNo: number,
+  onLine: LineHandler,
+  maxBytes = MAX_LINE_BYTES,
+  onProgress?: (lines: number, bytes: number) => void,
+): Promise<LineStats> {
   const guard = new LineGuard(maxBytes);
   const stats: LineStats = { bytes: 0, lines: 0, invalidUtf8: 0 };
   let lineNo = firstLineNo;
@@ -93,6 +101,7 @@ export function readLines(input: Readable, firstLineNo: number, onLine: LineHand
       }
     }
     if (text.indexOf('\uFFFD') >= 0) stats.invalidUtf8++;
+    if (onProgress && stats.lines % PROGRESS_LINES === 0) onProgress(stats.lines, guard.bytes);
     try {
       onLine(text, lineNo, overflow);
     } catch (e) {
@@ -130,23 +139,15 @@ export interface LineSink {
   line(text: string, lineNo: number, overflowBytes: number): void;
 }
 
-const PROGRESS_LINES = 20_000;
 
 /**
  * Reads `input` into `sink`: through the byte reader when the sink has a fast path (access
  * logs: most lines are counted without being decoded), else through split2 (error logs,
  * debug.log, JSON lines: every line is parsed as a string anyway).
  */
-export function readInto(input: Readable, firstLineNo: number, sink: LineSink, onProgress?: (lines: number) => void): Promise<LineStats> {
+export function readInto(input: Readable, firstLineNo: number, sink: LineSink, onProgress?: (lines: number, bytes: number) => void): Promise<LineStats> {
   if (sink.bytes) return readLineBuffers(input, firstLineNo, sink, onProgress);
-  let reported = firstLineNo;
-  return readLines(input, firstLineNo, (text, lineNo, overflow) => {
-    if (onProgress && lineNo - reported >= PROGRESS_LINES) {
-      reported = lineNo;
-      onProgress(lineNo - firstLineNo);
-    }
-    sink.line(text, lineNo, overflow);
-  });
+  return readLines(input, firstLineNo, (text, lineNo, overflow) => sink.line(text, lineNo, overflow), MAX_LINE_BYTES, onProgress);
 }
 
 /**
@@ -159,7 +160,7 @@ export async function readLineBuffers(
   input: Readable,
   firstLineNo: number,
   sink: LineSink,
-  onProgress?: (lines: number) => void,
+  onProgress?: (lines: number, bytes: number) => void,
   maxBytes = MAX_LINE_BYTES,
 ): Promise<LineStats> {
   const stats: LineStats = { bytes: 0, lines: 0, invalidUtf8: 0 };
@@ -230,7 +231,7 @@ export async function readLineBuffers(
     if (pos < chunk.length) keep(chunk.subarray(pos));
     if (onProgress && stats.lines - reported >= PROGRESS_LINES) {
       reported = stats.lines;
-      onProgress(stats.lines);
+      onProgress(stats.lines, stats.bytes);
     }
   }
   if (partialBytes > 0) emitPartial();
