@@ -14,7 +14,6 @@ import type { AccessBytesView } from './types.js';
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const SPACE = 0x20;
-const SLASH = 0x2f;
 const DASH = 0x2d;
 const QUESTION = 0x3f;
 
@@ -99,9 +98,10 @@ export function compileByteScanner(format: CompiledFormat): ByteScanner | undefi
         if (q < 0 || q + literals[i].length > end) return false;
         p = q;
       } else if (c === 6) {
-        const q = buf.indexOf(0x5d, p);
-        if (q < 0 || q >= end) return false;
-        p = q;
+        // Bracketed: up to the `]` (a loop bounded by the line: a search of the buffer
+        // could run to its end on every line of a log that has none).
+        while (p < end && buf[p] !== 0x5d) p++;
+        if (p === end) return false;
       } else {
         const stop = literals[i][0];
         while (p < end) {
