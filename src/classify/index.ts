@@ -61,6 +61,22 @@ export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY, fromT
   return total;
 }
 
+/**
+ * After a batch ingest: re-classify what the new lines can change. That is everything from
+ * the earliest new line back by the longest look-back a verdict has (an hour: the span that
+ * makes a client intermittent; brute-force windows, challenges and correlation are shorter),
+ * and anything a run cut short left without a verdict. A new file older than what was read
+ * re-classifies from its start, so its successes count as "before" for later 401s. What it
+ * leaves: verdicts more than an hour before the new lines whose `intermittent` tag a longer
+ * span would now give (the live view has the same limit, over seconds).
+ */
+export function classifyChanged(db: Db, changedFrom: number | null, o: ClassifyOptions = DEFAULT_CLASSIFY): number {
+  const unclassified = classifyStore(db).firstUnclassified();
+  const lookBack = Math.max(o.intermittentMs, o.bruteForce.windowMs, o.challengeMs, o.windowMs);
+  const from = Math.min(changedFrom === null ? Infinity : changedFrom - lookBack, unclassified ?? Infinity);
+  return from === Infinity ? 0 : classifyAll(db, o, from);
+}
+
 const NONCE_TICK_MS = 12 * 3_600_000;
 
 /**

@@ -57,6 +57,8 @@ export interface IngestResult {
   zone: string;
   /** True when this run read any new line: verdicts need refreshing. */
   changed: boolean;
+  /** The earliest log time among the requests and events this run wrote (null: none). */
+  changedFrom: number | null;
 }
 
 async function openInput(path: string, stdin: Readable | undefined): Promise<OpenedInput> {
@@ -135,7 +137,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
   }
   const runOffset = dominantOffset(offsets);
   if (runOffset !== null) setMeta(db, 'access_offset', String(runOffset));
-  return { sources: plans.map((p) => summaries.get(p)!), zone: (zone ?? resolveZone(db, offsets)).name, changed };
+  return { sources: plans.map((p) => summaries.get(p)!), zone: (zone ?? resolveZone(db, offsets)).name, changed, changedFrom: writer.earliestWritten };
 }
 
 function resolveZone(db: Db, offsets: Map<number, number>): Zone {

@@ -45,6 +45,8 @@ export interface ClassifyStore {
   /** The client's last successful wp-admin page load at or before `ts`, if any. */
   lastAdminLoad(ip: string, ts: number): number | null;
   clearVerdicts(fromTs?: number): void;
+  /** The time of the earliest 401/403 without a verdict (a classification cut short), or null. */
+  firstUnclassified(): number | null;
   saveVerdicts(rows: { req: AuthRequest; verdict: Verdict }[]): void;
 }
 
@@ -107,6 +109,9 @@ export function classifyStore(db: Db): ClassifyStore {
       if (!row || row.first === null || row.first > ts) return null;
       return row.last !== null && row.last <= ts ? row.last : row.first;
     },
+    firstUnclassified: () =>
+      (db.prepare(`SELECT min(r.ts) AS ts FROM requests r INDEXED BY requests_auth_ts
+         WHERE r.status IN (401, 403) AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.request_id = r.id)`).get() as { ts: number | null }).ts,
     clearVerdicts: (fromTs) => (fromTs === undefined ? db.prepare('DELETE FROM verdicts').run() : db.prepare('DELETE FROM verdicts WHERE ts >= ?').run(fromTs)),
     saveVerdicts: db.transaction((rows: { req: AuthRequest; verdict: Verdict }[]) => {
       for (const { req: r, verdict: v } of rows) {

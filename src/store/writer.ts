@@ -48,6 +48,8 @@ export class StoreWriter {
   private clientOk = new SuccessAggregate(this.clients);
   /** Earliest time of a 401/403 or log event written since the last take (live re-classification). */
   private touchedFrom = Infinity;
+  /** Earliest time of anything written (a batch ingest re-classifies from there). */
+  private earliest = Infinity;
 
   constructor(private readonly sink: RowSink) {
     // Client ids are about to be reused: what is summed under them must be written first.
@@ -66,6 +68,7 @@ export class StoreWriter {
   }
 
   event(sourceId: number, line: number, e: LogEvent, ts: number, signal: EventSignal): void {
+    if (ts < this.earliest) this.earliest = ts;
     if (signal.signal !== null && ts < this.touchedFrom) this.touchedFrom = ts;
     this.batch.events.push([
       sourceId, line, ts, e.format, e.level, e.module, e.code, e.pid, e.conn, e.client, e.server, e.request,
@@ -81,6 +84,7 @@ export class StoreWriter {
 
   /** Every request, kept or not, is counted here: the denominator of every share. */
   countTraffic(ts: number, status: number): void {
+    if (ts < this.earliest) this.earliest = ts;
     const key = Math.floor(ts / 60_000) * 1000 + status;
     this.traffic.set(key, (this.traffic.get(key) ?? 0) + 1);
   }
@@ -115,6 +119,11 @@ export class StoreWriter {
   finishSource(sourceId: number, progress: SourceProgress): void {
     this.batch.progress.push(progressParams(sourceId, progress));
     this.flush(true);
+  }
+
+  /** Earliest log time of any request or event written, or null when none was. */
+  get earliestWritten(): number | null {
+    return this.earliest === Infinity ? null : this.earliest;
   }
 
   /** Earliest time that new rows could change verdicts for, or null; resets. */

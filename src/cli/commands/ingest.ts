@@ -7,7 +7,7 @@ import { progressPrinter } from '../progress.js';
 import type { CommandIO } from '../io.js';
 import { AuthlogError } from '../../errors.js';
 import { isLogFormatError } from '../../../parsers/index.js';
-import { classifyAll } from '../../classify/index.js';
+import { classifyChanged } from '../../classify/index.js';
 
 export const INGEST_HELP = `Usage: authlog ingest PATH... [options]
 
@@ -49,7 +49,7 @@ export async function openAndIngest(io: CommandIO, paths: string[], opts: z.outp
   } finally {
     progress?.done();
   }
-  if (result.changed) classifyAll(db);
+  if (result.changed) classifyChanged(db, result.changedFrom);
   return { db, result };
 }
 

@@ -1,0 +1,69 @@
+/**
+ * `authlog ingest` re-classifies only what new lines can change (classifyChanged). Ingesting
+ * the samples piece by piece, in an awkward order (the error log after its access log, older
+ * rotations last), must give every 401/403 the verdict one ingest of everything gives.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { classifyChanged } from '../../src/classify/index.js';
+import { ingest } from '../../src/ingest/ingest.js';
+import { openDb, type Db } from '../../src/store/db.js';
+import { REPO, useTempDir } from '../helpers.js';
+
+const tmp = useTempDir();
+const sample = (p: string) => join(REPO, 'samples', p);
+
+async function ingestAndClassify(db: Db, paths: string[]): Promise<void> {
+  const res = await ingest(db, { paths, format: 'auto', keepAll: false });
+  if (res.changed) classifyChanged(db, res.changedFrom);
+}
+
+const verdicts = (db: Db) =>
+  db.prepare(
+    `SELECT s.path AS file, r.line, v.cause, v.rule, v.confidence, v.layer, v.benign, v.tags, v.evidence, v.fix
+     FROM verdicts v JOIN requests r ON r.id = v.request_id JOIN sources s ON s.id = r.source_id ORDER BY s.path, r.line`,
+  ).all();
+
+it('gives the verdicts a single ingest gives, when the logs come in one by one', async () => {
+  const dir = tmp();
+  const whole = openDb(join(dir, 'whole.db'));
+  await ingestAndClassify(whole, [sample('')]);
+  const pieces = openDb(join(dir, 'pieces.db'));
+  for (const step of [
+    ['nginx/access.log'], ['nginx/error.log'], ['nginx/access.log.1'], ['nginx/access.log.2.gz'],
+    ['apache/access.log'], ['apache/error.log'], ['nginx/api-json.log', 'nginx/app-json.log'], ['wordpress/debug.log'], ['wordpress/auth.log'],
+  ]) {
+    await ingestAndClassify(pieces, step.map(sample));
+  }
+  const expected = verdicts(whole);
+  expect(expected.length).toBeGreaterThan(100);
+  expect(verdicts(pieces)).toEqual(expected);
+});
+
+it('looks back far enough: a brute-force run split across two files is tagged as a whole', async () => {
+  const dir = tmp();
+  const line = (i: number) => `203.0.113.7 - admin [27/Nov/2026:10:${String(Math.floor(i / 6)).padStart(2, '0')}:${String((i * 10) % 60).padStart(2, '0')} +0000] "GET /admin/ HTTP/1.1" 401 179 "-" "python-requests/2.32"`;
+  const first = join(dir, 'access.log.1');
+  const second = join(dir, 'access.log');
+  writeFileSync(first, Array.from({ length: 15 }, (_, i) => line(i)).join('\n') + '\n');
+  writeFileSync(second, Array.from({ length: 10 }, (_, i) => line(15 + i)).join('\n') + '\n');
+  const whole = openDb(join(dir, 'whole.db'));
+  await ingestAndClassify(whole, [first, second]);
+  const pieces = openDb(join(dir, 'pieces.db'));
+  await ingestAndClassify(pieces, [first]);
+  await ingestAndClassify(pieces, [second]);
+  const expected = verdicts(whole);
+  expect(expected.filter((v) => String((v as { tags: string }).tags).includes('brute_force')).length).toBeGreaterThan(15);
+  expect(verdicts(pieces)).toEqual(expected);
+});
+
+it('classifies what a run cut short left without a verdict', async () => {
+  const db = openDb(join(tmp(), 'cut.db'));
+  await ingestAndClassify(db, [sample('nginx/access.log'), sample('nginx/error.log')]);
+  const all = (db.prepare('SELECT count(*) AS n FROM verdicts').get() as { n: number }).n;
+  db.prepare('DELETE FROM verdicts WHERE request_id IN (SELECT request_id FROM verdicts ORDER BY ts LIMIT 5)').run();
+  // Nothing new to read: only the five requests without a verdict need one.
+  expect(classifyChanged(db, null)).toBeGreaterThanOrEqual(5);
+  expect((db.prepare('SELECT count(*) AS n FROM verdicts').get() as { n: number }).n).toBe(all);
+});
