@@ -2,10 +2,9 @@
 /**
  * The authlog entry point: the only place that prints errors and exits.
  */
-import { readFileSync } from 'node:fs';
 import { AuthlogError } from '../errors.js';
 import type { CommandIO } from './io.js';
-import { packageFile } from './paths.js';
+import { packageVersion } from './paths.js';
 
 const HELP = `authlog: why is this server answering 401?
 
@@ -51,10 +50,6 @@ async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'follow'): 
   return (await import('./commands/live.js')).runLive(io, argv, mode);
 }
 
-function version(): string {
-  return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
-}
-
 export async function main(argv: string[], io: CommandIO): Promise<number> {
   const [first, ...rest] = argv;
   // `tail -f access.log | authlog`: no command, a pipe on stdin.
@@ -66,7 +61,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     return 0;
   }
   if (first === '-V' || first === '--version') {
-    io.stdout.write(`authlog ${version()}\n`);
+    io.stdout.write(`authlog ${packageVersion()}\n`);
     return 0;
   }
   const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 /** A file shipped with the package (queries/, package.json), found from src/ or dist/src/. */
 export function packageFile(rel: string): string {
@@ -10,4 +10,8 @@ export function packageFile(rel: string): string {
     dir = dirname(dir);
   }
   throw new Error(`cannot locate ${rel}`);
+}
+
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 }

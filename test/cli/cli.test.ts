@@ -61,6 +61,23 @@ describe('authlog CLI', () => {
     expect(report2).toEqual(report1);
   });
 
+  it('classifies a database again in full when it was classified by another authlog (other rules)', () => {
+    const db = join(tmp(), 'revision.db');
+    expect(authlog(['ingest', join(SAMPLES, 'nginx', 'access.log'), '--db', db, '--quiet']).code).toBe(0);
+    const d = new Database(db);
+    const cause = (d.prepare('SELECT cause FROM verdicts ORDER BY request_id LIMIT 1').get() as { cause: string }).cause;
+    // As an older authlog would have left it: another verdict, another classifier revision.
+    d.prepare("UPDATE verdicts SET cause = 'stale' WHERE request_id = (SELECT min(request_id) FROM verdicts)").run();
+    d.prepare("UPDATE meta SET value = '0.0.0 old' WHERE key = 'classifier'").run();
+    d.close();
+    // Nothing new to read, yet every verdict is made again.
+    expect(authlog(['ingest', join(SAMPLES, 'nginx', 'access.log'), '--db', db, '--quiet']).code).toBe(0);
+    const again = new Database(db, { readonly: true });
+    expect((again.prepare('SELECT cause FROM verdicts ORDER BY request_id LIMIT 1').get() as { cause: string }).cause).toBe(cause);
+    expect((again.prepare("SELECT value FROM meta WHERE key = 'classifier'").get() as { value: string }).value).toMatch(/^\d+\.\d+\.\d+ [0-9a-f]{12}$/);
+    again.close();
+  });
+
   it('reads stdin, gzip included', async () => {
     const db = join(tmp(), 'a.db');
     const { gzipSync } = await import('node:zlib');

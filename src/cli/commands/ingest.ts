@@ -1,13 +1,16 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ingest, type IngestResult } from '../../ingest/ingest.js';
-import { openDb, defaultDbPath, type Db } from '../../store/db.js';
+import { defaultDbPath, getMeta, openDb, setMeta, type Db } from '../../store/db.js';
 import { sanitize } from '../../util/sanitize.js';
 import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate } from '../args.js';
 import { progressPrinter } from '../progress.js';
 import type { CommandIO } from '../io.js';
 import { AuthlogError } from '../../errors.js';
 import { isLogFormatError } from '../../../parsers/index.js';
-import { classifyChanged } from '../../classify/index.js';
+import { classifyAll, classifyChanged } from '../../classify/index.js';
+import { RULES } from '../../classify/rules.js';
+import { packageVersion } from '../paths.js';
 
 export const INGEST_HELP = `Usage: authlog ingest PATH... [options]
 
@@ -49,7 +52,12 @@ export async function openAndIngest(io: CommandIO, paths: string[], opts: z.outp
   } finally {
     progress?.done();
   }
-  if (result.changed) classifyChanged(db, result.changedFrom);
+  // Verdicts another authlog made (other rules) are all made again, not only the new lines'.
+  const revision = classifierRevision();
+  if (getMeta(db, 'classifier') !== revision) {
+    classifyAll(db);
+    setMeta(db, 'classifier', revision);
+  } else if (result.changed) classifyChanged(db, result.changedFrom);
   return { db, result };
 }
 
@@ -86,4 +94,10 @@ export async function runIngest(io: CommandIO, argv: string[]): Promise<number> 
   db.close();
   if (!opts.quiet && result) io.stdout.write(formatIngestSummary(result));
   return 0;
+}
+
+/** This authlog's version and rules: a database classified by another is classified again in full. */
+function classifierRevision(): string {
+  const rules = JSON.stringify(RULES, (_key, value: unknown) => (value instanceof RegExp ? value.source : value));
+  return `${packageVersion()} ${createHash('sha256').update(rules).digest('hex').slice(0, 12)}`;
 }
