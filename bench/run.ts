@@ -12,6 +12,7 @@ import { QueryRunner, loadQueries } from '../src/store/queries.js';
 import { packageFile } from '../src/cli/paths.js';
 import { NODE_FLAGS } from '../src/cli/node-flags.js';
 import { generate } from './generate.js';
+import { storeFloorMs } from './store-floor.js';
 import { filterParams, loadCauses, loadEvents, loadTop, window, type Filters } from '../src/tui/triage/data.js';
 
 const ROOT = packageFile('');
@@ -75,6 +76,8 @@ for (const size of sizes) {
   }
   const stored = (db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
   process.stdout.write(`  report over the database (${fmt(size)} requests seen, ${fmt(stored)} stored): median ${median(reportMs).toFixed(0)} ms\n`);
+  const floor = median([0, 1, 2].map(() => storeFloorMs(db, join(dir, 'floor.db'))));
+  process.stdout.write(`  SQLite floor (the rows this ingest stored, written alone into a fresh database): median ${(floor / 1000).toFixed(2)} s, a cap of ${fmt((size / floor) * 1000)} access lines/s before any parsing\n`);
 
   // The TUI's first screen (time span, causes with trends, top lists and a page of events),
   // then moving to another cause: what a keypress costs.
