@@ -51,11 +51,23 @@ function layerOf(rule: Rule, f: Facts): Layer {
   return rule.layer;
 }
 
+/**
+ * The user file an error line names: nginx in "was not found in", either server when it
+ * cannot open it. Apache's user and password lines name the request's URI instead, which
+ * must not turn into `htpasswd /intranet/ frank`.
+ */
+function userFileOf(e: Facts['event']): string | null {
+  if (!e?.object) return null;
+  const names = e.signal === 'auth_file_missing' || e.signal === 'auth_file_unreadable' || (e.format === 'nginx-error' && e.signal === 'user_not_found');
+  return names ? e.object : null;
+}
+
 function fillFix(template: string, f: Facts): string {
+  const userFile = userFileOf(f.event);
   const values: Record<string, string> = {
     user: f.event?.user ?? f.req.user ?? 'USER',
-    file: f.event?.object && f.event.signal !== 'forbidden_rule' ? f.event.object : 'the user file',
-    fileArg: f.event?.object && f.event.signal !== 'forbidden_rule' ? f.event.object : 'FILE',
+    file: userFile ?? 'the user file',
+    fileArg: userFile ?? 'FILE',
     object: f.event?.object ?? f.req.path ?? '/',
     path: f.req.path ?? f.req.target ?? '/',
     host: f.req.host ?? 'the site',

@@ -36,6 +36,16 @@ describe('rules', () => {
     }
   });
 
+  it.each([
+    ['nginx user not found: the file it names', ev({ signal: 'user_not_found', user: 'bob', object: '/etc/nginx/.htpasswd' }), 'htpasswd /etc/nginx/.htpasswd bob'],
+    ['Apache password mismatch: a URI, not a file', ev({ format: 'apache-error', signal: 'password_mismatch', user: 'frank', object: '/intranet/' }), 'htpasswd FILE frank'],
+    ['Apache user not found: a URI, not a file', ev({ format: 'apache-error', signal: 'user_not_found', user: 'eve', object: '/admin/' }), 'htpasswd FILE eve'],
+  ])('fix names the user file only when the error line does (%s)', (_name, e, command) => {
+    const v = classify(facts(req({ user: e.user }), e));
+    expect(v.fix).toContain(command);
+    expect(v.fix).not.toMatch(/htpasswd \/(intranet|admin)\//);
+  });
+
   it('keeps 401 causes and 403 causes apart', () => {
     for (const r of RULES) {
       const allowed: readonly string[] = r.when.status === 401 ? CAUSES_401 : CAUSES_403;
