@@ -73,6 +73,17 @@ describe('live store and keys', () => {
     expect(store.state.latest[199].line).toBe(400);
   });
 
+  it('counts clients and users named like object internals as any other', () => {
+    const store = storeWith([
+      event({ line: 1, ip: '__proto__', user: '__proto__', tags: ['brute_force'] }),
+      event({ line: 2, ip: '__proto__', user: 'constructor', tags: ['brute_force'] }),
+    ]);
+    expect(store.state.clients.__proto__).toBe(2);
+    expect(store.state.users.__proto__).toBe(1);
+    expect(store.state.users.constructor).toBe(1);
+    expect([...store.state.bruteForce.__proto__]).toEqual(['__proto__', 'constructor']);
+  });
+
   it('shows the five busiest clients, ties by address, out of thousands', () => {
     const store = new LiveStore('stdin');
     const counts: Record<string, number> = {};

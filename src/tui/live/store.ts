@@ -24,6 +24,7 @@ const RATE_POINTS = 60;
 const LATEST = 200;
 
 const keyOf = (e: EventRow) => `${e.file}:${e.line}`;
+const dict = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
 
 /**
  * The latest events after a tick: the tick's own, newest first (a re-emitted verdict moves
@@ -57,7 +58,12 @@ export class LiveStore {
   private secondStart = Date.now();
 
   constructor(title: string) {
-    this.state = { title, totalLines: 0, rate: [], unauthorized: 0, forbidden: 0, causes: {}, tags: {}, latest: [], clients: {}, users: {}, bruteForce: {}, paused: false, help: false };
+    // Keyed by addresses and user names from the log: objects without a prototype, so a user
+    // called `__proto__` is counted like any other instead of reaching Object.prototype.
+    this.state = {
+      title, totalLines: 0, rate: [], unauthorized: 0, forbidden: 0, causes: dict(), tags: dict(), latest: [],
+      clients: dict(), users: dict(), bruteForce: dict(), paused: false, help: false,
+    };
   }
 
   subscribe(fn: () => void): () => void {
