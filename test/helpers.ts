@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
@@ -41,3 +41,36 @@ export function tmuxSession(name: string, width: number, height: number, command
 }
 
 export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+/** Commands authlog's suggestions may call; in the sandbox each only records its argv. */
+const STUBBED = ['htpasswd', 'curl', 'grep', 'tail', 'nginx', 'apachectl', 'awk', 'wc', 'sort', 'uniq', 'head', 'ls', 'wp', 'journalctl', 'fail2ban-client'];
+
+/**
+ * A bash whose PATH holds only stubs that record their argv: a suggested command pasted
+ * into it may call those tools and nothing else, and each stub shows the arguments it got.
+ */
+export function stubShell(dir: string) {
+  const bin = join(dir, 'bin');
+  const log = join(dir, 'argv.log');
+  mkdirSync(bin, { recursive: true });
+  for (const name of STUBBED) {
+    // Records NUL-separated arguments, one invocation per \x01 record; builtins only.
+    writeFileSync(join(bin, name), `#!/bin/bash\n{ printf '%s\\0' "\${0##*/}" "$@"; printf '\\1\\0'; } >> '${log}'\n`, { mode: 0o755 });
+  }
+  return {
+    /** Run one command line; returns the invocations it made and bash's stderr. */
+    run(command: string): { calls: string[][]; stderr: string; status: number | null } {
+      writeFileSync(log, '');
+      const r = spawnSync('/bin/bash', ['--norc', '--noprofile', '-c', command], { cwd: dir, env: { PATH: bin, HOME: dir }, encoding: 'utf8', timeout: 5000 });
+      const calls: string[][] = [];
+      let cur: string[] = [];
+      for (const a of readFileSync(log, 'utf8').split('\0').slice(0, -1)) {
+        if (a === '\u0001') {
+          calls.push(cur);
+          cur = [];
+        } else cur.push(a);
+      }
+      return { calls, stderr: r.stderr, status: r.status };
+    },
+  };
+}

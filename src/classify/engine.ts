@@ -2,6 +2,7 @@
 import type { Facts } from './facts.js';
 import { RULES, type Rule } from './rules.js';
 import type { Evidence, Layer, Verdict } from './vocabulary.js';
+import { renderFix, type Slot } from '../util/shell.js';
 
 function userState(f: Facts): 'present' | 'absent' | 'unlogged' {
   if (f.req.user !== null) return 'present';
@@ -64,16 +65,16 @@ function userFileOf(e: Facts['event']): string | null {
 
 function fillFix(template: string, f: Facts): string {
   const userFile = userFileOf(f.event);
-  const values: Record<string, string> = {
-    user: f.event?.user ?? f.req.user ?? 'USER',
-    file: userFile ?? 'the user file',
-    fileArg: userFile ?? 'FILE',
-    object: f.event?.object ?? f.req.path ?? '/',
-    path: f.req.path ?? f.req.target ?? '/',
-    host: f.req.host ?? 'the site',
-    ip: f.req.ip,
-  };
-  return template.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? `{${k}}`);
+  const slot = (value: string | null | undefined, placeholder: string, what: string): Slot => ({ value, placeholder, what });
+  return renderFix(template, {
+    user: slot(f.event?.user ?? f.req.user, 'USER', 'the logged user name'),
+    file: slot(userFile, 'the user file', 'the logged file name'),
+    fileArg: slot(userFile, 'FILE', 'the logged file name'),
+    object: slot(f.event?.object ?? f.req.path, '/', 'the logged object'),
+    path: slot(f.req.path ?? f.req.target, '/', 'the logged path'),
+    host: slot(f.req.host, 'the site', 'the logged host'),
+    ip: slot(f.req.ip, 'IP', 'the logged client'),
+  });
 }
 
 export function classify(f: Facts): Verdict {

@@ -1,6 +1,7 @@
 /** `authlog doctor`: the few findings that explain most of a site's 401s, most important first. */
 import type { Evidence } from '../classify/vocabulary.js';
 import type { Params, QueryRunner } from '../store/queries.js';
+import { renderCommand, type Rendered, type Slot } from '../util/shell.js';
 import { isoUtc } from '../util/time.js';
 import { RULE_PLAYS, TAG_PLAYS } from './playbook.js';
 
@@ -20,6 +21,8 @@ export interface Finding {
   evidence: Evidence[];
   fix: string;
   confirm: string[];
+  /** Why a confirm command shows a placeholder instead of a logged value. */
+  notes: string[];
 }
 
 interface Example {
@@ -36,26 +39,34 @@ interface Example {
 }
 
 /**
- * Fill a command template from an example request; unknown parts stay as placeholders.
- * Values come from the log, so only characters that are inert inside the template's
- * quoting survive: a logged user name cannot turn a suggested command into another one.
+ * Fill a command template from an example request (src/util/shell.ts quotes every value;
+ * one that cannot be shown becomes its placeholder, with a note). `{url}` is the example's
+ * URL, built from its scheme, host and path.
  */
-export function fillCommand(template: string, ex: Example, object: string | null): string {
-  const word = (v: string) => v.replace(/[^\w@%+=:,./~?&#-]/g, '');
-  const host = word(ex.host ?? '') || 'HOST';
-  const path = word(ex.target ?? '/') || '/';
-  const values: Record<string, string> = {
-    user: word(ex.user ?? '') || 'USER',
-    file: word(object ?? '') || 'FILE',
-    host,
-    path,
-    ip: word(ex.ip),
-    // quoted: a URL's ? and & mean something to the shell
-    url: `'${ex.scheme === 'http' ? 'http' : 'https'}://${host}${path}'`,
-    access: word(ex.file),
-    ua: (ex.user_agent ?? '').replace(/[^\w .;:/()+-]/g, '').slice(0, 40) || 'USER-AGENT',
-  };
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
+export function fillCommand(template: string, ex: Example, object: string | null, errorLog: string | null = null): Rendered {
+  const slot = (value: string | null | undefined, placeholder: string, what: string): Slot => ({ value, placeholder, what });
+  return renderCommand(template.replace(/\{url\}/g, '{scheme}://{host}{path}'), {
+    user: slot(ex.user, 'USER', 'the logged user name'),
+    file: slot(object, 'FILE', 'the logged file name'),
+    host: slot(ex.host, 'HOST', 'the logged host'),
+    path: slot(ex.target ?? '/', '/PATH', 'the logged path'),
+    scheme: slot(ex.scheme === 'http' ? 'http' : 'https', 'https', 'the scheme'),
+    ip: slot(ex.ip, 'IP', 'the logged client address'),
+    access: slot(ex.file, 'ACCESS_LOG', 'the access log\'s name'),
+    errorlog: slot(errorLog, '/var/log/nginx/error.log', 'the error log\'s name'),
+    ua: slot(ex.user_agent, 'USER-AGENT', 'the logged user agent'),
+  });
+}
+
+/** Commands and their notes, each note once. */
+function fillAll(templates: string[], ex: Example, object: string | null, errorLog: string | null): { confirm: string[]; notes: string[] } {
+  const rendered = templates.map((t) => fillCommand(t, ex, object, errorLog));
+  return { confirm: rendered.map((r) => r.text), notes: [...new Set(rendered.flatMap((r) => r.notes))] };
+}
+
+/** The error log a correlated line came from, for the grep commands. */
+function errorLogOf(evidence: Evidence[], access: string): string | null {
+  return evidence.find((e) => e.file !== null && e.file !== access)?.file ?? null;
 }
 
 /** The user file an error line names, for the commands. */
@@ -91,7 +102,7 @@ export function gatherFindings(q: QueryRunner, range: { since: number | null; un
         { file: g.file, line: g.line, text: `example: ${g.method ?? ''} ${g.target ?? ''} from ${g.ip}; ${g.count} time(s) ${isoUtc(g.first_ts)} – ${isoUtc(g.last_ts)}` },
         { file: null, line: null, text: `${list(g.users) ? `users: ${list(g.users)}; ` : ''}paths: ${list(g.paths) || '-'}` },
       ],
-      fix: g.fix, confirm: (play?.confirm ?? ['curl -v {url}']).map((c) => fillCommand(c, g, object)),
+      fix: g.fix, ...fillAll(play?.confirm ?? ['curl -v {url}'], g, object, errorLogOf(evidence, g.file)),
     });
   }
 
@@ -101,11 +112,12 @@ export function gatherFindings(q: QueryRunner, range: { since: number | null; un
     if (!play) continue;
     const kind: FindingKind = t.tag === 'brute_force' ? 'attack' : t.tag === 'monitor' || t.tag === 'automation' ? 'noise' : 'symptom';
     const users = (JSON.parse(t.users) as (string | null)[]).filter((u): u is string => u !== null);
-    const evidence = (JSON.parse(t.evidence) as Evidence[]).filter((e) => e.text.startsWith(`${t.tag}:`) || e.file !== null).slice(0, 2);
+    const allEvidence = JSON.parse(t.evidence) as Evidence[];
+    const evidence = allEvidence.filter((e) => e.text.startsWith(`${t.tag}:`) || e.file !== null).slice(0, 2);
     evidence.push({ file: t.file, line: t.line, text: `example: ${t.method ?? ''} ${t.target ?? ''} from ${t.ip}${t.user_agent ? ` (${t.user_agent})` : ''}${users.length ? `; users: ${users.slice(0, 8).join(', ')}` : ''}` });
     findings.push({
       kind, title: play.title, cause: null, tag: t.tag, status: null, count: t.count, clients: t.clients, share: share(t.count),
-      likelyCause: play.likelyCause, evidence, fix: play.fix, confirm: play.confirm.map((c) => fillCommand(c, t, null)),
+      likelyCause: play.likelyCause, evidence, fix: play.fix, ...fillAll(play.confirm, t, null, errorLogOf(allEvidence, t.file)),
     });
   }
   // By how many requests each explains; noise to silence after the rest.

@@ -9,7 +9,7 @@ export interface Play {
 
 /** Keyed by rule id (src/classify/rules.ts). */
 export const RULE_PLAYS: Record<string, Play> = {
-  'user-not-found': { title: 'Clients log in as a user the user file does not have', confirm: ["grep -c '^{user}:' {file}", 'curl -v -u {user} {url}'] },
+  'user-not-found': { title: 'Clients log in as a user the user file does not have', confirm: ['grep -c ^{user:re}: {file}', 'curl -v -u {user} {url}'] },
   'password-mismatch': { title: 'A known user sends the wrong password', confirm: ['htpasswd -v {file} {user}', 'curl -v -u {user} {url}'] },
   'pam-failure': { title: 'PAM refuses the credentials', confirm: ['curl -v -u {user} {url}', 'journalctl -u nginx --since today | grep PAM'] },
   'no-credentials-logged': { title: 'Clients send no credentials', confirm: ["curl -sv {url} -o /dev/null 2>&1 | grep -i '^< www-authenticate'", 'curl -v -u USER {url}'] },
@@ -23,21 +23,21 @@ export const RULE_PLAYS: Record<string, Play> = {
   'wp-rest-basic-refused': { title: 'WordPress refuses an application password', confirm: ['curl -v -u {user}:APPLICATION_PASSWORD https://{host}/wp-json/wp/v2/users/me'] },
   'wp-rest-token-rejected': { title: 'A WordPress API client\'s token stopped working', confirm: ["curl -v -H 'Authorization: Bearer TOKEN' {url}"] },
   'wp-rest-anonymous': { title: 'WordPress REST calls arrive logged out', confirm: ['curl -s https://{host}/wp-json/wp/v2/users/me', "grep -n 'HTTP_AUTHORIZATION\\|CGIPassAuth' /etc/apache2/ -r /etc/nginx/ -r"] },
-  'token-stopped-working': { title: 'A client\'s token or key stopped working', confirm: ["curl -v -H 'Authorization: Bearer TOKEN' {url}", "grep '^{ip} ' {access} | awk '{print $4, $9}' | uniq -c -f1 | tail"] },
-  'user-refused': { title: 'Credentials are sent and refused (the error log does not say why)', confirm: ['htpasswd -v FILE {user}', "grep -n '{user}' /var/log/nginx/error.log | tail"] },
+  'token-stopped-working': { title: 'A client\'s token or key stopped working', confirm: ["curl -v -H 'Authorization: Bearer TOKEN' {url}", "grep '^{ip:re} ' {access} | awk '{print $4, $9}' | uniq -c -f1 | tail"] },
+  'user-refused': { title: 'Credentials are sent and refused (the error log does not say why)', confirm: ['htpasswd -v FILE {user}', 'grep -nF {user} {errorlog} | tail'] },
   'no-user': { title: 'Clients send no credentials', confirm: ["curl -sv {url} -o /dev/null 2>&1 | grep -i '^< www-authenticate'", "grep ' 401 ' {access} | awk '$3 == \"-\"' | wc -l"] },
   'unlogged-user': { title: 'The log format hides whether credentials were sent', confirm: ["nginx -T 2>/dev/null | grep -n 'log_format'"] },
   'wp-user-not-found': { title: 'WordPress has no such user', confirm: ['wp user get {user} --field=user_login', "grep 'authlog: ' wp-content/debug.log | grep -c invalid_username"] },
   'wp-password-mismatch': { title: 'WordPress refuses a password or application password', confirm: ['wp user application-password list {user}', 'curl -v -u {user}:APPLICATION_PASSWORD https://{host}/wp-json/wp/v2/users/me'] },
   'wp-app-passwords-disabled': { title: 'Application passwords are disabled', confirm: ["wp eval 'var_dump( wp_is_application_passwords_available() );'", 'wp plugin list --status=active'] },
-  'wp-login-failed': { title: 'WordPress refuses the credentials', confirm: ['wp user get {user}', `grep 'authlog: ' wp-content/debug.log | grep '"user":"{user}"' | tail`] },
+  'wp-login-failed': { title: 'WordPress refuses the credentials', confirm: ['wp user get {user}', `grep 'authlog: ' wp-content/debug.log | grep -F '"user":"{user}"' | tail`] },
   'wp-nonce-failed-403': { title: 'WordPress refuses stale nonces', confirm: [`grep 'authlog: ' wp-content/debug.log | grep -c invalid_nonce`, `wp eval 'echo apply_filters( "nonce_life", DAY_IN_SECONDS );'`] },
   'wp-nonce-failed-401': { title: 'WordPress refuses stale nonces and treats the caller as logged out', confirm: ["grep 'authlog: ' wp-content/debug.log | grep -c invalid_nonce"] },
   'wp-cookie-expired': { title: 'WordPress login sessions expire', confirm: ["grep 'authlog: ' wp-content/debug.log | grep -c auth_cookie_expired", 'wp user session list {user}'] },
   'wp-cookie-expired-nonce': { title: 'Expired WordPress sessions make nonces fail', confirm: ["grep 'authlog: ' wp-content/debug.log | grep -c auth_cookie_expired"] },
   'wp-cookie-invalid': { title: 'WordPress login cookies are no longer valid', confirm: ['wp user session list {user}', "grep 'authlog: ' wp-content/debug.log | grep -c auth_cookie_bad"] },
   'wp-cookie-invalid-nonce': { title: 'Invalid WordPress cookies make nonces fail', confirm: ['wp user session list {user}'] },
-  forbidden: { title: 'The server refuses these requests (403)', confirm: ['curl -v {url}', "grep -n 'forbidden\\|denied' /var/log/nginx/error.log | tail"] },
+  forbidden: { title: 'The server refuses these requests (403)', confirm: ['curl -v {url}', "grep -n 'forbidden\\|denied' {errorlog} | tail"] },
 };
 
 export interface SymptomPlay extends Play {
@@ -63,7 +63,7 @@ export const TAG_PLAYS: Record<string, SymptomPlay> = {
     title: 'Clients that alternate between success and 401 over hours',
     likelyCause: 'a session, nonce or token lifetime, not a wrong password',
     fix: 'Compare the time between success and failure with the session/token lifetime; refresh tokens before expiry.',
-    confirm: ["grep '^{ip} ' {access} | awk '{print $4, $9}'"],
+    confirm: ["grep '^{ip:re} ' {access} | awk '{print $4, $9}'"],
   },
   proxy_strip_suspect: {
     title: 'Basic credentials sent, but the upstream answers 401',
@@ -75,19 +75,19 @@ export const TAG_PLAYS: Record<string, SymptomPlay> = {
     title: 'Password guessing',
     likelyCause: 'a client trying many passwords or user names',
     fix: 'Ban it: enable fail2ban\'s nginx-http-auth (or apache-auth) jail, or limit_req on the protected location.',
-    confirm: ["grep -c '^{ip} ' {access}", 'fail2ban-client status nginx-http-auth'],
+    confirm: ["grep -c '^{ip:re} ' {access}", 'fail2ban-client status nginx-http-auth'],
   },
   monitor: {
     title: 'An uptime monitor gets 401s',
     likelyCause: 'the monitor checks a protected URL without credentials: noise, not an attack',
     fix: 'Give the monitor credentials or point it at a health URL outside auth, then mark it expected.',
-    confirm: ["grep -c '{ua}' {access}"],
+    confirm: ['grep -cF {ua} {access}'],
   },
   automation: {
     title: 'Scripts and cron jobs get 401s',
     likelyCause: 'a script or cron job lost or never had its credentials',
     fix: 'Find the job by its user agent and client address and give it valid credentials (curl -u, an Authorization header).',
-    confirm: ["grep '{ua}' {access} | awk '{print $1}' | sort | uniq -c | sort -rn | head"],
+    confirm: ["grep -F {ua} {access} | awk '{print $1}' | sort | uniq -c | sort -rn | head"],
   },
 };
 

@@ -20,6 +20,7 @@ export function doctorText(findings: Finding[], total: number): string {
     for (const e of f.evidence) out.push(`   evidence: ${e.file ? `${s(e.file)}:${e.line}: ` : ''}${s(e.text)}`);
     out.push(`   fix: ${s(f.fix)}`);
     for (const c of f.confirm) out.push(`   confirm: ${s(c)}`);
+    for (const n of f.notes) out.push(`   note: ${s(n)}`);
     out.push('');
   });
   return out.join('\n');
@@ -32,7 +33,7 @@ export function doctorMarkdown(findings: Finding[], total: number): string {
     out.push(`## ${i + 1}. ${esc(headline(f))}`, '');
     if (f.likelyCause) out.push(`- **Likely cause:** ${esc(f.likelyCause)}`);
     for (const e of f.evidence) out.push(`- **Evidence:** ${e.file ? `${esc(e.file)}:${e.line}: ` : ''}${esc(e.text)}`);
-    out.push(`- **Fix:** ${esc(f.fix)}`, '- **Confirm:**', '', '```sh', ...f.confirm.map((c) => sanitize(c)), '```', '');
+    out.push(`- **Fix:** ${esc(f.fix)}`, '- **Confirm:**', '', '```sh', ...f.confirm.map((c) => sanitize(c)), '```', '', ...f.notes.map((n) => `> Note: ${esc(n)}`));
   });
   return out.join('\n');
 }

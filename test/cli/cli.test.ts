@@ -141,7 +141,7 @@ describe('authlog CLI', () => {
     const noise = titles.findIndex((t) => /\[(monitor|automation)\]/.test(t));
     const real = noise < 0 ? counts : counts.slice(0, noise);
     expect(real).toEqual([...real].sort((a, b) => b - a));
-    expect(text).toContain("confirm: grep -c '^45.95.147.236 ' ");
+    expect(text).toContain("confirm: grep -c '^45\\.95\\.147\\.236 ' ");
     expect(text).not.toMatch(/\u001b/);
     const json = JSON.parse(authlog(['doctor', SAMPLES, '--db', ':memory:', '--format', 'json', '--limit', '60']).stdout);
     expect(json.total).toBe(133);

@@ -64,7 +64,8 @@ export async function runEvents(io: CommandIO, argv: string[]): Promise<number> 
   for (const raw of runner.iterate<EventQueryRow>('events', filterParams(opts))) {
     const e = toEventRow(raw);
     count++;
-    io.stdout.write((format === 'table' ? tableLine(e, width) : formatEvent(e, format)) + '\n');
+    // CSV is exact for a pipe or file; on a terminal its log text could carry escapes.
+    io.stdout.write((format === 'table' ? tableLine(e, width) : format === 'csv' && io.stdout.isTTY ? sanitize(formatEvent(e, format)) : formatEvent(e, format)) + '\n');
   }
   if (format === 'table') io.stdout.write(`${count} request(s)\n`);
   db.close();

@@ -60,8 +60,10 @@ export async function runQuery(io: CommandIO, argv: string[]): Promise<number> {
   else {
     const cols = rows.length > 0 ? Object.keys(rows[0]) : [];
     if (format === 'csv') {
-      io.stdout.write(cols.join(',') + '\n');
-      for (const r of rows) io.stdout.write(cols.map((c) => csvCell(r[c])).join(',') + '\n');
+      // Exact for a pipe or file; on a terminal, log text must not carry escapes.
+      const line = io.stdout.isTTY ? (s: string) => sanitize(s) : (s: string) => s;
+      io.stdout.write(line(cols.map((c) => csvCell(c)).join(',')) + '\n');
+      for (const r of rows) io.stdout.write(line(cols.map((c) => csvCell(r[c])).join(',')) + '\n');
     } else {
       const width = Math.max(8, Math.floor(((io.stdout.columns ?? 160) - cols.length) / Math.max(1, cols.length)));
       io.stdout.write(cols.map((c) => fit(sanitize(c), width)).join(' ') + '\n');
