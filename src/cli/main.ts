@@ -2,7 +2,8 @@
 /**
  * The authlog entry point: the only place that prints errors and exits.
  */
-import { AuthlogError } from '../errors.js';
+import { AuthlogError, INTERNAL_EXIT, asUserError } from '../errors.js';
+import { sanitize } from '../util/sanitize.js';
 import type { CommandIO } from './io.js';
 import { packageVersion } from './paths.js';
 
@@ -79,12 +80,14 @@ main(process.argv.slice(2), io).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof AuthlogError) {
-      process.stderr.write(`authlog: ${e.message}\n`);
-      process.exitCode = e.code === 'bad_option' ? 2 : 1;
+    const known = e instanceof AuthlogError ? e : asUserError(e);
+    if (known) {
+      // Messages echo paths and values the user gave: sanitised, one line.
+      process.stderr.write(`authlog: ${sanitize(known.message)}\n`);
+      process.exitCode = known.exitCode;
     } else {
-      process.stderr.write(`authlog: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
-      process.exitCode = 70;
+      process.stderr.write(`authlog: internal error: ${(e as Error)?.stack ?? String(e)}\nThis is a bug in authlog: please report it with the command you ran and the lines above.\n`);
+      process.exitCode = INTERNAL_EXIT;
     }
   },
 );

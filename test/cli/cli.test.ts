@@ -37,10 +37,10 @@ describe('authlog CLI', () => {
     [['events', '--cause', 'sunspots'], 2, /--cause: /],
     [['events', '--since', 'yesterday-ish'], 2, /--since: "yesterday-ish" is not a time/],
     [['report', '--format', 'pdf'], 2, /--format: /],
-    [['ingest', '/no/such/file.log'], 1, /cannot read \/no\/such\/file\.log: no such file or directory/],
+    [['ingest', '/no/such/file.log'], 66, /cannot read \/no\/such\/file\.log: no such file or directory/],
     [['ingest', SAMPLES, '--tz', 'Mars/Olympus'], 2, /--tz: unknown time zone "Mars\/Olympus"/],
-    [['ingest', SAMPLES, '--log-format', '$remote_user $status'], 1, /--log-format: log format has no \$remote_addr/],
-    [['query', 'nope'], 1, /no query named "nope"/],
+    [['ingest', SAMPLES, '--log-format', '$remote_user $status'], 2, /--log-format: log format has no \$remote_addr/],
+    [['query', 'nope'], 2, /no query named "nope"/],
   ])('%j fails with one line and exit %i', (args, code, message) => {
     const r = authlog(args as string[]);
     expect(r.code).toBe(code);

@@ -32,7 +32,8 @@ export type IngestCliOptions = z.output<typeof Schema>;
 
 /** Shared by every command that takes PATH...: open the database and ingest into it. */
 export async function openAndIngest(io: CommandIO, paths: string[], opts: z.output<typeof IngestOptionsSchema> & { format?: IngestCliOptions['format'] }): Promise<{ db: Db; result: IngestResult | null }> {
-  const db = openDb(opts.db ?? defaultDbPath(io.env));
+  // Without paths the command only reads: it never creates a database.
+  const db = openDb(opts.db ?? defaultDbPath(io.env), paths.length === 0 ? 'existing' : 'create');
   if (paths.length === 0) return { db, result: null };
   const progress = opts.quiet ? null : progressPrinter(io.stderr);
   let result: IngestResult;

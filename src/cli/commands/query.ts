@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AuthlogError } from '../../errors.js';
 import { openDb, defaultDbPath } from '../../store/db.js';
-import { QueryRunner, loadQueries } from '../../store/queries.js';
+import { QueryRunner, loadQueries, type Params } from '../../store/queries.js';
+import { parseWhen } from '../../util/time.js';
 import { csvCell, safeJson } from '../../util/json.js';
 import { fit, sanitize } from '../../util/sanitize.js';
 import { parse, validate } from '../args.js';
@@ -12,7 +13,8 @@ export const QUERY_HELP = `Usage: authlog query NAME [--param key=value]... [opt
        authlog query --list
 
 Runs a named query from queries/ (the same SQL the reports use). Parameters are bound,
-never spliced into the SQL; times are epoch milliseconds (UTC).
+never spliced into the SQL; times are ISO 8601 (2026-11-27T10:00Z), relative (15m, 2h,
+7d) or epoch milliseconds (UTC).
 
 Options:
   --param key=value    a query parameter (repeatable)
@@ -27,6 +29,23 @@ const Schema = z.object({
   param: z.array(z.string().regex(/^[a-z_]+=.*$/s, 'use --param key=value')).default([]),
   format: z.enum(['table', 'ndjson', 'csv', 'json']).optional(),
 });
+
+/**
+ * A parameter's value by its name, the same rules as the CLI's options: times as --since
+ * takes them (ISO 8601, 15m/2h/7d, or epoch milliseconds), counts as whole numbers.
+ */
+function paramValue(key: string, value: string): string | number {
+  if (key === 'since' || key === 'until') {
+    const t = /^\d{10,}$/.test(value) ? Number(value) : parseWhen(value);
+    if (t === null) throw new AuthlogError('bad_option', `--param ${key}: "${value}" is not a time (use ISO 8601 like 2026-11-27T10:00Z, 15m, 2h, 7d, or epoch milliseconds)`);
+    return t;
+  }
+  if (key === 'limit' || key === 'offset' || key === 'status' || key === 'benign') {
+    if (!/^\d+$/.test(value)) throw new AuthlogError('bad_option', `--param ${key}: "${value}" is not a whole number`);
+    return Number(value);
+  }
+  return value;
+}
 
 export async function runQuery(io: CommandIO, argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -44,13 +63,16 @@ export async function runQuery(io: CommandIO, argv: string[]): Promise<number> {
   }
   const name = positionals[0];
   if (!name) throw new AuthlogError('bad_option', 'query needs a NAME (authlog query --list shows them)');
-  const params: Record<string, string | number | null> = {};
+  const query = queries.get(name);
+  if (!query) throw new AuthlogError('unknown_query', `no query named "${name}" (authlog query --list shows them)`);
+  const params: Params = {};
   for (const p of opts.param) {
     const eq = p.indexOf('=');
-    const value = p.slice(eq + 1);
-    params[p.slice(0, eq)] = /^-?\d+$/.test(value) ? Number(value) : value;
+    const key = p.slice(0, eq);
+    if (!query.params.includes(key)) throw new AuthlogError('bad_option', `--param: query ${name} has no parameter "${key}" (it takes ${query.params.join(', ') || 'none'})`);
+    params[key] = paramValue(key, p.slice(eq + 1));
   }
-  const db = openDb(opts.db ?? defaultDbPath(io.env));
+  const db = openDb(opts.db ?? defaultDbPath(io.env), 'existing');
   const runner = new QueryRunner(db, queries);
   const format = opts.format ?? (io.stdout.isTTY ? 'table' : 'ndjson');
   const rows = runner.all(name, params);

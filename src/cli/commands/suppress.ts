@@ -27,7 +27,7 @@ export async function runSuppress(io: CommandIO, argv: string[]): Promise<number
     return values.help ? 0 : 2;
   }
   const opts = validate(z.object({ db: z.string().optional(), handled: z.boolean().default(false) }), values);
-  const db = openDb(opts.db ?? defaultDbPath(io.env));
+  const db = openDb(opts.db ?? defaultDbPath(io.env), 'existing');
   try {
     if (action === 'list') {
       const rows = listSuppressions(db);

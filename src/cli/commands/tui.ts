@@ -30,8 +30,11 @@ export async function runTui(io: CommandIO, argv: string[]): Promise<number> {
   }
   const opts = validate(z.object({ db: z.string().optional(), since: FilterSchema.shape.since, until: FilterSchema.shape.until, all: z.boolean().default(false) }), values);
   const stdin = io.stdin as NodeJS.ReadStream;
-  if (!io.stdout.isTTY || !stdin.isTTY) throw new AuthlogError('bad_option', 'tui needs a terminal (use report, events or query in scripts)');
-  const db = openDb(opts.db ?? defaultDbPath(io.env));
+  const db = openDb(opts.db ?? defaultDbPath(io.env), 'existing');
+  if (!io.stdout.isTTY || !stdin.isTTY) {
+    db.close();
+    throw new AuthlogError('bad_option', 'tui needs a terminal (use report, events or query in scripts)');
+  }
   const queries = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all);
   await runTriage({ db, queries, exportDir: process.cwd(), initial: { range: 'all', since: opts.since ?? null, until: opts.until ?? null, text: null, tag: null, benign: false } }, io.stdout, stdin);
   db.close();
