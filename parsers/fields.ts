@@ -101,6 +101,11 @@ function epochDays(year: number, month: number, day: number): number {
   return y * 365 + Math.floor(y / 4) - Math.floor(y / 100) + Math.floor(y / 400) - 719_162 + CUMULATIVE_DAYS[month] + leap + day - 1;
 }
 
+/** Real UTC offsets run from -12:00 to +14:00; anything beyond ±14:00 (or :60 minutes) is not a time. */
+function validOffset(offsetMin: number, minutes: number): boolean {
+  return Number.isFinite(offsetMin) && Math.abs(offsetMin) <= 14 * 60 && minutes <= 59;
+}
+
 /**
  * `27/Nov/2026:10:00:01 +0000` (nginx `$time_local`, Apache `%t`). Read by position, not by
  * regular expression, and cached per distinct string: it runs once per line.
@@ -118,7 +123,7 @@ export function parseTimeLocal(s: string): { ts: number; offsetMin: number } | n
   const ss = digits2(s, 18);
   const sign = s[21] === '-' ? -1 : s[21] === '+' ? 1 : 0;
   const offsetMin = sign * (digits2(s, 22) * 60 + digits2(s, 24));
-  if (month === undefined || sign === 0 || !(day >= 1 && day <= daysInMonth(year, month) && hh <= 23 && mm <= 59 && ss <= 60) || Number.isNaN(offsetMin)) return null;
+  if (month === undefined || sign === 0 || !(day >= 1 && day <= daysInMonth(year, month) && hh <= 23 && mm <= 59 && ss <= 60) || !validOffset(offsetMin, digits2(s, 24))) return null;
   const wall = ((epochDays(year, month, day) * 24 + hh) * 60 + mm) * 60_000 + ss * 1000;
   lastLocalValue = { ts: wall - offsetMin * 60_000, offsetMin };
   return lastLocalValue;
@@ -131,6 +136,7 @@ function parseTimeLocalSlow(s: string): { ts: number; offsetMin: number } | null
   const month = MONTHS[m[2]];
   if (month === undefined) return null;
   const offsetMin = (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10]));
+  if (!validOffset(offsetMin, Number(m[10]))) return null;
   const ms = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
   const wall = Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
   lastLocalValue = validWall(wall, Number(m[1]), Number(m[4])) ? { ts: wall - offsetMin * 60_000, offsetMin } : null;
@@ -149,6 +155,7 @@ export function parseIso(s: string): { ts: number; offsetMin: number | null } | 
   else if (zone) {
     const digits = zone.replace(':', '');
     offsetMin = (digits[0] === '-' ? -1 : 1) * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
+    if (!validOffset(offsetMin, Number(digits.slice(3, 5)))) return null;
   }
   return { ts, offsetMin };
 }

@@ -10,6 +10,10 @@ export const REJECT_REASONS = [
   'missing_field',
   'line_too_long',
   'orphan_continuation',
+  /** debug.log names a zone authlog does not know: reading it as UTC would shift every time. */
+  'unknown_zone',
+  /** Far later than the file was last written: one such line would stretch every view. */
+  'future_timestamp',
 ] as const;
 export const RejectReasonSchema = z.enum(REJECT_REASONS);
 export type RejectReason = z.infer<typeof RejectReasonSchema>;

@@ -2,6 +2,7 @@
  * `authlog ingest`: inputs → sources → SQLite. Access logs are read first so that their
  * UTC offset is known before the zoneless error logs of the same run are read.
  */
+import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FormatChoice, ParseContext } from '../../parsers/index.js';
 import { discoverInputs } from '../read/discover.js';
@@ -11,7 +12,7 @@ import { createSource } from '../store/sources.js';
 import { SqliteSink } from '../store/sink.js';
 import { StoreWriter } from '../store/writer.js';
 import { planSource, type PlanStatus, type SourcePlan } from './plan.js';
-import { readSource, type SourceCounts } from './read-source.js';
+import { futureLimit, readSource, type SourceCounts } from './read-source.js';
 import { dominantOffset, fixedZone, zonelessZone, type Zone } from './zone.js';
 
 export interface IngestOptions {
@@ -45,7 +46,6 @@ export interface SourceSummary {
   variant: string | null;
   lines: number;
   stored: number;
-  blank: number;
   rejected: Record<string, number>;
   invalidUtf8: number;
   seconds: number;
@@ -54,6 +54,8 @@ export interface SourceSummary {
 
 export interface IngestResult {
   sources: SourceSummary[];
+  /** Paths passed over, each named once (dangling links, link loops). */
+  warnings: string[];
   zone: string;
   /** True when this run read any new line: verdicts need refreshing. */
   changed: boolean;
@@ -74,7 +76,6 @@ function summaryOf(plan: SourcePlan, counts: SourceCounts | null, seconds: numbe
     variant: plan.parser?.variant ?? plan.existing?.variant ?? null,
     lines: counts?.lines ?? 0,
     stored: counts?.stored ?? 0,
-    blank: counts?.blank ?? 0,
     rejected: counts?.rejected ?? {},
     invalidUtf8: counts?.invalidUtf8 ?? 0,
     seconds,
@@ -85,7 +86,10 @@ function summaryOf(plan: SourcePlan, counts: SourceCounts | null, seconds: numbe
 
 export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
   const ctx: ParseContext = { year: new Date().getUTCFullYear() };
-  const discovered = discoverInputs(o.paths);
+  const { inputs: found, warnings } = discoverInputs(o.paths);
+  // The database may sit among the logs it reads: never read it (or its -wal) as a log.
+  const own = new Set(['', '-wal', '-shm', '-journal'].map((x) => resolve(db.name) + x));
+  const discovered = found.filter((d) => d.path === '-' || !own.has(resolve(d.path)));
   const plans: SourcePlan[] = [];
   for (const d of discovered) {
     const input = await openInput(d.path, o.stdin);
@@ -118,7 +122,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
     const bytesTotal = st && !plan.input.compressed ? st.size - startOffset : null;
     const sourceZone = plan.parser.family === 'access' ? null : zone!;
     const counts = await readSource(plan.input.contentFrom(startOffset), startLine, {
-      sourceId, parser: plan.parser, ctx, zone: sourceZone ?? fixedZone(0), keepAll: o.keepAll, writer,
+      sourceId, parser: plan.parser, ctx, zone: sourceZone ?? fixedZone(0), keepAll: o.keepAll, writer, notAfter: futureLimit(plan.input.stat?.mtimeMs),
       onProgress: (bytes, lines) => o.onProgress?.({ path: plan.input.name, bytesTotal, bytes, lines, seconds: (performance.now() - started) / 1000, index, count: ordered.length }),
     });
     for (const [offset, count] of counts.offsets) offsets.set(offset, (offsets.get(offset) ?? 0) + count);
@@ -137,7 +141,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
   }
   const runOffset = dominantOffset(offsets);
   if (runOffset !== null) setMeta(db, 'access_offset', String(runOffset));
-  return { sources: plans.map((p) => summaries.get(p)!), zone: (zone ?? resolveZone(db, offsets)).name, changed, changedFrom: writer.earliestWritten };
+  return { sources: plans.map((p) => summaries.get(p)!), warnings, zone: (zone ?? resolveZone(db, offsets)).name, changed, changedFrom: writer.earliestWritten };
 }
 
 function resolveZone(db: Db, offsets: Map<number, number>): Zone {

@@ -17,7 +17,6 @@ const EXCERPT_BYTES = 200;
 export interface SourceCounts {
   lines: number;
   stored: number;
-  blank: number;
   rejected: Record<string, number>;
   invalidUtf8: number;
   bytes: number;
@@ -33,7 +32,17 @@ export interface ReadOptions {
   zone: Zone | (() => Zone);
   keepAll: boolean;
   writer: StoreWriter;
+  /** Lines dated after this (epoch ms) are rejected as `future_timestamp`; see futureLimit. */
+  notAfter: number;
   onProgress?: (bytes: number, lines: number) => void;
+}
+
+/** A day of slack: clocks and zones (±14 h) may differ, a log never runs days ahead of its file. */
+const FUTURE_SLACK_MS = 86_400_000;
+
+/** The latest time a line of a file last written at `mtimeMs` (else now) may carry. */
+export function futureLimit(mtimeMs: number | null | undefined, now = Date.now()): number {
+  return Math.max(mtimeMs ?? now, now) + FUTURE_SLACK_MS;
 }
 
 export function excerpt(text: string): string {
@@ -49,14 +58,17 @@ export interface LineProcessor {
   bytes?(buf: Buffer, start: number, end: number): boolean;
   /** A multi-line entry still waits for its continuation lines. */
   readonly pending: boolean;
+  /** Move the future_timestamp limit (a followed source's clock goes on). */
+  setNotAfter(ms: number): void;
   /** Hand on a waiting multi-line entry (at the end, or after a quiet time when following). */
   flushEntry(): void;
   finish(): SourceCounts;
 }
 
 export function createLineProcessor(o: ReadOptions): LineProcessor {
-  const counts: SourceCounts = { lines: 0, stored: 0, blank: 0, rejected: {}, invalidUtf8: 0, bytes: 0, offsets: new Map() };
+  const counts: SourceCounts = { lines: 0, stored: 0, rejected: {}, invalidUtf8: 0, bytes: 0, offsets: new Map() };
   const { writer, sourceId, parser, ctx } = o;
+  let notAfter = o.notAfter;
   const now = Date.now();
 
   const rejectLine = (reason: string, text: string, lineNo: number) => {
@@ -87,6 +99,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
   };
 
   const onAccess = (r: AccessRecord, raw: string, lineNo: number) => {
+    if (r.ts > notAfter) return rejectLine('future_timestamp', raw, lineNo);
     const client = clients.id(r.ip);
     if (r.status !== 401 && r.status !== 403) {
       if (o.keepAll || r.ts <= clients.watchUntil[client]) {
@@ -102,15 +115,18 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     counts.stored++;
   };
 
-  const onEvent = (e: LogEvent, lineNo: number) => {
+  const onEvent = (e: LogEvent, raw: string, lineNo: number) => {
     const sourceZone = typeof o.zone === 'function' ? o.zone() : o.zone;
-    let ts = localToUtc(e.localTime, (e.zone !== null && zoneFor(e.zone)) || sourceZone);
+    const ownZone = e.zone !== null ? zoneFor(e.zone) : null;
+    if (e.zone !== null && ownZone === null) return rejectLine('unknown_zone', raw, lineNo);
+    let ts = localToUtc(e.localTime, ownZone ?? sourceZone);
     // Syslog lines carry no year: one that lands in the future belongs to last year.
     if (e.yearless && ts > now + 86_400_000) {
       const d = new Date(e.localTime);
       d.setUTCFullYear(d.getUTCFullYear() - 1);
       ts = localToUtc(d.getTime(), sourceZone);
     }
+    if (ts > notAfter) return rejectLine('future_timestamp', raw, lineNo);
     writer.event(sourceId, lineNo, e, ts, detectSignal(e));
     counts.stored++;
   };
@@ -120,7 +136,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     if (scan) {
       // Fast path: most requests are neither 401/403 nor near one, and need only counting.
       const v = scan(text);
-      if (v !== null && v.status !== 401 && v.status !== 403) {
+      if (v !== null && v.status !== 401 && v.status !== 403 && v.ts <= notAfter) {
         const client = clients.id(v.ip);
         if (v.ts > clients.watchUntil[client]) {
           return countOrdinary(v.ts, v.offsetMin, client, v.status, v.status < 400 ? endpointOfTarget(v.target) : -1, v.hasUser, v.scheme === 'https');
@@ -130,14 +146,15 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     const res = parser.parse(text, ctx);
     if (!res.ok) return rejectLine(res.reason, text, lineNo);
     if (res.record.kind === 'access') onAccess(res.record, text, lineNo);
-    else onEvent(res.record, lineNo);
+    else onEvent(res.record, text, lineNo);
   };
 
   const scanBytes = o.keepAll ? undefined : parser.scanBytes;
   const view: AccessBytesView = { ts: 0, offsetMin: 0, ipStart: 0, ipEnd: 0, status: 0, hasUser: false, pathStart: -1, pathEnd: -1, https: false };
   /** The same fast path over the line's bytes: no string made for an ordinary request. */
   const countBytes = (buf: Buffer, start: number, end: number): boolean => {
-    if (!scanBytes!(buf, start, end, view) || view.status === 401 || view.status === 403) return false;
+    // A line from the future is declined here and rejected by the full parse.
+    if (!scanBytes!(buf, start, end, view) || view.status === 401 || view.status === 403 || view.ts > notAfter) return false;
     const client = clients.idOfBytes(buf, view.ipStart, view.ipEnd);
     if (view.ts <= clients.watchUntil[client]) return false;
     counts.lines++;
@@ -156,13 +173,14 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     line(text, lineNo, overflow) {
       counts.lines++;
       if (overflow > 0) return rejectLine('line_too_long', text, lineNo);
+      // An empty line is counted and kept like any reject (inside a multi-line entry it is part of it).
       const blank = text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0);
-      if (blank && !framer?.pending) {
-        counts.blank++;
-        return;
-      }
+      if (blank && !framer?.pending) return rejectLine('empty', text, lineNo);
       if (framer) framer.push(text, lineNo);
       else onEntry(text, lineNo);
+    },
+    setNotAfter(ms) {
+      notAfter = ms;
     },
     get pending() {
       return framer?.pending ?? false;

@@ -8,7 +8,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { FormatChoice, LogParser, ParseContext } from '../../parsers/index.js';
 import { classifyAll, DEFAULT_CLASSIFY } from '../classify/index.js';
 import { planSource, type SourcePlan } from '../ingest/plan.js';
-import { createLineProcessor, type LineProcessor } from '../ingest/read-source.js';
+import { createLineProcessor, futureLimit, type LineProcessor } from '../ingest/read-source.js';
 import { dominantOffset, fixedZone, zonelessZone, type Zone } from '../ingest/zone.js';
 import { readInto } from '../read/lines.js';
 import type { OpenedInput } from '../read/open.js';
@@ -95,7 +95,7 @@ export class LiveSession {
       path: plan.input.name, format: parser.name, variant: parser.variant, fingerprint: plan.fingerprint, fpLen: plan.fpLen, compressed: plan.input.compressed,
     });
     const firstLine = plan.existing?.lines ?? 0;
-    const processor = createLineProcessor({ sourceId, parser, ctx: this.ctx, zone: parser.family === 'access' ? fixedZone(0) : () => this.zone(), keepAll: this.o.keepAll, writer: this.writer });
+    const processor = createLineProcessor({ sourceId, parser, ctx: this.ctx, zone: parser.family === 'access' ? fixedZone(0) : () => this.zone(), keepAll: this.o.keepAll, writer: this.writer, notAfter: futureLimit(null) });
     const input = new PassThrough();
     const source: LiveSource = {
       name: plan.input.name, sourceId, parser, processor, offset: startOffset, firstLine, lastLineAt: Date.now(),
@@ -132,6 +132,8 @@ export class LiveSession {
 
   /** Write what arrived, record positions, re-classify the recent past, report changes. */
   tick(now = Date.now()): TickResult {
+    const limit = futureLimit(null);
+    for (const s of this.sources) s.processor.setNotAfter(limit);
     for (const s of this.sources) if (s.processor.pending && now - s.lastLineAt >= ENTRY_QUIET_MS) s.processor.flushEntry();
     // Rows every round; the success history (only "it worked before" reads it) every few seconds.
     const aggregates = now - this.aggregatesAt >= AGGREGATE_MS;

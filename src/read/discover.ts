@@ -32,7 +32,12 @@ export function orderRotated(paths: string[]): string[] {
   });
 }
 
-function walk(dir: string, out: string[]): void {
+/**
+ * A link inside a directory is followed only to a regular file (logrotate setups link logs);
+ * a link to a directory is not walked (loops), and a dangling or looping link is named once
+ * in `warnings` instead of vanishing.
+ */
+function walk(dir: string, out: string[], warnings: string[]): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -42,8 +47,18 @@ function walk(dir: string, out: string[]): void {
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) walk(full, out);
+    if (entry.isDirectory()) walk(full, out, warnings);
     else if (entry.isFile()) out.push(full);
+    else if (entry.isSymbolicLink()) {
+      try {
+        const st = statSync(full);
+        if (st.isFile()) out.push(full);
+        else warnings.push(`${full}: a link to ${st.isDirectory() ? 'a directory' : 'something that is not a file'}, not followed`);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        warnings.push(`${full}: ${code === 'ELOOP' ? 'a symbolic link loop' : code === 'ENOENT' ? 'a dangling symbolic link' : `cannot follow the link (${code ?? (e as Error).message})`}, skipped`);
+      }
+    }
   }
 }
 
@@ -53,8 +68,9 @@ export interface DiscoveredInput {
   explicit: boolean;
 }
 
-export function discoverInputs(paths: string[]): DiscoveredInput[] {
+export function discoverInputs(paths: string[]): { inputs: DiscoveredInput[]; warnings: string[] } {
   const out: DiscoveredInput[] = [];
+  const warnings: string[] = [];
   for (const p of paths) {
     if (p === '-') {
       out.push({ path: '-', explicit: true });
@@ -64,15 +80,16 @@ export function discoverInputs(paths: string[]): DiscoveredInput[] {
     try {
       isDir = statSync(p).isDirectory();
     } catch (e) {
-      throw new AuthlogError('unreadable_input', `cannot read ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new AuthlogError('unreadable_input', `cannot read ${p}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'ELOOP' ? 'a symbolic link loop' : (e as Error).message}`);
     }
     if (isDir) {
       const found: string[] = [];
-      walk(p, found);
+      walk(p, found, warnings);
       for (const f of orderRotated(found)) out.push({ path: f, explicit: false });
     } else {
       out.push({ path: p, explicit: true });
     }
   }
-  return out;
+  return { inputs: out, warnings };
 }

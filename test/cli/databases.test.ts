@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -161,5 +161,39 @@ describe('errors a user can cause', () => {
     } finally {
       spawnSync('umount', ['-l', mnt]);
     }
+  });
+});
+
+describe('links in a log directory', () => {
+  it('a dangling link and a link loop are named once each; a link to a file is read; nothing is silent', () => {
+    const dir = tmp();
+    const logs = join(dir, 'logs');
+    mkdirSync(logs);
+    writeFileSync(join(dir, 'real.log'), readFileSync(SAMPLE));
+    symlinkSync(join(dir, 'real.log'), join(logs, 'access.log'));
+    symlinkSync(join(dir, 'gone.log'), join(logs, 'dangling.log'));
+    symlinkSync(join(logs, 'loop-b'), join(logs, 'loop-a'));
+    symlinkSync(join(logs, 'loop-a'), join(logs, 'loop-b'));
+    symlinkSync(dir, join(logs, 'up'));
+    const r = authlog(['ingest', logs, '--db', join(dir, 'a.db')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n').filter(Boolean).sort()).toEqual([
+      `authlog: warning: ${join(logs, 'dangling.log')}: a dangling symbolic link, skipped`,
+      `authlog: warning: ${join(logs, 'loop-a')}: a symbolic link loop, skipped`,
+      `authlog: warning: ${join(logs, 'loop-b')}: a symbolic link loop, skipped`,
+      `authlog: warning: ${join(logs, 'up')}: a link to a directory, not followed`,
+    ]);
+    expect(r.stdout).toMatch(/access\.log: nginx-access \(main\); 138 lines read/);
+    expect(r.stdout.trimEnd().split('\n').every((l) => l.trim() !== '')).toBe(true);
+  });
+});
+
+describe('an ingest that finds nothing', () => {
+  it('says so in one line (exit 66) and never reads its own database as a log', () => {
+    const dir = tmp();
+    const r = authlog(['ingest', dir, '--db', join(dir, 'a.db')]);
+    expect(r.code).toBe(66);
+    expect(r.stderr).toBe(`authlog: no log files found in ${dir}\n`);
+    expect(r.stdout).toBe('');
   });
 });

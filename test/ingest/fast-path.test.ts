@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate, rng } from '../../bench/generate.js';
 import { customAccessParser, parserFor, type LogParser } from '../../parsers/index.js';
-import { readSource } from '../../src/ingest/read-source.js';
+import { futureLimit, readSource } from '../../src/ingest/read-source.js';
 import { fixedZone } from '../../src/ingest/zone.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { SqliteSink } from '../../src/store/sink.js';
@@ -23,7 +23,7 @@ async function ingestWith(dbPath: string, file: string, parser: LogParser): Prom
   const sourceId = createSource(db, { path: file, format: parser.name, variant: parser.variant, fingerprint: 'f', fpLen: 1, compressed: false });
   const writer = new StoreWriter(new SqliteSink(db));
   await readSource(createReadStream(file, { highWaterMark: 4096 }), 0, {
-    sourceId, parser, ctx: { year: 2026 }, zone: fixedZone(0), keepAll: false, writer,
+    sourceId, parser, ctx: { year: 2026 }, zone: fixedZone(0), keepAll: false, notAfter: futureLimit(null), writer,
   });
   writer.flush();
   return db;

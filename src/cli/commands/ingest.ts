@@ -53,6 +53,9 @@ export async function openAndIngest(io: CommandIO, paths: string[], opts: z.outp
   } finally {
     progress?.done();
   }
+  // Passed-over paths are said even with -q: silence would look like an empty log.
+  for (const w of result.warnings) io.stderr.write(`authlog: warning: ${sanitize(w)}\n`);
+  if (result.sources.length === 0) throw new AuthlogError('unreadable_input', `no log files found in ${paths.join(' ')}`);
   // Verdicts another authlog made (other rules) are all made again, not only the new lines'.
   const revision = classifierRevision();
   if (getMeta(db, 'classifier') !== revision) {
