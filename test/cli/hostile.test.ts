@@ -152,3 +152,19 @@ describe('output to a terminal', () => {
     }
   });
 });
+
+describe('every other output', () => {
+  it('report (text, markdown, html) and doctor (text, markdown) carry no control, escape or bidi code point', () => {
+    const root = tmp();
+    HOSTILE.forEach(([, v], i) => hostileSite(join(root, `site${i}`), v, i));
+    const db = join(root, 'a.db');
+    spawnSync(process.execPath, [CLI, 'ingest', root, '--db', db, '--quiet']);
+    for (const args of [['report', '--format', 'text'], ['report', '--format', 'markdown'], ['report', '--format', 'html'], ['doctor'], ['doctor', '--format', 'markdown']]) {
+      const r = spawnSync(process.execPath, [CLI, ...args, '--db', db], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(r.status, args.join(' ')).toBe(0);
+      expect(r.stdout.length).toBeGreaterThan(300);
+      expect(r.stdout, args.join(' ')).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    }
+  });
+});
+
