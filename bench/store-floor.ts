@@ -30,7 +30,7 @@ export function storeFloorMs(from: Db, scratchPath: string): number {
   for (const [table, rows] of tables) {
     for (let i = 0; i < rows.length; i += BATCH) {
       const batch = emptyBatch();
-      batch[table] = rows.slice(i, i + BATCH);
+      (batch as unknown as Record<string, unknown[]>)[table] = rows.slice(i, i + BATCH);
       sink.write(batch);
     }
   }

@@ -2,13 +2,13 @@
  * `authlog ingest`: inputs → sources → SQLite. Access logs are read first so that their
  * UTC offset is known before the zoneless error logs of the same run are read.
  */
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FormatChoice, ParseContext } from '../../parsers/index.js';
-import { discoverInputs } from '../read/discover.js';
+import { discoverInputs, rotationOf } from '../read/discover.js';
 import { openFile, openStream, type OpenedInput } from '../read/open.js';
 import { getMeta, setMeta, type Db } from '../store/db.js';
-import { createSource } from '../store/sources.js';
+import { createSource, PositionConflict } from '../store/sources.js';
 import { SqliteSink } from '../store/sink.js';
 import { StoreWriter } from '../store/writer.js';
 import { planSource, type PlanStatus, type SourcePlan } from './plan.js';
@@ -48,6 +48,8 @@ export interface SourceSummary {
   stored: number;
   rejected: Record<string, number>;
   invalidUtf8: number;
+  /** A last line without its newline yet: left for the next run. */
+  pendingBytes: number;
   seconds: number;
   zone: string | null;
 }
@@ -78,6 +80,7 @@ function summaryOf(plan: SourcePlan, counts: SourceCounts | null, seconds: numbe
     stored: counts?.stored ?? 0,
     rejected: counts?.rejected ?? {},
     invalidUtf8: counts?.invalidUtf8 ?? 0,
+    pendingBytes: counts?.pendingBytes ?? 0,
     seconds,
     zone,
   };
@@ -112,36 +115,49 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
     }
     if (plan.parser.family !== 'access' && zone === null) zone = resolveZone(db, offsets);
     const started = performance.now();
-    const sourceId = plan.existing?.id ?? createSource(db, {
+    // A source created by another process a moment ago comes back with its position.
+    const source = plan.existing ?? createSource(db, {
       path: plan.input.name, format: plan.parser.name, variant: plan.parser.variant,
       fingerprint: plan.fingerprint, fpLen: plan.fpLen, compressed: plan.input.compressed,
     });
-    const startOffset = plan.existing?.offset ?? 0;
-    const startLine = plan.existing?.lines ?? 0;
+    const start = { offset: source.offset, lines: source.lines };
     const st = plan.input.stat;
-    const bytesTotal = st && !plan.input.compressed ? st.size - startOffset : null;
+    const bytesTotal = st && !plan.input.compressed ? st.size - start.offset : null;
     const sourceZone = plan.parser.family === 'access' ? null : zone!;
-    const counts = await readSource(plan.input.contentFrom(startOffset), startLine, {
-      sourceId, parser: plan.parser, ctx, zone: sourceZone ?? fixedZone(0), keepAll: o.keepAll, writer, notAfter: futureLimit(plan.input.stat?.mtimeMs),
-      onProgress: (bytes, lines) => o.onProgress?.({ path: plan.input.name, bytesTotal, bytes, lines, seconds: (performance.now() - started) / 1000, index, count: ordered.length }),
-    });
+    let counts: SourceCounts;
+    try {
+      counts = await readSource(plan.input.contentFrom(start.offset), {
+        sourceId: source.id, start, parser: plan.parser, ctx, zone: sourceZone ?? fixedZone(0), keepAll: o.keepAll, writer,
+        notAfter: futureLimit(st?.mtimeMs), holdPartial: growing(plan),
+        onProgress: (bytes, lines) => o.onProgress?.({ path: plan.input.name, bytesTotal, bytes, lines, seconds: (performance.now() - started) / 1000, index, count: ordered.length }),
+        // Identity goes with the last checkpoint; a file that has grown past the fingerprint
+        // length gets the full-length fingerprint.
+        identity: () => ({
+          path: plan.input.name, dev: st?.dev ?? null, ino: st?.ino ?? null, size: st?.size ?? null, mtimeMs: st ? Math.floor(st.mtimeMs) : null,
+          fingerprint: plan.fingerprint, fpLen: plan.fpLen, zone: sourceZone?.name ?? null,
+        }),
+      });
+    } catch (e) {
+      if (!(e instanceof PositionConflict)) throw e;
+      summaries.set(plan, { ...summaryOf(plan, null, 0, null), status: 'conflict' });
+      continue;
+    }
     for (const [offset, count] of counts.offsets) offsets.set(offset, (offsets.get(offset) ?? 0) + count);
-    const rejected = Object.values(counts.rejected).reduce((a, b) => a + b, 0);
-    // The position is committed with the source's last rows, never before them.
-    writer.finishSource(sourceId, {
-      path: plan.input.name,
-      dev: st?.dev ?? null, ino: st?.ino ?? null, size: st?.size ?? null, mtimeMs: st ? Math.floor(st.mtimeMs) : null,
-      // A file that has grown past the fingerprint length gets the full-length fingerprint.
-      fingerprint: plan.fingerprint, fpLen: plan.fpLen,
-      offset: startOffset + counts.bytes, lines: startLine + counts.lines,
-      stored: counts.stored, rejected, invalidUtf8: counts.invalidUtf8, zone: sourceZone?.name ?? null,
-    });
     if (counts.lines > 0) changed = true;
     summaries.set(plan, summaryOf(plan, counts, (performance.now() - started) / 1000, sourceZone?.name ?? null));
   }
   const runOffset = dominantOffset(offsets);
   if (runOffset !== null) setMeta(db, 'access_offset', String(runOffset));
   return { sources: plans.map((p) => summaries.get(p)!), warnings, zone: (zone ?? resolveZone(db, offsets)).name, changed, changedFrom: writer.earliestWritten };
+}
+
+/**
+ * A plain file under its live name may still be written: its last line without a newline
+ * waits for the next run. Compressed, rotated (`.1`, `-20261126`) and piped content is
+ * complete when it ends.
+ */
+function growing(plan: SourcePlan): boolean {
+  return plan.input.stat !== null && plan.input.stat.isFile() && !plan.input.compressed && rotationOf(basename(plan.input.name)).generation === 0;
 }
 
 function resolveZone(db: Db, offsets: Map<number, number>): Zone {

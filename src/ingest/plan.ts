@@ -11,7 +11,8 @@ import { fingerprintLengths, sourceByFingerprint, sourceByPath, type SourceRow }
 
 export const FINGERPRINT_BYTES = 1024;
 
-export type PlanStatus = 'read' | 'unchanged' | 'unrecognised' | 'empty';
+/** `conflict`: another authlog process read the same lines at the same time and committed first. */
+export type PlanStatus = 'read' | 'unchanged' | 'unrecognised' | 'empty' | 'conflict';
 
 export interface SourcePlan {
   input: OpenedInput;

@@ -6,8 +6,9 @@ import type { Readable } from 'node:stream';
 import type { AccessBytesView, AccessRecord, LogEvent, LogParser, ParseContext } from '../../parsers/index.js';
 import { detectSignal } from '../classify/signals.js';
 import { EntryFramer } from '../read/framer.js';
-import { readInto, type LineStats } from '../read/lines.js';
-import { endpointOf, pathOf, type StoreWriter } from '../store/writer.js';
+import { readInto } from '../read/lines.js';
+import type { SourceIdentity, SourceProgress } from '../store/sources.js';
+import { endpointOf, pathOf, type PositionSource, type StoreWriter } from '../store/writer.js';
 import { localToUtc, parseZone, type Zone } from './zone.js';
 
 /** Successes from a client this long after its 401/403 are kept as context (the retry). */
@@ -20,12 +21,16 @@ export interface SourceCounts {
   rejected: Record<string, number>;
   invalidUtf8: number;
   bytes: number;
+  /** A last line still waiting for its newline: not read yet (the next run reads it whole). */
+  pendingBytes: number;
   /** Access logs: how often each UTC offset was seen, to read zoneless logs in. */
   offsets: Map<number, number>;
 }
 
 export interface ReadOptions {
   sourceId: number;
+  /** Where this read starts: the position last committed for the source. */
+  start: { offset: number; lines: number };
   parser: LogParser;
   ctx: ParseContext;
   /** Zone of zoneless times; a function when it is learnt while reading (live: from the access logs). */
@@ -50,30 +55,54 @@ export function excerpt(text: string): string {
   return buf.length <= EXCERPT_BYTES ? buf.toString('utf8') : buf.subarray(0, EXCERPT_BYTES).toString('utf8').replace(/\uFFFD$/, '');
 }
 
-/** Per-line work for one source, fed line by line (by readSource, or by a live follower). */
-export interface LineProcessor {
+/**
+ * Per-line work for one source, fed line by line (by readSource, or by a live follower). It
+ * is attached to the writer as a PositionSource: every checkpoint commits the position just
+ * after the last line whose rows and counts are in it (before a multi-line entry still open).
+ */
+export interface LineProcessor extends PositionSource {
   counts: SourceCounts;
-  line(text: string, lineNo: number, overflow: number): void;
+  line(text: string, lineNo: number, overflow: number, endOffset: number): void;
   /** Access logs, unless every request is kept: the byte fast path (see `LineSink`). */
-  bytes?(buf: Buffer, start: number, end: number): boolean;
+  bytes?(buf: Buffer, start: number, end: number, lineNo: number, endOffset: number): boolean;
   /** A multi-line entry still waits for its continuation lines. */
   readonly pending: boolean;
   /** Move the future_timestamp limit (a followed source's clock goes on). */
   setNotAfter(ms: number): void;
   /** Hand on a waiting multi-line entry (at the end, or after a quiet time when following). */
   flushEntry(): void;
-  finish(): SourceCounts;
+  /** The end: the open entry is handed on; `identity` goes with the last checkpoint. */
+  finish(identity?: SourceIdentity | null): SourceCounts;
 }
 
 export function createLineProcessor(o: ReadOptions): LineProcessor {
-  const counts: SourceCounts = { lines: 0, stored: 0, rejected: {}, invalidUtf8: 0, bytes: 0, offsets: new Map() };
+  const counts: SourceCounts = { lines: 0, stored: 0, rejected: {}, invalidUtf8: 0, bytes: 0, pendingBytes: 0, offsets: new Map() };
   const { writer, sourceId, parser, ctx } = o;
   let notAfter = o.notAfter;
   const now = Date.now();
+  let rejectedTotal = 0;
 
   const rejectLine = (reason: string, text: string, lineNo: number) => {
     counts.rejected[reason] = (counts.rejected[reason] ?? 0) + 1;
+    rejectedTotal++;
     writer.reject(sourceId, lineNo, reason, excerpt(text));
+  };
+
+  // The line boundary a checkpoint may commit (bytes and tallies since `o.start`), and what
+  // was committed. Behind an open multi-line entry the boundary stays before its first line.
+  let safe = { bytes: 0, lines: 0, stored: 0, rejected: 0, invalid: 0 };
+  let committed = { offset: o.start.offset, lines: o.start.lines, stored: 0, rejected: 0, invalid: 0 };
+  let prevEnd = 0;
+  let identity: SourceIdentity | null = null;
+  const boundary = (lineNo: number, endOffset: number, invalid: boolean) => {
+    if (!framer?.pending) {
+      safe = { bytes: endOffset, lines: counts.lines, stored: counts.stored, rejected: rejectedTotal, invalid: counts.invalidUtf8 };
+    } else if (framer.startLine === lineNo) {
+      // This line opened an entry (and so handed on the one before): the boundary is before it.
+      safe = { bytes: prevEnd, lines: counts.lines - 1, stored: counts.stored, rejected: rejectedTotal, invalid: counts.invalidUtf8 - (invalid ? 1 : 0) };
+    }
+    prevEnd = endOffset;
+    if (writer.due) writer.checkpoint();
   };
 
   const clients = writer.clients;
@@ -167,17 +196,44 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     ? new EntryFramer(parser.startsEntry, onEntry, (text, lineNo) => rejectLine('orphan_continuation', text, lineNo))
     : null;
 
-  return {
+  const handleLine = (text: string, lineNo: number, overflow: number) => {
+    if (overflow > 0) return rejectLine('line_too_long', text, lineNo);
+    // An empty line is counted and kept like any reject (inside a multi-line entry it is part of it).
+    const blank = text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0);
+    if (blank && !framer?.pending) return rejectLine('empty', text, lineNo);
+    if (framer) framer.push(text, lineNo);
+    else onEntry(text, lineNo);
+  };
+
+  const processor: LineProcessor = {
     counts,
-    bytes: scanBytes ? countBytes : undefined,
-    line(text, lineNo, overflow) {
+    bytes: scanBytes
+      ? (buf, start, end, lineNo, endOffset) => {
+          if (!countBytes(buf, start, end)) return false;
+          boundary(lineNo, endOffset, false);
+          return true;
+        }
+      : undefined,
+    line(text, lineNo, overflow, endOffset) {
       counts.lines++;
-      if (overflow > 0) return rejectLine('line_too_long', text, lineNo);
-      // An empty line is counted and kept like any reject (inside a multi-line entry it is part of it).
-      const blank = text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0);
-      if (blank && !framer?.pending) return rejectLine('empty', text, lineNo);
-      if (framer) framer.push(text, lineNo);
-      else onEntry(text, lineNo);
+      const invalid = text.indexOf('\uFFFD') >= 0;
+      if (invalid) counts.invalidUtf8++;
+      handleLine(text, lineNo, overflow);
+      boundary(lineNo, endOffset, invalid);
+    },
+    progress(): SourceProgress | null {
+      const offset = o.start.offset + safe.bytes;
+      const lines = o.start.lines + safe.lines;
+      const same = offset === committed.offset && lines === committed.lines && safe.stored === committed.stored && safe.rejected === committed.rejected && safe.invalid === committed.invalid;
+      if (same && identity === null) return null;
+      return {
+        sourceId, from: { offset: committed.offset, lines: committed.lines }, offset, lines,
+        stored: safe.stored - committed.stored, rejected: safe.rejected - committed.rejected, invalidUtf8: safe.invalid - committed.invalid, identity,
+      };
+    },
+    committed(p) {
+      committed = { offset: p.offset, lines: p.lines, stored: safe.stored, rejected: safe.rejected, invalid: safe.invalid };
+      if (p.identity) identity = null;
     },
     setNotAfter(ms) {
       notAfter = ms;
@@ -188,22 +244,36 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     flushEntry() {
       framer?.flush();
     },
-    finish() {
+    finish(id = null) {
       framer?.flush();
       flushOffset();
+      safe = { bytes: prevEnd, lines: counts.lines, stored: counts.stored, rejected: rejectedTotal, invalid: counts.invalidUtf8 };
+      identity = id;
       return counts;
     },
   };
+  writer.attach(processor);
+  return processor;
 }
 
-export async function readSource(input: Readable, firstLineNo: number, o: ReadOptions): Promise<SourceCounts> {
+/**
+ * Reads a source from its position to its end and commits what it read, position included,
+ * in checkpoints along the way and one at the end. With `holdPartial`, a last line without
+ * its newline is left for the next run. A PositionConflict (another process read the same
+ * lines first) propagates with nothing of this read's last batch written.
+ */
+export async function readSource(input: Readable, o: ReadOptions & { holdPartial: boolean; identity: () => SourceIdentity }): Promise<SourceCounts> {
   const processor = createLineProcessor(o);
-  const stats: LineStats = await readInto(input, firstLineNo, processor, (lines, bytes) => o.onProgress?.(bytes, lines));
-  const counts = processor.finish();
-  counts.lines = stats.lines;
-  counts.invalidUtf8 = stats.invalidUtf8;
-  counts.bytes = stats.bytes;
-  return counts;
+  try {
+    const stats = await readInto(input, o.start.lines, processor, { onProgress: (lines, bytes) => o.onProgress?.(bytes, lines), holdPartial: o.holdPartial });
+    const counts = processor.finish(o.identity());
+    counts.bytes = stats.bytes;
+    counts.pendingBytes = stats.pendingBytes;
+    o.writer.checkpoint();
+    return counts;
+  } finally {
+    o.writer.detach(processor);
+  }
 }
 
 const zoneCache = new Map<string, Zone | null>();

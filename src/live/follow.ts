@@ -16,6 +16,8 @@ interface Followed {
   ino: number;
   pos: number;
   content: PassThrough;
+  /** Renamed or truncated away: its last line is complete even without a newline. */
+  gone: boolean;
 }
 
 /**
@@ -85,6 +87,7 @@ export class Follower {
         }
         if (st.ino !== f.ino || st.dev !== f.dev) {
           this.readToEnd(f); // renamed away: finish the old file, then start on the new one
+          f.gone = true;
           this.stop(f);
           await this.open(path, st.size);
         } else if (st.size < f.pos) {
@@ -120,8 +123,8 @@ export class Follower {
     }
     const st = fstatSync(fd);
     const content = new PassThrough();
-    const f: Followed = { path, fd, dev: st.dev, ino: st.ino, pos, content };
-    this.session.add({ ...plan, existing: resume }, content, pos);
+    const f: Followed = { path, fd, dev: st.dev, ino: st.ino, pos, content, gone: false };
+    this.session.add({ ...plan, existing: resume }, content, pos, () => !f.gone);
     this.files.set(path, f);
     this.readToEnd(f);
   }

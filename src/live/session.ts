@@ -15,7 +15,8 @@ import type { OpenedInput } from '../read/open.js';
 import { getMeta, setMeta, type Db } from '../store/db.js';
 import { QueryRunner } from '../store/queries.js';
 import { SqliteSink } from '../store/sink.js';
-import { createSource, recordPosition } from '../store/sources.js';
+import { createSource, PositionConflict } from '../store/sources.js';
+import { AuthlogError } from '../errors.js';
 import { StoreWriter } from '../store/writer.js';
 import { toEventRow, type EventQueryRow, type EventRow } from '../report/event-rows.js';
 
@@ -32,11 +33,7 @@ export interface LiveSource {
   sourceId: number;
   parser: LogParser;
   processor: LineProcessor;
-  /** Bytes consumed from the start of the content; where a later run resumes. */
-  offset: number;
-  firstLine: number;
   lastLineAt: number;
-  recorded: { stored: number; rejected: number; invalidUtf8: number };
   input: PassThrough;
   done: Promise<unknown>;
 }
@@ -88,36 +85,38 @@ export class LiveSession {
     return planSource(this.db, input, this.o.format, { logFormat: this.o.logFormat }, this.ctx, follow);
   }
 
-  /** Start reading a planned source from its content stream; lines are handled as they come. */
-  add(plan: SourcePlan, content: Readable, startOffset: number): LiveSource {
+  /**
+   * Start reading a planned source from its content stream; lines are handled as they come.
+   * `holdPartial` (a followed file): a last line still without its newline when the session
+   * ends is left for the next run; a rotated-away file or a pipe ends complete.
+   */
+  add(plan: SourcePlan, content: Readable, startOffset: number, holdPartial: () => boolean = () => false): LiveSource {
     const parser = plan.parser!;
-    const sourceId = plan.existing?.id ?? createSource(this.db, {
+    const row = plan.existing ?? createSource(this.db, {
       path: plan.input.name, format: parser.name, variant: parser.variant, fingerprint: plan.fingerprint, fpLen: plan.fpLen, compressed: plan.input.compressed,
     });
-    const firstLine = plan.existing?.lines ?? 0;
-    const processor = createLineProcessor({ sourceId, parser, ctx: this.ctx, zone: parser.family === 'access' ? fixedZone(0) : () => this.zone(), keepAll: this.o.keepAll, writer: this.writer, notAfter: futureLimit(null) });
+    // Lines are numbered on from the committed position when reading resumes there.
+    const start = { offset: startOffset, lines: row.offset === startOffset ? row.lines : 0 };
+    const processor = createLineProcessor({
+      sourceId: row.id, start, parser, ctx: this.ctx, zone: parser.family === 'access' ? fixedZone(0) : () => this.zone(), keepAll: this.o.keepAll,
+      writer: this.writer, notAfter: futureLimit(null),
+    });
     const input = new PassThrough();
-    const source: LiveSource = {
-      name: plan.input.name, sourceId, parser, processor, offset: startOffset, firstLine, lastLineAt: Date.now(),
-      recorded: { stored: 0, rejected: 0, invalidUtf8: 0 }, input, done: Promise.resolve(),
-    };
+    const source: LiveSource = { name: plan.input.name, sourceId: row.id, parser, processor, lastLineAt: Date.now(), input, done: Promise.resolve() };
     // Ordinary requests are counted from the read buffer (the ingest fast path); the rest
     // are decoded and parsed in full.
     const fast = processor.bytes;
-    source.done = readInto(input, firstLine, {
-      bytes: fast && ((buf, start, end) => {
-        if (!fast(buf, start, end)) return false;
+    source.done = readInto(input, start.lines, {
+      bytes: fast && ((buf, s, e, lineNo, endOffset) => {
+        if (!fast(buf, s, e, lineNo, endOffset)) return false;
         this.counted(source);
         return true;
       }),
-      line: (text, lineNo, overflow) => {
+      line: (text, lineNo, overflow, endOffset) => {
         this.counted(source);
-        processor.line(text, lineNo, overflow);
+        processor.line(text, lineNo, overflow, endOffset);
       },
-    });
-    content.on('data', (chunk: Buffer) => {
-      source.offset += chunk.length;
-    });
+    }, { holdPartial }).then(() => processor.finish());
     content.on('error', (e) => input.destroy(e));
     content.pipe(input);
     this.sources.push(source);
@@ -130,16 +129,19 @@ export class LiveSession {
     this.totalLines++;
   }
 
-  /** Write what arrived, record positions, re-classify the recent past, report changes. */
+  /**
+   * Write what arrived, re-classify the recent past, report changes. Rows go out every round
+   * (unique per line: written again after a kill, they are ignored); counts, aggregates and
+   * positions together every few seconds, in one checkpoint.
+   */
   tick(now = Date.now()): TickResult {
     const limit = futureLimit(null);
     for (const s of this.sources) s.processor.setNotAfter(limit);
     for (const s of this.sources) if (s.processor.pending && now - s.lastLineAt >= ENTRY_QUIET_MS) s.processor.flushEntry();
-    // Rows every round; the success history (only "it worked before" reads it) every few seconds.
-    const aggregates = now - this.aggregatesAt >= AGGREGATE_MS;
-    if (aggregates) this.aggregatesAt = now;
-    this.writer.flush(aggregates);
-    this.recordPositions();
+    if (now - this.aggregatesAt >= AGGREGATE_MS) {
+      this.aggregatesAt = now;
+      this.checkpoint();
+    } else this.writer.flushRows();
     const from = this.writer.takeTouchedFrom();
     const lines = this.linesSinceTick;
     this.linesSinceTick = 0;
@@ -158,14 +160,15 @@ export class LiveSession {
     return { events, lines };
   }
 
-  private recordPositions(): void {
-    for (const s of this.sources) {
-      const c = s.processor.counts;
-      const rejected = Object.values(c.rejected).reduce((a, b) => a + b, 0);
-      recordPosition(this.db, s.sourceId, {
-        path: s.name, offset: s.offset, lines: s.firstLine + c.lines, stored: c.stored - s.recorded.stored, rejected: rejected - s.recorded.rejected,
-      });
-      s.recorded = { stored: c.stored, rejected, invalidUtf8: 0 };
+  private checkpoint(): void {
+    try {
+      this.writer.checkpoint();
+    } catch (e) {
+      if (e instanceof PositionConflict) {
+        const name = this.sources.find((s) => s.sourceId === e.sourceId)?.name ?? `source ${e.sourceId}`;
+        throw new AuthlogError('busy', `${name} was read by another authlog process at the same time: stop the other one (one process follows a log)`);
+      }
+      throw e;
     }
     const offset = dominantOffset(...this.sources.map((s) => s.processor.counts.offsets));
     if (offset !== null) setMeta(this.db, 'access_offset', String(offset));
@@ -175,7 +178,7 @@ export class LiveSession {
   async close(): Promise<TickResult> {
     for (const s of this.sources) s.input.end();
     await Promise.allSettled(this.sources.map((s) => s.done));
-    for (const s of this.sources) s.processor.finish();
+    this.aggregatesAt = -Infinity;
     return this.tick(Number.MAX_SAFE_INTEGER);
   }
 }

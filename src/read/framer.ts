@@ -11,6 +11,11 @@ export class EntryFramer {
   private size = 0;
   private firstLine = 0;
 
+  /** The line number of the entry being held (when `pending`). */
+  get startLine(): number {
+    return this.firstLine;
+  }
+
   constructor(
     private readonly startsEntry: (line: string) => boolean,
     private readonly onEntry: EntryHandler,

@@ -16,10 +16,12 @@ const PROGRESS_LINES = 20_000;
 const OVERFLOW_MARK = '\u0000authlog-overflow:';
 
 export interface LineStats {
-  /** Bytes consumed from the (decompressed) stream. */
+  /** Bytes consumed from the (decompressed) stream: through the last line handed on. */
   bytes: number;
   lines: number;
   invalidUtf8: number;
+  /** Bytes of a last line still waiting for its newline (with `holdPartial`): not consumed. */
+  pendingBytes: number;
 }
 
 export type LineHandler = (text: string, lineNo: number, overflowBytes: number) => void;
@@ -82,7 +84,7 @@ export function readLines(
   onProgress?: (lines: number, bytes: number) => void,
 ): Promise<LineStats> {
   const guard = new LineGuard(maxBytes);
-  const stats: LineStats = { bytes: 0, lines: 0, invalidUtf8: 0 };
+  const stats: LineStats = { bytes: 0, lines: 0, invalidUtf8: 0, pendingBytes: 0 };
   let lineNo = firstLineNo;
   let failed: Error | null = null;
   // split2's mapper handles each line in place and returns undefined, so no line is pushed
@@ -128,26 +130,38 @@ export function readLines(
   });
 }
 
-/** Where `readLineBuffers` hands each line. */
+/**
+ * Where `readLineBuffers` hands each line. `endOffset` is the stream offset just after the
+ * line's newline: once the line is handled, a position there never runs ahead of its rows.
+ */
 export interface LineSink {
   /**
    * Fast path, offered each line of an all-ASCII stretch (trailing CR removed, no other CR
    * in it) as bytes in the read buffer: true when it dealt with the line, false to have it
    * decoded and passed to `line`.
    */
-  bytes?(buf: Buffer, start: number, end: number, lineNo: number): boolean;
-  line(text: string, lineNo: number, overflowBytes: number): void;
+  bytes?(buf: Buffer, start: number, end: number, lineNo: number, endOffset: number): boolean;
+  line(text: string, lineNo: number, overflowBytes: number, endOffset: number): void;
+}
+
+export interface ReadIntoOptions {
+  onProgress?: (lines: number, bytes: number) => void;
+  /**
+   * A last line without its newline is not handed on (a writer is still writing it): it is
+   * counted in `pendingBytes` and read, whole, by the next run. Asked when the stream ends.
+   */
+  holdPartial?: boolean | (() => boolean);
 }
 
 
 /**
- * Reads `input` into `sink`: through the byte reader when the sink has a fast path (access
- * logs: most lines are counted without being decoded), else through split2 (error logs,
- * debug.log, JSON lines: every line is parsed as a string anyway).
+ * Reads `input` into `sink` through the byte reader, which knows each line's byte offset (so
+ * a position committed with a line's rows is exact) and, for access logs, offers lines to
+ * the sink's fast path before decoding them. `readLines` (split2) stays as the reference the
+ * tests hold it to.
  */
-export function readInto(input: Readable, firstLineNo: number, sink: LineSink, onProgress?: (lines: number, bytes: number) => void): Promise<LineStats> {
-  if (sink.bytes) return readLineBuffers(input, firstLineNo, sink, onProgress);
-  return readLines(input, firstLineNo, (text, lineNo, overflow) => sink.line(text, lineNo, overflow), MAX_LINE_BYTES, onProgress);
+export function readInto(input: Readable, firstLineNo: number, sink: LineSink, o: ReadIntoOptions = {}): Promise<LineStats> {
+  return readLineBuffers(input, firstLineNo, sink, o.onProgress, MAX_LINE_BYTES, o.holdPartial ?? false);
 }
 
 /**
@@ -162,8 +176,11 @@ export async function readLineBuffers(
   sink: LineSink,
   onProgress?: (lines: number, bytes: number) => void,
   maxBytes = MAX_LINE_BYTES,
+  holdPartial: boolean | (() => boolean) = false,
 ): Promise<LineStats> {
-  const stats: LineStats = { bytes: 0, lines: 0, invalidUtf8: 0 };
+  const stats: LineStats = { bytes: 0, lines: 0, invalidUtf8: 0, pendingBytes: 0 };
+  /** Stream offset of the chunk being cut. */
+  let base = 0;
   let lineNo = firstLineNo;
   let reported = 0;
   // The line that runs over from one chunk into the next: at most `maxBytes` of it kept.
@@ -171,18 +188,18 @@ export async function readLineBuffers(
   let partialBytes = 0;
   let partialKept = 0;
 
-  const emit = (buf: Buffer, s: number, e: number, clean: boolean, total: number) => {
+  const emit = (buf: Buffer, s: number, e: number, clean: boolean, total: number, endOffset: number) => {
     lineNo++;
     stats.lines++;
     if (total > maxBytes) {
-      sink.line(decode(buf, s, Math.min(e, s + maxBytes), false), lineNo, total);
+      sink.line(decode(buf, s, Math.min(e, s + maxBytes), false), lineNo, total, endOffset);
       return;
     }
     if (clean && sink.bytes) {
       const end = e > s && buf[e - 1] === CR ? e - 1 : e;
-      if (sink.bytes(buf, s, end, lineNo)) return;
+      if (sink.bytes(buf, s, end, lineNo, endOffset)) return;
     }
-    sink.line(decode(buf, s, e, clean), lineNo, 0);
+    sink.line(decode(buf, s, e, clean), lineNo, 0, endOffset);
   };
   const decode = (buf: Buffer, s: number, e: number, ascii: boolean): string => {
     if (e > s && buf[e - 1] === CR) e--;
@@ -200,23 +217,24 @@ export async function readLineBuffers(
     pieces.push(kept);
     partialKept += kept.length;
   };
-  const emitPartial = () => {
+  const emitPartial = (endOffset: number) => {
     const buf = pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
     const total = partialBytes;
     pieces = [];
     partialBytes = 0;
     partialKept = 0;
-    emit(buf, 0, buf.length, isCleanAscii(buf, 0, buf.length), total);
+    emit(buf, 0, buf.length, isCleanAscii(buf, 0, buf.length), total, endOffset);
   };
 
   for await (const chunk of input as AsyncIterable<Buffer>) {
+    base = stats.bytes;
     stats.bytes += chunk.length;
     let pos = 0;
-    if (partialBytes > 0) {
+    if (partialBytes > 0 || pieces.length > 0) {
       const nl = chunk.indexOf(NL);
       keep(nl < 0 ? chunk : chunk.subarray(0, nl));
       if (nl < 0) continue;
-      emitPartial();
+      emitPartial(base + nl + 1);
       pos = nl + 1;
     }
     const last = chunk.lastIndexOf(NL);
@@ -224,7 +242,7 @@ export async function readLineBuffers(
       const clean = sink.bytes !== undefined && isCleanAscii(chunk, pos, last);
       while (pos <= last) {
         const nl = chunk.indexOf(NL, pos);
-        emit(chunk, pos, nl, clean, nl - pos);
+        emit(chunk, pos, nl, clean, nl - pos, base + nl + 1);
         pos = nl + 1;
       }
     }
@@ -234,7 +252,12 @@ export async function readLineBuffers(
       onProgress(stats.lines, stats.bytes);
     }
   }
-  if (partialBytes > 0) emitPartial();
+  if (partialBytes > 0) {
+    if (typeof holdPartial === 'function' ? holdPartial() : holdPartial) {
+      stats.pendingBytes = partialBytes;
+      stats.bytes -= partialBytes;
+    } else emitPartial(stats.bytes);
+  }
   return stats;
 }
 

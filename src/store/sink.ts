@@ -4,7 +4,7 @@
  * (worker-sink.ts), which writes them with this same sink.
  */
 import type { Db } from './db.js';
-import { RECORD_PROGRESS_SQL } from './sources.js';
+import { PositionConflict, RECORD_PROGRESS_SQL, progressParams, type SourceProgress } from './sources.js';
 
 export type Row = (string | number | null)[];
 
@@ -16,8 +16,8 @@ export interface Batch {
   traffic: Row[];
   /** [ip, endpoint, count, withUser, https, firstTs, lastTs], sorted by ip and endpoint */
   clientOk: Row[];
-  /** Sources read to an end: their new position, committed with their last rows (see RECORD_PROGRESS_SQL). */
-  progress: Row[];
+  /** Each source's new position, committed with the rows and counts its bytes produced (a checkpoint). */
+  progress: SourceProgress[];
 }
 
 export interface RowSink {
@@ -53,14 +53,19 @@ export class SqliteSink implements RowSink {
          first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)`,
     );
     const recordProgress = db.prepare(RECORD_PROGRESS_SQL);
-    this.run = db.transaction((b: Batch) => {
+    // IMMEDIATE: the write lock is taken first, so the position check below sees the last
+    // commit of any other process and no other can commit between check and write.
+    const run = db.transaction((b: Batch) => {
       for (const r of b.requests) insertRequest.run(r);
       for (const r of b.events) insertEvent.run(r);
       for (const r of b.rejects) insertReject.run(r);
       for (const r of b.traffic) upsertTraffic.run(r);
       for (const r of b.clientOk) upsertClientOk.run(r);
-      for (const r of b.progress) recordProgress.run(r);
+      for (const p of b.progress) {
+        if (recordProgress.run(progressParams(p)).changes === 0) throw new PositionConflict(p.sourceId);
+      }
     });
+    this.run = (b) => run.immediate(b);
   }
 
   write(batch: Batch): void {

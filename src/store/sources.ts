@@ -45,17 +45,29 @@ export interface NewSource {
   compressed: boolean;
 }
 
-export function createSource(db: Db, s: NewSource): number {
-  const info = db
-    .prepare(
-      `INSERT INTO sources (path, format, variant, fingerprint, fp_len, compressed, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(s.path, s.format, s.variant, s.fingerprint, s.fpLen, s.compressed ? 1 : 0, Date.now());
-  return Number(info.lastInsertRowid);
+/**
+ * A new source, or the one another process created for the same content a moment ago (in
+ * one write transaction, so two processes never create two sources for one file).
+ */
+export function createSource(db: Db, s: NewSource): SourceRow {
+  return db.transaction(() => {
+    const existing = sourceByFingerprint(db, s.fingerprint, s.fpLen);
+    if (existing) return existing;
+    const info = db
+      .prepare(
+        `INSERT INTO sources (path, format, variant, fingerprint, fp_len, compressed, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(s.path, s.format, s.variant, s.fingerprint, s.fpLen, s.compressed ? 1 : 0, Date.now());
+    return db.prepare('SELECT * FROM sources WHERE id = ?').get(Number(info.lastInsertRowid)) as SourceRow;
+  }).immediate();
 }
 
-export interface SourceProgress {
+/**
+ * A source's identity as last seen (name, inode, size, mtime, fingerprint): written when a
+ * run reaches the source's end, so the next run's "unchanged" check is exact.
+ */
+export interface SourceIdentity {
   path: string;
   dev: number | null;
   ino: number | null;
@@ -63,30 +75,44 @@ export interface SourceProgress {
   mtimeMs: number | null;
   fingerprint: string;
   fpLen: number;
+  zone: string | null;
+}
+
+/**
+ * A source's new position, committed in the transaction of the rows and counts its bytes
+ * produced (a checkpoint). `from` is the position this process last committed (or started
+ * at): the update applies only if the row still holds it, so two processes can never both
+ * add the same lines; the loser's transaction is rolled back (PositionConflict).
+ */
+export interface SourceProgress {
+  sourceId: number;
+  from: { offset: number; lines: number };
   offset: number;
   lines: number;
   stored: number;
   rejected: number;
   invalidUtf8: number;
-  zone: string | null;
+  identity: SourceIdentity | null;
 }
 
-/**
- * A source's position after a read: counts are added to what earlier runs read; position
- * and identity are replaced. The sink runs it in the transaction of the source's last rows.
- */
-export const RECORD_PROGRESS_SQL = `UPDATE sources SET path = ?, dev = ?, ino = ?, size = ?, mtime_ms = ?, fingerprint = ?, fp_len = ?,
+export const RECORD_PROGRESS_SQL = `UPDATE sources SET path = COALESCE(?, path), dev = COALESCE(?, dev), ino = COALESCE(?, ino), size = COALESCE(?, size),
+    mtime_ms = COALESCE(?, mtime_ms), fingerprint = COALESCE(?, fingerprint), fp_len = COALESCE(?, fp_len),
     offset = ?, lines = ?, stored = stored + ?, rejected = rejected + ?, invalid_utf8 = invalid_utf8 + ?,
     zone = COALESCE(?, zone), updated_at = ?
-  WHERE id = ?`;
+  WHERE id = ? AND offset = ? AND lines = ?`;
 
-export function progressParams(id: number, p: SourceProgress): (string | number | null)[] {
-  return [p.path, p.dev, p.ino, p.size, p.mtimeMs, p.fingerprint, p.fpLen, p.offset, p.lines, p.stored, p.rejected, p.invalidUtf8, p.zone, Date.now(), id];
+export function progressParams(p: SourceProgress): (string | number | null)[] {
+  const i = p.identity;
+  return [
+    i?.path ?? null, i?.dev ?? null, i?.ino ?? null, i?.size ?? null, i?.mtimeMs ?? null, i?.fingerprint ?? null, i?.fpLen ?? null,
+    p.offset, p.lines, p.stored, p.rejected, p.invalidUtf8, i?.zone ?? null, Date.now(), p.sourceId, p.from.offset, p.from.lines,
+  ];
 }
 
-/** A live source's position and counts so far (identity fields stay as they are). */
-export function recordPosition(db: Db, id: number, p: { path: string; offset: number; lines: number; stored: number; rejected: number }): void {
-  db.prepare(
-    `UPDATE sources SET path = ?, offset = ?, lines = ?, stored = stored + ?, rejected = rejected + ?, updated_at = ? WHERE id = ?`,
-  ).run(p.path, p.offset, p.lines, p.stored, p.rejected, Date.now(), id);
+/** Another process committed lines of this source since this one read its position. */
+export class PositionConflict extends Error {
+  constructor(readonly sourceId: number) {
+    super(`source ${sourceId} was read by another authlog process at the same time`);
+    this.name = 'PositionConflict';
+  }
 }

@@ -2,10 +2,16 @@
  * Batched writes: rows collect in memory and go to the sink in batches. Aggregates (traffic
  * per minute, client successes) are summed in memory first so a busy log costs one upsert
  * per key, not per line.
+ *
+ * Exactly once: counts (traffic, successes, a source's stored/rejected tallies) are written
+ * only in a checkpoint, the one transaction that also moves every source's position to the
+ * line boundary its counted lines end at. Rows (requests, events, rejects) are unique per
+ * (source, line), so rows written ahead of a checkpoint and read again after a kill are
+ * ignored, never doubled.
  */
 import type { AccessRecord, LogEvent } from '../../parsers/index.js';
 import { emptyBatch, type Batch, type RowSink } from './sink.js';
-import { progressParams, type SourceProgress } from './sources.js';
+import type { SourceProgress } from './sources.js';
 import { ClientIndex, SuccessAggregate } from './success-aggregate.js';
 
 export type Kept = 'auth' | 'context' | 'all';
@@ -16,7 +22,15 @@ export interface EventSignal {
   object: string | null;
 }
 
-const BATCH_ROWS = 5000;
+const BATCH_ROWS = 20_000;
+
+/** A source being read: where its counted lines end now, for a checkpoint. */
+export interface PositionSource {
+  /** The position to commit, or null when nothing changed since the last commit. */
+  progress(): SourceProgress | null;
+  /** The checkpoint holding `progress()` committed. */
+  committed(p: SourceProgress): void;
+}
 
 /**
  * The "endpoint" a success is counted under: the first two directories of its path
@@ -50,10 +64,23 @@ export class StoreWriter {
   private touchedFrom = Infinity;
   /** Earliest time of anything written (a batch ingest re-classifies from there). */
   private earliest = Infinity;
+  private readonly positions = new Set<PositionSource>();
+  /** Enough has collected: the next line boundary should checkpoint. */
+  due = false;
 
   constructor(private readonly sink: RowSink) {
     // Client ids are about to be reused: what is summed under them must be written first.
-    this.clients.onClear = () => this.flush(true);
+    // Ids are taken before a line writes anything, so this is a line boundary.
+    this.clients.onClear = () => this.checkpoint();
+  }
+
+  /** Sources whose positions go into every checkpoint until detached. */
+  attach(p: PositionSource): void {
+    this.positions.add(p);
+  }
+
+  detach(p: PositionSource): void {
+    this.positions.delete(p);
   }
 
   request(sourceId: number, line: number, r: AccessRecord, raw: string, kept: Kept): void {
@@ -111,14 +138,9 @@ export class StoreWriter {
 
   /** `client` is an id from `this.clients`, `endpoint` one from `endpointId`. */
   clientSuccess(client: number, endpoint: number, ts: number, withUser: boolean, https: boolean): void {
-    // Bounded memory whatever the file size: spill the aggregate when it is full.
-    if (this.clientOk.add(client, endpoint, ts, withUser, https)) this.flush(true);
-  }
-
-  /** The end of a source: everything read from it, and its new position, in one commit. */
-  finishSource(sourceId: number, progress: SourceProgress): void {
-    this.batch.progress.push(progressParams(sourceId, progress));
-    this.flush(true);
+    // Bounded memory whatever the file size: spill the aggregate when it is full (at the
+    // end of this line: the table has room for one more line's worth).
+    if (this.clientOk.add(client, endpoint, ts, withUser, https)) this.due = true;
   }
 
   /** Earliest log time of any request or event written, or null when none was. */
@@ -134,26 +156,44 @@ export class StoreWriter {
   }
 
   private added(): void {
-    if (++this.pending >= BATCH_ROWS) this.flush(false);
+    if (++this.pending >= BATCH_ROWS) this.due = true;
   }
 
   /**
-   * Rows go out every batch; the success aggregate only when large or at the end, since it
-   * shrinks the more lines it has summed.
+   * Rows only (idempotent): the live view writes what arrived every round and checkpoints
+   * every few seconds, since the aggregates shrink the more lines they have summed.
    */
-  flush(withAggregates = true): void {
+  flushRows(): void {
     const batch = this.batch;
     this.batch = emptyBatch();
     this.pending = 0;
+    this.sink.write(batch);
+  }
+
+  /**
+   * Rows, counts, aggregates and every attached source's position in one transaction. Call
+   * only at a line boundary of every attached source (their `progress()` says where).
+   * On a PositionConflict nothing is written and what was collected is dropped.
+   */
+  checkpoint(): void {
+    const batch = this.batch;
+    this.batch = emptyBatch();
+    this.pending = 0;
+    this.due = false;
     for (const [key, count] of this.traffic) {
       const minute = Math.floor(key / 1000);
       batch.traffic.push([minute * 60_000, key - minute * 1000, count]);
     }
     this.traffic = new Map();
-    if (withAggregates) {
-      batch.clientOk = this.clientOk.sortedRows();
-      this.clientOk.reset();
+    batch.clientOk = this.clientOk.sortedRows();
+    this.clientOk.reset();
+    const sources: [PositionSource, SourceProgress][] = [];
+    for (const p of this.positions) {
+      const progress = p.progress();
+      if (progress) sources.push([p, progress]);
     }
+    batch.progress = sources.map(([, progress]) => progress);
     this.sink.write(batch);
+    for (const [p, progress] of sources) p.committed(progress);
   }
 }

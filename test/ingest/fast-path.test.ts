@@ -20,12 +20,12 @@ const tmp = useTempDir();
 
 async function ingestWith(dbPath: string, file: string, parser: LogParser): Promise<Db> {
   const db = openDb(dbPath);
-  const sourceId = createSource(db, { path: file, format: parser.name, variant: parser.variant, fingerprint: 'f', fpLen: 1, compressed: false });
+  const sourceId = createSource(db, { path: file, format: parser.name, variant: parser.variant, fingerprint: 'f', fpLen: 1, compressed: false }).id;
   const writer = new StoreWriter(new SqliteSink(db));
-  await readSource(createReadStream(file, { highWaterMark: 4096 }), 0, {
-    sourceId, parser, ctx: { year: 2026 }, zone: fixedZone(0), keepAll: false, notAfter: futureLimit(null), writer,
+  await readSource(createReadStream(file, { highWaterMark: 4096 }), {
+    sourceId, start: { offset: 0, lines: 0 }, parser, ctx: { year: 2026 }, zone: fixedZone(0), keepAll: false, notAfter: futureLimit(null), writer,
+    holdPartial: false, identity: () => ({ path: file, dev: null, ino: null, size: null, mtimeMs: null, fingerprint: 'f', fpLen: 1, zone: null }),
   });
-  writer.flush();
   return db;
 }
 

@@ -70,7 +70,7 @@ export function formatIngestSummary(result: IngestResult): string {
   for (const s of result.sources) {
     const name = sanitize(s.path);
     if (s.status !== 'read') {
-      const why = { unchanged: 'unchanged since last run', unrecognised: 'format not recognised, skipped', empty: 'empty', read: '' }[s.status];
+      const why = { unchanged: 'unchanged since last run', unrecognised: 'format not recognised, skipped', empty: 'empty', conflict: 'being read by another authlog process at the same time: left to it', read: '' }[s.status];
       lines.push(`${name}: ${why}`);
       continue;
     }
@@ -79,7 +79,8 @@ export function formatIngestSummary(result: IngestResult): string {
     const rate = s.seconds > 0 ? Math.round(s.lines / s.seconds) : s.lines;
     lines.push(
       `${name}: ${s.format} (${s.variant})${s.zone ? `, read in ${s.zone}` : ''}; ${s.lines} lines read, ${s.stored} stored, ` +
-        `${rejected} rejected${reasons ? ` (${reasons})` : ''}${s.invalidUtf8 ? `, ${s.invalidUtf8} with invalid UTF-8` : ''}; ` +
+        `${rejected} rejected${reasons ? ` (${reasons})` : ''}${s.invalidUtf8 ? `, ${s.invalidUtf8} with invalid UTF-8` : ''}` +
+        `${s.pendingBytes ? `, 1 line pending (${s.pendingBytes} bytes without a newline yet: read when it is complete)` : ''}; ` +
         `${rate.toLocaleString('en-US')} lines/s`,
     );
   }
