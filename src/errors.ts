@@ -47,12 +47,18 @@ export class AuthlogError extends Error {
  * process, a file that is not a database. They become one line with a stable exit code;
  * anything else is a bug and keeps its stack trace.
  */
+/** How long a write waits for another process's lock (AUTHLOG_BUSY_TIMEOUT_MS, default 30 s). */
+export function busyWaitMs(): number {
+  const v = Number(process.env.AUTHLOG_BUSY_TIMEOUT_MS);
+  return Number.isInteger(v) && v >= 0 ? v : 30_000;
+}
+
 export function asUserError(e: unknown): AuthlogError | null {
   const code = (e as { code?: unknown })?.code;
   if (typeof code !== 'string') return null;
   const detail = (e as Error).message;
   if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED') {
-    return new AuthlogError('busy', `the database is locked by another process (waited 5 s): try again when it is done (${detail})`);
+    return new AuthlogError('busy', `the database is locked by another process (waited ${Math.round(busyWaitMs() / 1000)} s): try again when it is done (${detail})`);
   }
   if (code === 'SQLITE_FULL' || code === 'ENOSPC') return new AuthlogError('io', `disk full: ${detail}; free space and run again`);
   if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_') || code === 'EIO' || code === 'EROFS' || code === 'EDQUOT') {

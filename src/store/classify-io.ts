@@ -2,7 +2,7 @@
 import type { AuthRequest, SignalEvent } from '../classify/facts.js';
 import { BENIGN_TAGS, type Verdict } from '../classify/vocabulary.js';
 import { dirname } from 'node:path';
-import type { Db } from './db.js';
+import { writeTransaction, type Db } from './db.js';
 
 const REQUEST_COLUMNS = `r.id, r.ts, r.ip, r.user, r.user_logged AS userLogged, r.method, r.target, r.path, r.status, r.bytes,
   r.user_agent AS userAgent, r.host, r.scheme, r.upstream_status AS upstreamStatus, r.www_authenticate AS wwwAuthenticate,
@@ -72,9 +72,17 @@ export function classifyStore(db: Db): ClassifyStore {
   );
   const adminLoad = db.prepare("SELECT last_ts AS last, first_ts AS first FROM client_ok WHERE ip = ? AND path = '/wp-admin/'");
   const insert = db.prepare(
-    `INSERT INTO verdicts (request_id, ts, status, ip, user, path, user_agent, benign, cause, confidence, layer, rule, tags, evidence, fix)
+    // REPLACE: another process classifying the same span at the same time writes the same verdict.
+    `INSERT OR REPLACE INTO verdicts (request_id, ts, status, ip, user, path, user_agent, benign, cause, confidence, layer, rule, tags, evidence, fix)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const saveVerdicts = db.transaction((rows: { req: AuthRequest; verdict: Verdict }[]) => {
+    for (const { req: r, verdict: v } of rows) {
+      // A 403 is never the benign prompt-and-retry: even a monitor's 403 is a configuration to fix.
+      const benign = r.status === 401 && v.tags.some((t) => BENIGN_TAGS.includes(t)) ? 1 : 0;
+      insert.run(r.id, r.ts, r.status, r.ip, r.user, r.path, r.userAgent, benign, v.cause, v.confidence, v.layer, v.rule, JSON.stringify(v.tags), JSON.stringify(v.evidence), v.fix);
+    }
+  });
   return {
     authPage: (afterTs, afterId, limit) => {
       const rows = page.all(afterTs, afterId, limit) as (AuthRequest & PriorSuccess)[];
@@ -113,12 +121,6 @@ export function classifyStore(db: Db): ClassifyStore {
       (db.prepare(`SELECT min(r.ts) AS ts FROM requests r INDEXED BY requests_auth_ts
          WHERE r.status IN (401, 403) AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.request_id = r.id)`).get() as { ts: number | null }).ts,
     clearVerdicts: (fromTs) => (fromTs === undefined ? db.prepare('DELETE FROM verdicts').run() : db.prepare('DELETE FROM verdicts WHERE ts >= ?').run(fromTs)),
-    saveVerdicts: db.transaction((rows: { req: AuthRequest; verdict: Verdict }[]) => {
-      for (const { req: r, verdict: v } of rows) {
-        // A 403 is never the benign prompt-and-retry: even a monitor's 403 is a configuration to fix.
-        const benign = r.status === 401 && v.tags.some((t) => BENIGN_TAGS.includes(t)) ? 1 : 0;
-        insert.run(r.id, r.ts, r.status, r.ip, r.user, r.path, r.userAgent, benign, v.cause, v.confidence, v.layer, v.rule, JSON.stringify(v.tags), JSON.stringify(v.evidence), v.fix);
-      }
-    }),
+    saveVerdicts: (rows) => writeTransaction(db, saveVerdicts, rows),
   };
 }

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { AuthlogError } from '../errors.js';
+import { AuthlogError, busyWaitMs } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
@@ -75,12 +75,66 @@ function checkExisting(path: string): void {
   }
 }
 
-function busyTimeoutMs(): number {
-  const v = Number(process.env.AUTHLOG_BUSY_TIMEOUT_MS);
-  return Number.isInteger(v) && v >= 0 ? v : 5000;
+const busyTimeoutMs = busyWaitMs;
+
+/** Told, once per wait, which other authlog processes hold the write lock. */
+export type WaitReporter = (pids: number[]) => void;
+const waitReporters = new WeakMap<Db, WaitReporter>();
+
+function isBusy(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
-export function openDb(path: string, mode: OpenMode = 'create'): Db {
+/**
+ * Runs `tx` (a better-sqlite3 transaction) as BEGIN IMMEDIATE. When another process holds
+ * the write lock, the database's wait reporter is told first (so a waiting writer says so),
+ * then the transaction waits up to the busy timeout like any other.
+ */
+export function writeTransaction<A extends unknown[], R>(db: Db, tx: Database.Transaction<(...args: A) => R>, ...args: A): R {
+  const report = waitReporters.get(db);
+  if (!report) return tx.immediate(...args);
+  db.pragma('busy_timeout = 0');
+  try {
+    return tx.immediate(...args);
+  } catch (e) {
+    if (!isBusy(e)) throw e;
+  } finally {
+    db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
+  }
+  report(otherWriters(db));
+  return tx.immediate(...args);
+}
+
+/** Register this process as a writer (for others' waiting message) until `done` is called. */
+export function registerWriter(db: Db, command: string): () => void {
+  if (db.memory) return () => {};
+  const insert = db.prepare('INSERT OR REPLACE INTO writers (pid, command, started_at) VALUES (?, ?, ?)');
+  writeTransaction(db, db.transaction(() => insert.run(process.pid, command, Date.now())));
+  return () => {
+    try {
+      if (db.open) db.prepare('DELETE FROM writers WHERE pid = ?').run(process.pid);
+    } catch {
+      // A database that can no longer be written (a full disk): the row is ignored once this pid is gone.
+    }
+  };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function otherWriters(db: Db): number[] {
+  const rows = db.prepare('SELECT pid FROM writers WHERE pid != ?').all(process.pid) as { pid: number }[];
+  return rows.map((r) => r.pid).filter(alive);
+}
+
+export function openDb(path: string, mode: OpenMode = 'create', onWait?: WaitReporter): Db {
   if (path !== ':memory:') {
     if (existsSync(path)) checkExisting(path);
     else if (mode === 'existing') throw new AuthlogError('no_database', `no database at ${path}: run authlog ingest first`);
@@ -106,6 +160,7 @@ export function openDb(path: string, mode: OpenMode = 'create'): Db {
   migrate(db);
   if ((db.pragma('application_id', { simple: true }) as number) !== APPLICATION_ID) db.pragma(`application_id = ${APPLICATION_ID}`);
   db.pragma('foreign_keys = ON');
+  if (onWait) waitReporters.set(db, onWait);
   return db;
 }
 
@@ -114,12 +169,15 @@ export function migrate(db: Db): void {
   if (version > MIGRATIONS.length) {
     throw new AuthlogError('not_our_database', `database schema ${version} is newer than this authlog (${MIGRATIONS.length}): upgrade authlog to read it`);
   }
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
+  if (version === MIGRATIONS.length) return;
+  // Under the write lock, reading the version again: two processes opening a new database
+  // at once must not both run the same step.
+  db.transaction(() => {
+    for (let v = db.pragma('user_version', { simple: true }) as number; v < MIGRATIONS.length; v++) {
       db.exec(MIGRATIONS[v]);
       db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
+    }
+  }).immediate();
 }
 
 export function getMeta(db: Db, key: string): string | null {

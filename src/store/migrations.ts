@@ -175,4 +175,13 @@ export const MIGRATIONS: string[] = [
   -- it (top clients, brute force) are as fast or faster grouping without it (230 -> 19 ms at 80k verdicts).
   DROP INDEX verdicts_ip;
   `,
+  `
+  -- Processes writing this database, so one that has to wait can say for whom. A row a killed
+  -- process left behind is ignored (its pid no longer runs).
+  CREATE TABLE writers (
+    pid INTEGER PRIMARY KEY,
+    command TEXT NOT NULL,
+    started_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -3,7 +3,7 @@
  * statements prepared once; a batch ingest hands batches to a writer thread
  * (worker-sink.ts), which writes them with this same sink.
  */
-import type { Db } from './db.js';
+import { writeTransaction, type Db } from './db.js';
 import { PositionConflict, RECORD_PROGRESS_SQL, progressParams, type SourceProgress } from './sources.js';
 
 export type Row = (string | number | null)[];
@@ -65,7 +65,7 @@ export class SqliteSink implements RowSink {
         if (recordProgress.run(progressParams(p)).changes === 0) throw new PositionConflict(p.sourceId);
       }
     });
-    this.run = (b) => run.immediate(b);
+    this.run = (b) => writeTransaction(db, run, b);
   }
 
   write(batch: Batch): void {

@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { writeTransaction, type Db } from './db.js';
 
 export interface SourceRow {
   id: number;
@@ -50,7 +50,7 @@ export interface NewSource {
  * one write transaction, so two processes never create two sources for one file).
  */
 export function createSource(db: Db, s: NewSource): SourceRow {
-  return db.transaction(() => {
+  return writeTransaction(db, db.transaction(() => {
     const existing = sourceByFingerprint(db, s.fingerprint, s.fpLen);
     if (existing) return existing;
     const info = db
@@ -60,7 +60,7 @@ export function createSource(db: Db, s: NewSource): SourceRow {
       )
       .run(s.path, s.format, s.variant, s.fingerprint, s.fpLen, s.compressed ? 1 : 0, Date.now());
     return db.prepare('SELECT * FROM sources WHERE id = ?').get(Number(info.lastInsertRowid)) as SourceRow;
-  }).immediate();
+  }));
 }
 
 /**

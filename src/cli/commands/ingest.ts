@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ingest, type IngestResult } from '../../ingest/ingest.js';
-import { defaultDbPath, getMeta, openDb, setMeta, type Db } from '../../store/db.js';
+import { defaultDbPath, getMeta, openDb, registerWriter, setMeta, type Db } from '../../store/db.js';
 import { sanitize } from '../../util/sanitize.js';
 import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate } from '../args.js';
 import { progressPrinter } from '../progress.js';
@@ -33,8 +33,8 @@ export type IngestCliOptions = z.output<typeof Schema>;
 /** Shared by every command that takes PATH...: open the database and ingest into it. */
 export async function openAndIngest(io: CommandIO, paths: string[], opts: z.output<typeof IngestOptionsSchema> & { format?: IngestCliOptions['format'] }): Promise<{ db: Db; result: IngestResult | null }> {
   // Without paths the command only reads: it never creates a database.
-  const db = openDb(opts.db ?? defaultDbPath(io.env), paths.length === 0 ? 'existing' : 'create');
-  if (paths.length === 0) return { db, result: null };
+  if (paths.length === 0) return { db: openDb(opts.db ?? defaultDbPath(io.env), 'existing'), result: null };
+  const db = openWriterDb(io, opts.db ?? defaultDbPath(io.env), 'ingest');
   const progress = opts.quiet ? null : progressPrinter(io.stderr);
   let result: IngestResult;
   try {
@@ -63,6 +63,24 @@ export async function openAndIngest(io: CommandIO, paths: string[], opts: z.outp
     setMeta(db, 'classifier', revision);
   } else if (result.changed) classifyChanged(db, result.changedFrom);
   return { db, result };
+}
+
+/**
+ * The database for a command that writes logs into it: a wait for another writer is said
+ * once on stderr, and this process is listed as a writer while it runs.
+ */
+export function openWriterDb(io: CommandIO, path: string, command: string): Db {
+  const told = new Set<string>();
+  const db = openDb(path, 'create', (pids) => {
+    const key = pids.join(',');
+    if (told.has(key)) return;
+    told.add(key);
+    const who = pids.length === 0 ? 'another process' : `another authlog (pid ${pids.join(', ')})`;
+    io.stderr.write(`authlog: waiting for ${who} writing this database\n`);
+  });
+  const done = registerWriter(db, command);
+  process.once('exit', done);
+  return db;
 }
 
 export function formatIngestSummary(result: IngestResult): string {

@@ -8,7 +8,8 @@ import { AuthlogError } from '../../errors.js';
 import { Follower } from '../../live/follow.js';
 import { LiveSession, type TickResult } from '../../live/session.js';
 import { openStream } from '../../read/open.js';
-import { defaultDbPath, openDb } from '../../store/db.js';
+import { defaultDbPath } from '../../store/db.js';
+import { openWriterDb } from './ingest.js';
 import { QueryRunner, loadQueries } from '../../store/queries.js';
 import { safeJson } from '../../util/json.js';
 import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate } from '../args.js';
@@ -49,7 +50,7 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
   const opts = validate(Schema, values);
   if (mode === 'follow' && positionals.length === 0) throw new AuthlogError('bad_option', 'follow needs at least one PATH');
   if (mode === 'live' && positionals.some((p) => p !== '-')) throw new AuthlogError('bad_option', 'live reads stdin (-); use follow for files');
-  const db = openDb(opts.db ?? defaultDbPath(io.env));
+  const db = openWriterDb(io, opts.db ?? defaultDbPath(io.env), mode);
   const queries = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all);
   const session = new LiveSession(db, { format: opts.format, logFormat: opts['log-format'], tz: opts.tz, keepAll: opts['keep-all'], queries });
   const useDashboard = (opts.output ?? (io.stdout.isTTY ? 'dashboard' : 'ndjson')) === 'dashboard';
