@@ -14,6 +14,10 @@ export const REJECT_REASONS = [
   'unknown_zone',
   /** Far later than the file was last written: one such line would stretch every view. */
   'future_timestamp',
+  /** A .gz that ends early (a copy cut short): what decompressed is kept. */
+  'truncated_gzip',
+  /** A .gz whose data is damaged: what decompressed before the damage is kept. */
+  'corrupt_gzip',
 ] as const;
 export const RejectReasonSchema = z.enum(REJECT_REASONS);
 export type RejectReason = z.infer<typeof RejectReasonSchema>;

@@ -11,8 +11,9 @@ import { getMeta, setMeta, type Db } from '../store/db.js';
 import { createSource, PositionConflict } from '../store/sources.js';
 import { SqliteSink } from '../store/sink.js';
 import { StoreWriter } from '../store/writer.js';
-import { planSource, type PlanStatus, type SourcePlan } from './plan.js';
-import { futureLimit, readSource, type SourceCounts } from './read-source.js';
+import { planSource, refreshExisting, type PlanStatus, type SourcePlan } from './plan.js';
+import { DiskFull, futureLimit, readSource, type SourceCounts } from './read-source.js';
+import { AuthlogError } from '../errors.js';
 import { dominantOffset, fixedZone, zonelessZone, type Zone } from './zone.js';
 
 export interface IngestOptions {
@@ -56,8 +57,10 @@ export interface SourceSummary {
 
 export interface IngestResult {
   sources: SourceSummary[];
-  /** Paths passed over, each named once (dangling links, link loops). */
+  /** Paths passed over, each named once (dangling links, link loops, unreadable files). */
   warnings: string[];
+  /** Files that could not be opened (the command exits 66 after reading the rest). */
+  unreadable: number;
   zone: string;
   /** True when this run read any new line: verdicts need refreshing. */
   changed: boolean;
@@ -94,8 +97,19 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
   const own = new Set(['', '-wal', '-shm', '-journal'].map((x) => resolve(db.name) + x));
   const discovered = found.filter((d) => d.path === '-' || !own.has(resolve(d.path)));
   const plans: SourcePlan[] = [];
+  let unreadable = 0;
   for (const d of discovered) {
-    const input = await openInput(d.path, o.stdin);
+    let input: OpenedInput;
+    try {
+      input = await openInput(d.path, o.stdin);
+    } catch (e) {
+      // One unreadable file (mode 640 in /var/log/nginx) must not stop the rest: named, and
+      // the run ends with exit 66 once everything readable is read.
+      if (!(e instanceof AuthlogError) || e.code !== 'unreadable_input') throw e;
+      warnings.push(e.message);
+      unreadable++;
+      continue;
+    }
     const plan = planSource(db, input, o.format, { logFormat: o.logFormat }, ctx);
     plans.push(plan);
   }
@@ -115,6 +129,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
     }
     if (plan.parser.family !== 'access' && zone === null) zone = resolveZone(db, offsets);
     const started = performance.now();
+    refreshExisting(db, plan);
     // A source created by another process a moment ago comes back with its position.
     const source = plan.existing ?? createSource(db, {
       path: plan.input.name, format: plan.parser.name, variant: plan.parser.variant,
@@ -128,7 +143,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
     try {
       counts = await readSource(plan.input.contentFrom(start.offset), {
         sourceId: source.id, start, parser: plan.parser, ctx, zone: sourceZone ?? fixedZone(0), keepAll: o.keepAll, writer,
-        notAfter: futureLimit(st?.mtimeMs), holdPartial: growing(plan),
+        notAfter: futureLimit(st?.mtimeMs), holdPartial: growing(plan), damage: () => plan.input.damage,
         onProgress: (bytes, lines) => o.onProgress?.({ path: plan.input.name, bytesTotal, bytes, lines, seconds: (performance.now() - started) / 1000, index, count: ordered.length }),
         // Identity goes with the last checkpoint; a file that has grown past the fingerprint
         // length gets the full-length fingerprint.
@@ -138,6 +153,9 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
         }),
       });
     } catch (e) {
+      if (e instanceof DiskFull) {
+        throw new AuthlogError('io', `disk full writing ${db.name}: stored up to ${plan.input.name}:${e.lines}; re-run after freeing space resumes there`);
+      }
       if (!(e instanceof PositionConflict)) throw e;
       summaries.set(plan, { ...summaryOf(plan, null, 0, null), status: 'conflict' });
       continue;
@@ -148,7 +166,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
   }
   const runOffset = dominantOffset(offsets);
   if (runOffset !== null) setMeta(db, 'access_offset', String(runOffset));
-  return { sources: plans.map((p) => summaries.get(p)!), warnings, zone: (zone ?? resolveZone(db, offsets)).name, changed, changedFrom: writer.earliestWritten };
+  return { sources: plans.map((p) => summaries.get(p)!), warnings, unreadable, zone: (zone ?? resolveZone(db, offsets)).name, changed, changedFrom: writer.earliestWritten };
 }
 
 /**

@@ -48,6 +48,14 @@ function unchanged(input: OpenedInput, row: SourceRow | undefined): boolean {
   return !!st && !!row && row.dev === st.dev && row.ino === st.ino && row.size === st.size && row.mtime_ms === Math.floor(st.mtimeMs) && row.offset > 0;
 }
 
+/**
+ * Just before reading: the source may have been created since planning, by an identical
+ * copy read earlier in this run (read once, not twice) or by another process.
+ */
+export function refreshExisting(db: Db, plan: SourcePlan): void {
+  if (plan.existing === null && plan.input.head.length > 0) plan.existing = findExisting(db, plan.input.head);
+}
+
 export function planSource(
   db: Db,
   input: OpenedInput,

@@ -73,6 +73,10 @@ export interface LineProcessor extends PositionSource {
   flushEntry(): void;
   /** The end: the open entry is handed on; `identity` goes with the last checkpoint. */
   finish(identity?: SourceIdentity | null): SourceCounts;
+  /** The content ended in damage (a cut .gz): one reject after the last line, kept with the rest. */
+  rejectEnd(reason: string, detail: string): void;
+  /** The position and line number last committed. */
+  readonly committedAt: { offset: number; lines: number };
 }
 
 export function createLineProcessor(o: ReadOptions): LineProcessor {
@@ -244,6 +248,13 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     flushEntry() {
       framer?.flush();
     },
+    rejectEnd(reason, detail) {
+      framer?.flush();
+      rejectLine(reason, detail, o.start.lines + counts.lines + 1);
+    },
+    get committedAt() {
+      return { offset: committed.offset, lines: committed.lines };
+    },
     finish(id = null) {
       framer?.flush();
       flushOffset();
@@ -262,17 +273,34 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
  * its newline is left for the next run. A PositionConflict (another process read the same
  * lines first) propagates with nothing of this read's last batch written.
  */
-export async function readSource(input: Readable, o: ReadOptions & { holdPartial: boolean; identity: () => SourceIdentity }): Promise<SourceCounts> {
+export async function readSource(
+  input: Readable,
+  o: ReadOptions & { holdPartial: boolean; identity: () => SourceIdentity; damage?: () => { reason: string; detail: string } | null },
+): Promise<SourceCounts> {
   const processor = createLineProcessor(o);
   try {
     const stats = await readInto(input, o.start.lines, processor, { onProgress: (lines, bytes) => o.onProgress?.(bytes, lines), holdPartial: o.holdPartial });
+    const damage = o.damage?.();
+    if (damage) processor.rejectEnd(damage.reason, damage.detail);
     const counts = processor.finish(o.identity());
     counts.bytes = stats.bytes;
     counts.pendingBytes = stats.pendingBytes;
     o.writer.checkpoint();
     return counts;
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_FULL' || code === 'ENOSPC') throw new DiskFull(processor.committedAt.lines);
+    throw e;
   } finally {
     o.writer.detach(processor);
+  }
+}
+
+/** The disk filled while writing; `lines` of the source are stored (a re-run resumes after them). */
+export class DiskFull extends Error {
+  constructor(readonly lines: number) {
+    super('disk full');
+    this.name = 'DiskFull';
   }
 }
 

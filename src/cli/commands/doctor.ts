@@ -6,7 +6,7 @@ import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate
 import { FilterSchema } from '../filters.js';
 import type { CommandIO } from '../io.js';
 import { packageFile } from '../paths.js';
-import { openAndIngest } from './ingest.js';
+import { exitAfterIngest, openAndIngest } from './ingest.js';
 
 export const DOCTOR_HELP = `Usage: authlog doctor [PATH...] [options]
 
@@ -39,10 +39,10 @@ export async function runDoctor(io: CommandIO, argv: string[]): Promise<number> 
     return 0;
   }
   const opts = validate(Schema, values);
-  const { db } = await openAndIngest(io, positionals, { ...opts, quiet: true, format: opts['input-format'] });
+  const { db, result } = await openAndIngest(io, positionals, { ...opts, quiet: true, format: opts['input-format'] });
   const { findings, total } = gatherFindings(new QueryRunner(db, loadQueries(packageFile('queries')), opts.all), { since: opts.since ?? null, until: opts.until ?? null }, opts.limit);
   db.close();
   const render = { text: doctorText, json: doctorJson, markdown: doctorMarkdown }[opts.format];
   io.stdout.write(render(findings, total));
-  return 0;
+  return exitAfterIngest(result);
 }

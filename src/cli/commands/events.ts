@@ -6,7 +6,7 @@ import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate
 import { FILTER_OPTIONS, FilterSchema, filterParams } from '../filters.js';
 import type { CommandIO } from '../io.js';
 import { packageFile } from '../paths.js';
-import { openAndIngest } from './ingest.js';
+import { exitAfterIngest, openAndIngest } from './ingest.js';
 
 export const EVENTS_HELP = `Usage: authlog events [PATH...] [options]
 
@@ -52,7 +52,7 @@ export async function runEvents(io: CommandIO, argv: string[]): Promise<number> 
     return 0;
   }
   const opts = validate(Schema, values);
-  const { db } = await openAndIngest(io, positionals, { ...opts, format: opts['input-format'] });
+  const { db, result } = await openAndIngest(io, positionals, { ...opts, format: opts['input-format'] });
   const runner = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all);
   const format = opts.format ?? (io.stdout.isTTY ? 'table' : 'ndjson');
   const width = io.stdout.columns ?? 120;
@@ -69,5 +69,5 @@ export async function runEvents(io: CommandIO, argv: string[]): Promise<number> 
   }
   if (format === 'table') io.stdout.write(`${count} request(s)\n`);
   db.close();
-  return 0;
+  return exitAfterIngest(result);
 }

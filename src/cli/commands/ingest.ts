@@ -55,7 +55,7 @@ export async function openAndIngest(io: CommandIO, paths: string[], opts: z.outp
   }
   // Passed-over paths are said even with -q: silence would look like an empty log.
   for (const w of result.warnings) io.stderr.write(`authlog: warning: ${sanitize(w)}\n`);
-  if (result.sources.length === 0) throw new AuthlogError('unreadable_input', `no log files found in ${paths.join(' ')}`);
+  if (result.sources.length === 0 && result.unreadable === 0) throw new AuthlogError('unreadable_input', `no log files found in ${paths.join(' ')}`);
   // Verdicts another authlog made (other rules) are all made again, not only the new lines'.
   const revision = classifierRevision();
   if (getMeta(db, 'classifier') !== revision) {
@@ -81,6 +81,11 @@ export function openWriterDb(io: CommandIO, path: string, command: string): Db {
   const done = registerWriter(db, command);
   process.once('exit', done);
   return db;
+}
+
+/** 66 when a file could not be read (it was named on stderr; the rest was read), else 0. */
+export function exitAfterIngest(result: IngestResult | null): number {
+  return result !== null && result.unreadable > 0 ? 66 : 0;
 }
 
 export function formatIngestSummary(result: IngestResult): string {
@@ -116,7 +121,7 @@ export async function runIngest(io: CommandIO, argv: string[]): Promise<number> 
   const { db, result } = await openAndIngest(io, positionals, opts);
   db.close();
   if (!opts.quiet && result) io.stdout.write(formatIngestSummary(result));
-  return 0;
+  return exitAfterIngest(result);
 }
 
 /** This authlog's version and rules: a database classified by another is classified again in full. */

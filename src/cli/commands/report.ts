@@ -11,7 +11,7 @@ import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate
 import { FilterSchema } from '../filters.js';
 import type { CommandIO } from '../io.js';
 import { packageFile } from '../paths.js';
-import { formatIngestSummary, openAndIngest } from './ingest.js';
+import { formatIngestSummary, exitAfterIngest, openAndIngest } from './ingest.js';
 
 export const REPORT_HELP = `Usage: authlog report [PATH...] [options]
 
@@ -68,5 +68,5 @@ export async function runReport(io: CommandIO, argv: string[]): Promise<number> 
   } else {
     io.stdout.write(text);
   }
-  return 0;
+  return exitAfterIngest(result);
 }
