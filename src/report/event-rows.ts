@@ -18,6 +18,8 @@ export interface EventRow {
   fix: string;
   file: string;
   line: number;
+  /** The source's stable key: with `line`, a key that does not repeat after rotation. */
+  source: string;
 }
 
 /** The `events` query's row: the same fields, with the time in ms and JSON text for the arrays. */
@@ -39,11 +41,12 @@ export function toEventRow(r: EventQueryRow): EventRow {
     fix: r.fix,
     file: r.file,
     line: r.line,
+    source: r.source,
   };
 }
 
 /** The CSV columns: the NDJSON fields in the same order. */
-export const EVENT_FIELDS: (keyof EventRow)[] = ['time', 'ip', 'method', 'path', 'status', 'user', 'cause', 'confidence', 'layer', 'tags', 'evidence', 'fix', 'file', 'line'];
+export const EVENT_FIELDS: (keyof EventRow)[] = ['time', 'ip', 'method', 'path', 'status', 'user', 'cause', 'confidence', 'layer', 'tags', 'evidence', 'fix', 'file', 'line', 'source'];
 
 /** One event as a line of NDJSON or CSV (arrays flattened for CSV), as events and TUI exports write them. */
 export function formatEvent(e: EventRow, format: 'ndjson' | 'csv'): string {

@@ -184,4 +184,12 @@ export const MIGRATIONS: string[] = [
     started_at INTEGER NOT NULL
   );
   `,
+  `
+  -- key: a stable name for a source (its first fingerprint), so consumers of events have a
+  -- (source, line) key that does not repeat after rotation. owner_pid: the process following
+  -- it; others leave it alone while that process runs.
+  ALTER TABLE sources ADD COLUMN key TEXT;
+  ALTER TABLE sources ADD COLUMN owner_pid INTEGER;
+  UPDATE sources SET key = substr(fingerprint, 1, 16);
+  `,
 ];

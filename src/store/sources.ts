@@ -18,6 +18,8 @@ export interface SourceRow {
   rejected: number;
   invalid_utf8: number;
   zone: string | null;
+  key: string | null;
+  owner_pid: number | null;
 }
 
 export function sourceByPath(db: Db, path: string): SourceRow | undefined {
@@ -55,10 +57,10 @@ export function createSource(db: Db, s: NewSource): SourceRow {
     if (existing) return existing;
     const info = db
       .prepare(
-        `INSERT INTO sources (path, format, variant, fingerprint, fp_len, compressed, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO sources (path, format, variant, fingerprint, fp_len, compressed, updated_at, key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(s.path, s.format, s.variant, s.fingerprint, s.fpLen, s.compressed ? 1 : 0, Date.now());
+      .run(s.path, s.format, s.variant, s.fingerprint, s.fpLen, s.compressed ? 1 : 0, Date.now(), s.fingerprint.slice(0, 16));
     return db.prepare('SELECT * FROM sources WHERE id = ?').get(Number(info.lastInsertRowid)) as SourceRow;
   }));
 }
