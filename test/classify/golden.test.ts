@@ -101,7 +101,7 @@ describe.each(folders)('golden %s', (folder) => {
     // the NDJSON record is complete and typed
     expect(Object.keys(v).filter((k) => k !== 'rule').sort()).toEqual(['cause', 'confidence', 'evidence', 'file', 'fix', 'ip', 'layer', 'line', 'method', 'path', 'source', 'status', 'tags', 'time', 'user'].sort());
     expect(v.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/);
-    expect(v.source).toMatch(/^[0-9a-f]{16}$/);
+    expect((v as unknown as { source: string }).source).toMatch(/^[0-9a-f]{16}$/);
     if (v.confidence === 'proven') expect(v.evidence[0].file).toMatch(/(error|debug|auth)\.log$/);
   });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CLI, useTempDir } from '../helpers.js';
-import { accessLine, add, compare, stored, writeLines, type Truth } from './truth.js';
+import { add, compare, linesOf, stored, writeLines } from './truth.js';
 
 const tmp = useTempDir();
 
@@ -18,17 +18,7 @@ function authlog(args: string[], opts: { uid?: number; gid?: number } = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Lines [from, to) as one string, with their truth. */
-function text(from: number, to: number, startMs?: number): { text: string; truth: Truth } {
-  const lines: string[] = [];
-  let auth = 0;
-  for (let i = from; i < to; i++) {
-    const l = accessLine(i, startMs);
-    lines.push(l.text);
-    if (l.auth) auth++;
-  }
-  return { text: lines.join('\n') + '\n', truth: { lines: to - from, auth } };
-}
+const text = linesOf;
 
 describe('damaged and unusual inputs', () => {
   it('a truncated and a corrupt .gz keep what decompressed, one reject each, the rest read; a re-run adds nothing', () => {

@@ -27,8 +27,8 @@ export function accessLine(i: number, startMs = Date.UTC(2026, 10, 27, 0, 0, 0),
   return { text: `${ip} - ${user} [${time}] "GET /p/${i} HTTP/1.1" ${status} ${100 + (i % 900)} "-" "curl/8.${i % 10}"`, auth: status === 401 || status === 403 };
 }
 
-/** Writes lines [from, to) of the log; returns their truth. */
-export function writeLines(file: string, from: number, to: number, append = false, startMs?: number): Truth {
+/** Lines [from, to) as one text, with their truth. */
+export function linesOf(from: number, to: number, startMs?: number): { text: string; truth: Truth } {
   const out: string[] = [];
   let auth = 0;
   for (let i = from; i < to; i++) {
@@ -36,8 +36,14 @@ export function writeLines(file: string, from: number, to: number, append = fals
     out.push(l.text);
     if (l.auth) auth++;
   }
-  (append ? appendFileSync : writeFileSync)(file, out.length ? out.join('\n') + '\n' : '');
-  return { lines: to - from, auth };
+  return { text: out.length ? out.join('\n') + '\n' : '', truth: { lines: to - from, auth } };
+}
+
+/** Writes lines [from, to) of the log; returns their truth. */
+export function writeLines(file: string, from: number, to: number, append = false, startMs?: number): Truth {
+  const { text, truth } = linesOf(from, to, startMs);
+  (append ? appendFileSync : writeFileSync)(file, text);
+  return truth;
 }
 
 export function add(a: Truth, b: Truth): Truth {
