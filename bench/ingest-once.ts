@@ -1,7 +1,7 @@
 /** One measured ingest in a fresh process (so peak RSS is this run's alone). Prints JSON. */
 import { rmSync } from 'node:fs';
 import { ingest } from '../src/ingest/ingest.js';
-import { classifyAll } from '../src/classify/index.js';
+import { classifyPending } from '../src/classify/index.js';
 import { openDb } from '../src/store/db.js';
 
 const [dbPath, ...paths] = process.argv.slice(2);
@@ -14,7 +14,8 @@ const cpu0 = process.cpuUsage();
 const res = await ingest(db, { paths, format: 'auto', keepAll: false });
 const ingested = performance.now();
 const cpu1 = process.cpuUsage(cpu0);
-classifyAll(db);
+// One pass: ingest classified as it read; this makes only what it could not (none on a fresh database).
+classifyPending(db, res.reclassify);
 const done = performance.now();
 db.close();
 const lines = res.sources.reduce((a, s) => a + s.lines, 0);

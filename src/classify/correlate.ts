@@ -72,8 +72,12 @@ function firstAtOrAfter(events: SignalEvent[], ts: number): number {
   return lo;
 }
 
-/** Requests in time order, events in time order; returns request id → event. */
-export function correlate(requests: AuthRequest[], events: SignalEvent[], windowMs = DEFAULT_WINDOW_MS): Map<number, SignalEvent> {
+/**
+ * Requests in time order, events in time order; returns request id → event. `used` holds
+ * the ids of events that already explain a request (kept across calls by a caller that
+ * correlates in consecutive spans).
+ */
+export function correlate(requests: AuthRequest[], events: SignalEvent[], windowMs = DEFAULT_WINDOW_MS, used = new Set<number>()): Map<number, SignalEvent> {
   const byClient = new Map<string, SignalEvent[]>();
   for (const ev of events) {
     if (ev.client === null) continue;
@@ -81,7 +85,6 @@ export function correlate(requests: AuthRequest[], events: SignalEvent[], window
     if (list) list.push(ev);
     else byClient.set(ev.client, [ev]);
   }
-  const used = new Set<number>();
   const out = new Map<number, SignalEvent>();
   for (const req of requests) {
     const candidates = byClient.get(req.ip);

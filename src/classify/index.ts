@@ -5,10 +5,10 @@
 import { dirname } from 'node:path';
 import type { Db } from '../store/db.js';
 import { endpointOf } from '../store/writer.js';
-import { classifyStore, type PriorSuccess, type SiteFacts } from '../store/classify-io.js';
+import { classifyStore, type FailureSpan, type PriorSuccess } from '../store/classify-io.js';
 import { correlate, DEFAULT_WINDOW_MS } from './correlate.js';
 import { classify } from './engine.js';
-import type { AuthRequest, Facts } from './facts.js';
+import type { AuthRequest, Facts, SignalEvent } from './facts.js';
 import { bruteForceIds, DEFAULT_BRUTE_FORCE, userAgentTags, type BruteForceOptions } from './tags.js';
 import type { Tag, Verdict } from './vocabulary.js';
 
@@ -28,28 +28,35 @@ export const DEFAULT_CLASSIFY: ClassifyOptions = { windowMs: DEFAULT_WINDOW_MS, 
 const PAGE = 2_000;
 
 /**
- * Gives every 401/403 a verdict, or with `fromTs` only those from that time on (following a
- * live log: what arrived since the last round, and the correlation window before it).
+ * Gives every 401/403 a verdict, or with `fromTs` (and `toTs`) only those of that span (a
+ * live round: what arrived since the last one, and the correlation window before it).
+ * Reads the requests back from the database: one-pass ingest (src/classify/online.ts)
+ * does not need it; this is for the live view, a new rule set, and recovery.
  */
-export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY, fromTs?: number): number {
+export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY, fromTs?: number, toTs = Infinity): number {
   const store = classifyStore(db);
   const brute = bruteForceIds(store.failuresByClient(fromTs === undefined ? undefined : fromTs - o.bruteForce.windowMs), o.bruteForce);
   const layerOfFile = serverLayers(store.serverFormats());
   const site = store.siteFacts(o.intermittentMs, fromTs);
-  store.clearVerdicts(fromTs);
+  store.clearVerdicts(fromTs, toTs);
   let afterTs = fromTs === undefined ? -Infinity : fromTs - 1;
   let afterId = fromTs === undefined ? 0 : Number.MAX_SAFE_INTEGER;
   let total = 0;
   for (;;) {
-    const page = store.authPage(afterTs === -Infinity ? Number.MIN_SAFE_INTEGER : afterTs, afterId, PAGE);
+    const page = store.authPage(afterTs === -Infinity ? Number.MIN_SAFE_INTEGER : afterTs, afterId, PAGE).filter((r) => r.ts <= toTs);
     if (page.length === 0) break;
     const events = store.signalEvents(page[0].ts - o.windowMs, page[page.length - 1].ts + o.windowMs);
     const explained = correlate(page, events, o.windowMs);
     const rows = page.map((req) => {
-      const facts: Facts = { req, event: explained.get(req.id) ?? null, serverLayer: layerOfFile(req.file), tags: new Set(), priorBasic: null, tagEvidence: [] };
-      addTags(store, req, facts, brute.has(req.id), site, o);
-      const verdict = classify(facts);
-      if (verdict.layer === 'wordpress' && verdict.confidence === 'heuristic') wordpressNotes(store, req, verdict);
+      const ok = req.status === 401 && req.user === null ? store.nextSuccess(req.ip, req.ts, req.ts + o.challengeMs) : undefined;
+      const verdict = verdictOf(req, explained.get(req.id) ?? null, layerOfFile(req.file), {
+        brute: brute.has(req.id),
+        challenge: ok,
+        anyHttps: site.anyHttps,
+        basicOk: site.basicOkClients.has(req.ip),
+        span: req.endpoint !== null ? site.longFailureSpans.get(`${req.ip} ${req.endpoint}`) : undefined,
+        lastAdminLoad: () => store.lastAdminLoad(req.ip, req.ts),
+      }, o);
       return { req, verdict };
     });
     store.saveVerdicts(rows);
@@ -62,19 +69,16 @@ export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY, fromT
 }
 
 /**
- * After a batch ingest: re-classify what the new lines can change. That is everything from
- * the earliest new line back by the longest look-back a verdict has (an hour: the span that
- * makes a client intermittent; brute-force windows, challenges and correlation are shorter),
- * and anything a run cut short left without a verdict. A new file older than what was read
- * re-classifies from its start, so its successes count as "before" for later 401s. What it
- * leaves: verdicts more than an hour before the new lines whose `intermittent` tag a longer
- * span would now give (the live view has the same limit, over seconds).
+ * After a one-pass ingest: the verdicts it could not make. A span of stored requests whose
+ * error lines arrived only now (the error log ingested after its access log), and any
+ * 401/403 left without a verdict (a run killed between writing a request and its verdict).
  */
-export function classifyChanged(db: Db, changedFrom: number | null, o: ClassifyOptions = DEFAULT_CLASSIFY): number {
+export function classifyPending(db: Db, reclassify: { from: number; to: number } | null, o: ClassifyOptions = DEFAULT_CLASSIFY): number {
+  let total = 0;
+  if (reclassify) total += classifyAll(db, o, reclassify.from, reclassify.to);
   const unclassified = classifyStore(db).firstUnclassified();
-  const lookBack = Math.max(o.intermittentMs, o.bruteForce.windowMs, o.challengeMs, o.windowMs);
-  const from = Math.min(changedFrom === null ? Infinity : changedFrom - lookBack, unclassified ?? Infinity);
-  return from === Infinity ? 0 : classifyAll(db, o, from);
+  if (unclassified !== null) total += classifyAll(db, o, unclassified);
+  return total;
 }
 
 const NONCE_TICK_MS = 12 * 3_600_000;
@@ -84,9 +88,9 @@ const NONCE_TICK_MS = 12 * 3_600_000;
  * page load (a nonce lives 12-24 h), a recent wp-admin session behind a logged-out REST call,
  * and plain HTTP, over which WordPress ignores application passwords.
  */
-function wordpressNotes(store: ReturnType<typeof classifyStore>, req: AuthRequest, v: Verdict): void {
+function wordpressNotes(lastAdminLoad: () => number | null, req: AuthRequest, v: Verdict): void {
   const note = (text: string) => v.evidence.push({ file: null, line: null, text });
-  const last = v.cause === 'nonce_expired' || v.cause === 'no_credentials' ? store.lastAdminLoad(req.ip, req.ts) : null;
+  const last = v.cause === 'nonce_expired' || v.cause === 'no_credentials' ? lastAdminLoad() : null;
   if (v.cause === 'nonce_expired' && last !== null) {
     const hours = (req.ts - last) / 3_600_000;
     note(
@@ -103,13 +107,13 @@ function wordpressNotes(store: ReturnType<typeof classifyStore>, req: AuthReques
   }
 }
 
-type ServerLayer = Facts['serverLayer'];
+export type ServerLayer = Facts['serverLayer'];
 
 /**
  * Which server wrote an access log, from the error logs beside it (same directory), else
  * from the only kind of error log in the database. Unknown when that does not decide it.
  */
-function serverLayers(formats: { dir: string; format: string }[]): (file: string) => ServerLayer {
+export function serverLayers(formats: { dir: string; format: string }[]): (file: string) => ServerLayer {
   const toLayer = (set: Set<string>): ServerLayer => (set.size !== 1 ? 'unknown' : set.has('apache-error') ? 'apache' : 'nginx');
   const byDir = new Map<string, Set<string>>();
   for (const f of formats) (byDir.get(f.dir) ?? byDir.set(f.dir, new Set()).get(f.dir)!).add(f.format);
@@ -127,23 +131,50 @@ function serverLayers(formats: { dir: string; format: string }[]): (file: string
   };
 }
 
-function addTags(
-  store: ReturnType<typeof classifyStore>,
-  req: AuthRequest & PriorSuccess,
-  f: Facts,
-  brute: boolean,
-  site: SiteFacts,
-  o: ClassifyOptions,
-): void {
+/** What a verdict needs beyond the request: the client's history and the site's, found by the caller. */
+export interface TagInputs {
+  /** Inside a burst of failures from its client (see bruteForceIds). */
+  brute: boolean;
+  /** The client's first success within the challenge window after this request. */
+  challenge: Challenge | undefined;
+  /** Some client succeeds over https. */
+  anyHttps: boolean;
+  /** This client succeeds somewhere with Basic credentials. */
+  basicOk: boolean;
+  /** This client's 401s on this endpoint, when they span at least `intermittentMs`. */
+  span: FailureSpan | undefined;
+  /** The client's last successful wp-admin page load at or before the request. */
+  lastAdminLoad: () => number | null;
+}
+
+export interface Challenge {
+  ts: number;
+  status: number;
+  file: string;
+  line: number;
+  raw: string | null;
+}
+
+/**
+ * One request's verdict from its facts: the same function whether the request was just read
+ * (one pass, src/classify/online.ts) or is read back from the database (classifyAll).
+ */
+export function verdictOf(req: AuthRequest & PriorSuccess, event: SignalEvent | null, serverLayer: ServerLayer, t: TagInputs, o: ClassifyOptions = DEFAULT_CLASSIFY): Verdict {
+  const facts: Facts = { req, event, serverLayer, tags: new Set(), priorBasic: null, tagEvidence: [] };
+  addTags(req, facts, t, o);
+  const verdict = classify(facts);
+  if (verdict.layer === 'wordpress' && verdict.confidence === 'heuristic') wordpressNotes(t.lastAdminLoad, req, verdict);
+  return verdict;
+}
+
+function addTags(req: AuthRequest & PriorSuccess, f: Facts, t: TagInputs, o: ClassifyOptions): void {
   const tags: Set<Tag> = f.tags;
-  for (const t of userAgentTags(req.userAgent)) tags.add(t);
-  if (brute) tags.add('brute_force');
-  if (req.status === 401 && req.user === null) {
-    const ok = store.nextSuccess(req.ip, req.ts, req.ts + o.challengeMs);
-    if (ok) {
-      tags.add('challenge');
-      f.tagEvidence.push({ file: ok.file, line: ok.line, text: `challenge: the same client got ${ok.status} ${Math.round((ok.ts - req.ts) / 1000)} s later: ${ok.raw ?? ''}`.trim() });
-    }
+  for (const tag of userAgentTags(req.userAgent)) tags.add(tag);
+  if (t.brute) tags.add('brute_force');
+  const ok = t.challenge;
+  if (req.status === 401 && req.user === null && ok && ok.ts >= req.ts && ok.ts <= req.ts + o.challengeMs) {
+    tags.add('challenge');
+    f.tagEvidence.push({ file: ok.file, line: ok.line, text: `challenge: the same client got ${ok.status} ${Math.round((ok.ts - req.ts) / 1000)} s later: ${ok.raw ?? ''}`.trim() });
   }
   // "Before it started failing": its first success on this endpoint came before this request.
   if (req.path !== null && req.priorFirstTs !== null && req.priorFirstTs < req.ts && !tags.has('challenge')) {
@@ -153,36 +184,38 @@ function addTags(
     f.tagEvidence.push({
       file: null,
       line: null,
-      text: `previously_ok: this client had ${req.priorCount} successful request(s) under ${endpointOf(req.path)} since ${new Date(req.priorFirstTs).toISOString()}, ${withUser > 0 ? 'with' : 'without'} a Basic user`,
+      // No count: how many successes follow depends on how far the log was read when this was said.
+      text: `previously_ok: this client succeeded under ${endpointOf(req.path)} before, from ${new Date(req.priorFirstTs).toISOString()} on, ${withUser > 0 ? 'with' : 'without'} a Basic user`,
     });
   }
-  addSymptomTags(req, f, site);
+  addSymptomTags(req, f, t, o);
+}
+
+/** Says the threshold, not the span so far: the same words whenever the verdict was made. */
+export function intermittentText(endpoint: string, o: ClassifyOptions = DEFAULT_CLASSIFY): string {
+  return `intermittent: this client's 401s on ${endpoint} span ${Math.round(o.intermittentMs / 3_600_000)} h or more with successes in between: a session, nonce or token lifetime, not a wrong password`;
 }
 
 const lastUpstreamStatus = (up: string | null): string | null => (up === null ? null : up.split(/[,:]\s*/).pop()!.trim());
 
 /** Symptoms behind confusing 401s (issue: which layer answered, and why only sometimes). */
-function addSymptomTags(req: AuthRequest & PriorSuccess, f: Facts, site: SiteFacts): void {
+function addSymptomTags(req: AuthRequest & PriorSuccess, f: Facts, t: TagInputs, o: ClassifyOptions): void {
   if (req.status !== 401) return;
   const tags = f.tags;
   if (req.wwwAuthenticate === '') {
     tags.add('no_www_authenticate');
     f.tagEvidence.push({ file: null, line: null, text: 'no_www_authenticate: the 401 carried no WWW-Authenticate header, so clients cannot tell how to authenticate' });
   }
-  if (req.scheme === 'http' && ((req.priorHttps ?? 0) > 0 || site.anyHttps)) {
+  if (req.scheme === 'http' && ((req.priorHttps ?? 0) > 0 || t.anyHttps)) {
     tags.add('plain_http');
     f.tagEvidence.push({ file: null, line: null, text: `plain_http: refused over http while ${(req.priorHttps ?? 0) > 0 ? 'this client' : 'the site'} succeeds over https` });
   }
-  const span = req.endpoint !== null ? site.longFailureSpans.get(`${req.ip} ${req.endpoint}`) : undefined;
+  const span = t.span;
   if (span && !tags.has('challenge') && req.priorFirstTs !== null && req.priorLastTs !== null && req.priorFirstTs < span.last && req.priorLastTs > span.first) {
     tags.add('intermittent');
-    f.tagEvidence.push({
-      file: null,
-      line: null,
-      text: `intermittent: this client's 401s on ${req.endpoint} span ${Math.round((span.last - span.first) / 3_600_000)} h with successes in between: a session, nonce or token lifetime, not a wrong password`,
-    });
+    f.tagEvidence.push({ file: null, line: null, text: intermittentText(req.endpoint!, o) });
   }
-  if (req.user !== null && lastUpstreamStatus(req.upstreamStatus) === '401' && site.basicOkClients.has(req.ip)) {
+  if (req.user !== null && lastUpstreamStatus(req.upstreamStatus) === '401' && t.basicOk) {
     tags.add('proxy_strip_suspect');
     f.tagEvidence.push({ file: null, line: null, text: `proxy_strip_suspect: Basic credentials of "${req.user}" were sent, the upstream answered 401, and this client succeeds with Basic credentials elsewhere` });
   }

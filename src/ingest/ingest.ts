@@ -15,6 +15,10 @@ import { planSource, refreshExisting, type PlanStatus, type SourcePlan } from '.
 import { DiskFull, futureLimit, readSource, type SourceCounts } from './read-source.js';
 import { AuthlogError } from '../errors.js';
 import { dominantOffset, fixedZone, zonelessZone, type Zone } from './zone.js';
+import { OnlineClassifier } from '../classify/online.js';
+import { DEFAULT_CLASSIFY, intermittentText } from '../classify/index.js';
+import { classifyStore, verdictColumns } from '../store/classify-io.js';
+import { historyOf } from './history.js';
 
 export interface IngestOptions {
   paths: string[];
@@ -66,6 +70,11 @@ export interface IngestResult {
   changed: boolean;
   /** The earliest log time among the requests and events this run wrote (null: none). */
   changedFrom: number | null;
+  /**
+   * A span of stored 401/403s whose verdicts need making again (null: none): error lines
+   * arrived for requests an earlier run classified without them.
+   */
+  reclassify: { from: number; to: number } | null;
 }
 
 async function openInput(path: string, stdin: Readable | undefined): Promise<OpenedInput> {
@@ -116,7 +125,14 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
   const writer = new StoreWriter(new SqliteSink(db));
   const offsets = new Map<number, number>();
   const summaries = new Map<SourcePlan, SourceSummary>();
-  const ordered = [...plans.filter((p) => p.parser?.family === 'access'), ...plans.filter((p) => p.parser?.family !== 'access')];
+  // Error logs and debug.log first: the access logs' 401/403s are then classified as they
+  // are read, with the error lines of their time already at hand (one pass, no read-back).
+  const accessPlans = plans.filter((p) => p.parser?.family === 'access');
+  const ordered = [...plans.filter((p) => p.parser?.family !== 'access'), ...accessPlans];
+  // Zoneless error logs are read in the access logs' offset: their first lines tell it.
+  for (const plan of accessPlans) if (plan.status === 'read') for (const [off, n] of headOffsets(plan, ctx)) offsets.set(off, (offsets.get(off) ?? 0) + n);
+  let classifier: OnlineClassifier | null = null;
+  const lastStoredAuth = classifyStore(db).lastAuthTs();
 
   let zone: Zone | null = o.tz ?? null;
   let changed = false;
@@ -128,6 +144,11 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
       continue;
     }
     if (plan.parser.family !== 'access' && zone === null) zone = resolveZone(db, offsets);
+    if (plan.parser.family === 'access' && classifier === null) {
+      const { history, storedFailures } = historyOf(db, writer);
+      classifier = new OnlineClassifier(history, (sourceId, req, v) => writer.verdict([...verdictColumns(req, v), sourceId, req.line]), DEFAULT_CLASSIFY, storedFailures);
+      if (lastStoredAuth !== null) classifier.seed(classifyStore(db).failuresByClientSince(lastStoredAuth - DEFAULT_CLASSIFY.bruteForce.windowMs));
+    }
     const started = performance.now();
     refreshExisting(db, plan);
     // A source created by another process a moment ago comes back with its position.
@@ -144,6 +165,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
       counts = await readSource(plan.input.contentFrom(start.offset), {
         sourceId: source.id, start, parser: plan.parser, ctx, zone: sourceZone ?? fixedZone(0), keepAll: o.keepAll, writer,
         notAfter: futureLimit(st?.mtimeMs), holdPartial: growing(plan), damage: () => plan.input.damage,
+        classifier: plan.parser.family === 'access' ? classifier ?? undefined : undefined, file: plan.input.name,
         onProgress: (bytes, lines) => o.onProgress?.({ path: plan.input.name, bytesTotal, bytes, lines, seconds: (performance.now() - started) / 1000, index, count: ordered.length }),
         // Identity goes with the last checkpoint; a file that has grown past the fingerprint
         // length gets the full-length fingerprint.
@@ -166,7 +188,36 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
   }
   const runOffset = dominantOffset(offsets);
   if (runOffset !== null) setMeta(db, 'access_offset', String(runOffset));
-  return { sources: plans.map((p) => summaries.get(p)!), warnings, unreadable, zone: (zone ?? resolveZone(db, offsets)).name, changed, changedFrom: writer.earliestWritten };
+  if (classifier !== null) {
+    // What still waits is classified and written (its sources' positions are committed:
+    // a kill before this leaves requests without a verdict, which classifyPending makes).
+    classifier.finish();
+    writer.checkpoint();
+  }
+  // Long 401 spans found late: the requests released before them get their tag now.
+  const store = classifyStore(db);
+  if (classifier !== null) store.tagIntermittent(classifier.longSpans().map((l) => ({ ...l, text: intermittentText(l.endpoint) })));
+  // Requests stored before this run whose verdicts its lines can change: the new lines are
+  // older than them or within the longest look-back of a verdict (an hour: intermittent).
+  const runFrom = writer.earliestWritten;
+  const c = DEFAULT_CLASSIFY;
+  const lookBack = Math.max(c.intermittentMs, c.bruteForce.windowMs, c.challengeMs, c.windowMs);
+  const reclassify = runFrom !== null && lastStoredAuth !== null && lastStoredAuth >= runFrom - lookBack ? { from: runFrom - lookBack, to: lastStoredAuth } : null;
+  return {
+    sources: plans.map((p) => summaries.get(p)!), warnings, unreadable, zone: (zone ?? resolveZone(db, offsets)).name, changed,
+    changedFrom: writer.earliestWritten, reclassify,
+  };
+}
+
+/** The UTC offsets the first lines of an access log show. */
+function headOffsets(plan: SourcePlan, ctx: ParseContext): Map<number, number> {
+  const seen = new Map<number, number>();
+  const lines = plan.input.head.toString('utf8').split('\n').slice(0, 20);
+  for (const line of lines) {
+    const res = plan.parser!.parse(line.replace(/\r$/, ''), ctx);
+    if (res.ok && res.record.kind === 'access' && res.record.offsetMin !== null) seen.set(res.record.offsetMin, (seen.get(res.record.offsetMin) ?? 0) + 1);
+  }
+  return seen;
 }
 
 /**

@@ -10,6 +10,18 @@ import { readInto } from '../read/lines.js';
 import type { SourceIdentity, SourceProgress } from '../store/sources.js';
 import { endpointOf, pathOf, type PositionSource, type StoreWriter } from '../store/writer.js';
 import { localToUtc, parseZone, type Zone } from './zone.js';
+import type { OnlineClassifier } from '../classify/online.js';
+import type { AuthRequest } from '../classify/facts.js';
+
+/** What classification reads of a 401/403 (its id is given by the classifier). */
+export function authRequestOf(r: AccessRecord, file: string, line: number): AuthRequest {
+  const path = pathOf(r.target);
+  return {
+    id: 0, ts: r.ts, ip: r.ip, user: r.user, userLogged: r.userLogged, method: r.method, target: r.target, path, status: r.status, bytes: r.bytes,
+    userAgent: r.userAgent, host: r.host, scheme: r.scheme, upstreamStatus: r.upstreamStatus, wwwAuthenticate: r.wwwAuthenticate,
+    endpoint: path === null ? null : endpointOf(path), file, line,
+  };
+}
 
 /** Successes from a client this long after its 401/403 are kept as context (the retry). */
 export const CONTEXT_WINDOW_MS = 30_000;
@@ -40,6 +52,10 @@ export interface ReadOptions {
   /** Lines dated after this (epoch ms) are rejected as `future_timestamp`; see futureLimit. */
   notAfter: number;
   onProgress?: (bytes: number, lines: number) => void;
+  /** One pass: 401/403s are classified as they are read (access logs of a batch ingest). */
+  classifier?: OnlineClassifier;
+  /** The source's name, as evidence names it. */
+  file?: string;
 }
 
 /** A day of slack: clocks and zones (±14 h) may differ, a log never runs days ahead of its file. */
@@ -81,7 +97,8 @@ export interface LineProcessor extends PositionSource {
 
 export function createLineProcessor(o: ReadOptions): LineProcessor {
   const counts: SourceCounts = { lines: 0, stored: 0, rejected: {}, invalidUtf8: 0, bytes: 0, pendingBytes: 0, offsets: new Map() };
-  const { writer, sourceId, parser, ctx } = o;
+  const { writer, sourceId, parser, ctx, classifier } = o;
+  const file = o.file ?? '';
   let notAfter = o.notAfter;
   const now = Date.now();
   let rejectedTotal = 0;
@@ -107,6 +124,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     }
     prevEnd = endOffset;
     if (writer.due) writer.checkpoint();
+    else if (writer.rowsDue) writer.flushRows();
   };
 
   const clients = writer.clients;
@@ -116,6 +134,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
   /** Ordinary traffic: counted and remembered as a client's success (at `endpoint`, an id or -1), not stored. */
   const countOrdinary = (ts: number, offsetMin: number | null, client: number, status: number, endpoint: number, hasUser: boolean, https: boolean) => {
     writer.countTraffic(ts, status);
+    if (classifier !== undefined && ts >= classifier.nextDue) classifier.advance(ts);
     if (offsetMin !== lastOffset) {
       flushOffset();
       lastOffset = offsetMin;
@@ -135,10 +154,12 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     if (r.ts > notAfter) return rejectLine('future_timestamp', raw, lineNo);
     const client = clients.id(r.ip);
     if (r.status !== 401 && r.status !== 403) {
-      if (o.keepAll || r.ts <= clients.watchUntil[client]) {
+      const watched = r.ts <= clients.watchUntil[client];
+      if (o.keepAll || watched) {
         writer.request(sourceId, lineNo, r, raw, o.keepAll ? 'all' : 'context');
         counts.stored++;
       }
+      if (watched) classifier?.success(r.ip, r.ts, r.status, file, lineNo, raw);
       countOrdinary(r.ts, r.offsetMin, client, r.status, r.status < 400 ? endpointOfTarget(r.target) : -1, r.user !== null, r.scheme === 'https');
       return;
     }
@@ -146,6 +167,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     writer.request(sourceId, lineNo, r, raw, 'auth');
     clients.watchUntil[client] = r.ts + CONTEXT_WINDOW_MS;
     counts.stored++;
+    classifier?.auth(sourceId, authRequestOf(r, file, lineNo));
   };
 
   const onEvent = (e: LogEvent, raw: string, lineNo: number) => {
@@ -278,6 +300,7 @@ export async function readSource(
   o: ReadOptions & { holdPartial: boolean; identity: () => SourceIdentity; damage?: () => { reason: string; detail: string } | null },
 ): Promise<SourceCounts> {
   const processor = createLineProcessor(o);
+  o.classifier?.startSource();
   try {
     const stats = await readInto(input, o.start.lines, processor, { onProgress: (lines, bytes) => o.onProgress?.(bytes, lines), holdPartial: o.holdPartial });
     const damage = o.damage?.();

@@ -44,10 +44,37 @@ export interface ClassifyStore {
   siteFacts(minSpanMs: number, fromTs?: number): SiteFacts;
   /** The client's last successful wp-admin page load at or before `ts`, if any. */
   lastAdminLoad(ip: string, ts: number): number | null;
-  clearVerdicts(fromTs?: number): void;
+  clearVerdicts(fromTs?: number, toTs?: number): void;
   /** The time of the earliest 401/403 without a verdict (a classification cut short), or null. */
   firstUnclassified(): number | null;
   saveVerdicts(rows: { req: AuthRequest; verdict: Verdict }[]): void;
+  /** The client's successes at the endpoint stored before (null: none). */
+  storedSuccesses(ip: string, endpoint: string): PriorSuccess | null;
+  /** The client succeeded with Basic credentials in what was stored before. */
+  storedBasicOk(ip: string): boolean;
+  /** Some stored success came over https. */
+  storedAnyHttps(): boolean;
+  /** The span of the client's stored 401s on the endpoint (null: none). */
+  storedFailureSpan(ip: string, endpoint: string): FailureSpan | null;
+  /**
+   * Adds `intermittent` to the stored 401 verdicts of each client on an endpoint inside its
+   * `span` and before `before` (made before the span was long enough) that lack it, where
+   * its successes fall inside the span and the 401 was no challenge. Returns how many.
+   */
+  tagIntermittent(spans: { ip: string; endpoint: string; span: FailureSpan; before: number; text: string }[]): number;
+  /** Stored 401s from `fromTs` on, in time order. */
+  failuresByClientSince(fromTs: number): { ip: string; ts: number; user: string | null }[];
+  /** The time of the latest stored 401/403 (null: none). */
+  lastAuthTs(): number | null;
+  /** Whether any success, any 401/403 is stored: when not, nothing need be asked. */
+  storedCounts(): { successes: boolean; failures: boolean };
+}
+
+/** The verdict columns after request_id, in INSERT order; benign is derived here, once. */
+export function verdictColumns(r: AuthRequest, v: Verdict): (string | number | null)[] {
+  // A 403 is never the benign prompt-and-retry: even a monitor's 403 is a configuration to fix.
+  const benign = r.status === 401 && v.tags.some((t) => BENIGN_TAGS.includes(t)) ? 1 : 0;
+  return [r.ts, r.status, r.ip, r.user, r.path, r.userAgent, benign, v.cause, v.confidence, v.layer, v.rule, JSON.stringify(v.tags), JSON.stringify(v.evidence), v.fix];
 }
 
 export function classifyStore(db: Db): ClassifyStore {
@@ -77,13 +104,51 @@ export function classifyStore(db: Db): ClassifyStore {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const saveVerdicts = db.transaction((rows: { req: AuthRequest; verdict: Verdict }[]) => {
-    for (const { req: r, verdict: v } of rows) {
-      // A 403 is never the benign prompt-and-retry: even a monitor's 403 is a configuration to fix.
-      const benign = r.status === 401 && v.tags.some((t) => BENIGN_TAGS.includes(t)) ? 1 : 0;
-      insert.run(r.id, r.ts, r.status, r.ip, r.user, r.path, r.userAgent, benign, v.cause, v.confidence, v.layer, v.rule, JSON.stringify(v.tags), JSON.stringify(v.evidence), v.fix);
-    }
+    for (const { req: r, verdict: v } of rows) insert.run(r.id, ...verdictColumns(r, v));
   });
+  const okRow = db.prepare('SELECT count AS priorCount, with_user AS priorWithUser, https AS priorHttps, first_ts AS priorFirstTs, last_ts AS priorLastTs FROM client_ok WHERE ip = ? AND path = ?');
+  const basicOk = db.prepare('SELECT 1 FROM client_ok WHERE ip = ? AND with_user > 0 LIMIT 1');
+  const failSpan = db.prepare('SELECT min(ts) AS first, max(ts) AS last FROM requests WHERE ip = ? AND endpoint = ? AND status = 401');
+  const spanVerdicts = db.prepare(
+    `SELECT v.request_id AS id, v.tags, v.evidence FROM requests r JOIN verdicts v ON v.request_id = r.id
+       JOIN client_ok c ON c.ip = r.ip AND c.path = r.endpoint
+     WHERE r.ip = ? AND r.endpoint = ? AND r.status = 401 AND r.ts BETWEEN ? AND ? AND c.first_ts < ? AND c.last_ts > ?`,
+  );
+  const retag = db.prepare('UPDATE verdicts SET tags = ?, evidence = ? WHERE request_id = ?');
+  const tagIntermittent = db.transaction((spans: { ip: string; endpoint: string; span: FailureSpan; before: number; text: string }[]) => {
+    let n = 0;
+    for (const { ip, endpoint, span, before, text } of spans) n += tagOne(ip, endpoint, span, before, text);
+    return n;
+  });
+  const tagOne = (ip: string, endpoint: string, span: FailureSpan, before: number, text: string) => {
+    let n = 0;
+    const until = Math.min(span.last, before - 1);
+    for (const row of spanVerdicts.all(ip, endpoint, span.first, until, span.last, span.first) as { id: number; tags: string; evidence: string }[]) {
+      const tags = JSON.parse(row.tags) as string[];
+      if (tags.includes('intermittent') || tags.includes('challenge')) continue;
+      const evidence = JSON.parse(row.evidence) as Verdict['evidence'];
+      evidence.push({ file: null, line: null, text });
+      retag.run(JSON.stringify([...tags, 'intermittent'].sort()), JSON.stringify(evidence), row.id);
+      n++;
+    }
+    return n;
+  };
   return {
+    failuresByClientSince: (fromTs) =>
+      db.prepare('SELECT ip, ts, user FROM requests INDEXED BY requests_auth_ts WHERE status IN (401, 403) AND status = 401 AND ts >= ? ORDER BY ts').all(fromTs) as { ip: string; ts: number; user: string | null }[],
+    lastAuthTs: () => (db.prepare('SELECT max(ts) AS ts FROM requests INDEXED BY requests_auth_ts WHERE status IN (401, 403)').get() as { ts: number | null }).ts,
+    tagIntermittent: (spans) => (spans.length === 0 ? 0 : writeTransaction(db, tagIntermittent, spans)),
+    storedSuccesses: (ip, endpoint) => (okRow.get(ip, endpoint) as PriorSuccess | undefined) ?? null,
+    storedBasicOk: (ip) => basicOk.get(ip) !== undefined,
+    storedAnyHttps: () => (db.prepare('SELECT 1 FROM client_ok WHERE https > 0 LIMIT 1').get() ?? null) !== null,
+    storedFailureSpan: (ip, endpoint) => {
+      const r = failSpan.get(ip, endpoint) as { first: number | null; last: number | null };
+      return r.first === null || r.last === null ? null : { first: r.first, last: r.last };
+    },
+    storedCounts: () => ({
+      successes: db.prepare('SELECT 1 FROM client_ok LIMIT 1').get() !== undefined,
+      failures: db.prepare('SELECT 1 FROM requests INDEXED BY requests_auth_ts WHERE status IN (401, 403) LIMIT 1').get() !== undefined,
+    }),
     authPage: (afterTs, afterId, limit) => {
       const rows = page.all(afterTs, afterId, limit) as (AuthRequest & PriorSuccess)[];
       for (const r of rows) r.userLogged = (r.userLogged as unknown) === 1;
@@ -120,7 +185,10 @@ export function classifyStore(db: Db): ClassifyStore {
     firstUnclassified: () =>
       (db.prepare(`SELECT min(r.ts) AS ts FROM requests r INDEXED BY requests_auth_ts
          WHERE r.status IN (401, 403) AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.request_id = r.id)`).get() as { ts: number | null }).ts,
-    clearVerdicts: (fromTs) => (fromTs === undefined ? db.prepare('DELETE FROM verdicts').run() : db.prepare('DELETE FROM verdicts WHERE ts >= ?').run(fromTs)),
+    clearVerdicts: (fromTs, toTs = Infinity) =>
+      fromTs === undefined ? db.prepare('DELETE FROM verdicts').run()
+        : toTs === Infinity ? db.prepare('DELETE FROM verdicts WHERE ts >= ?').run(fromTs)
+          : db.prepare('DELETE FROM verdicts WHERE ts BETWEEN ? AND ?').run(fromTs, toTs),
     saveVerdicts: (rows) => writeTransaction(db, saveVerdicts, rows),
   };
 }

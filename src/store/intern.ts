@@ -52,10 +52,31 @@ export class ByteInterner {
   }
 
   idOfString(s: string): number {
+    const n = this.toScratch(s);
+    return this.idOf(this.scratch, 0, n);
+  }
+
+  /** Id of `s` if it was seen, else -1 (nothing added). */
+  find(s: string): number {
+    const len = this.toScratch(s);
+    const buf = this.scratch;
+    let h = 0x811c9dc5 | 0;
+    for (let i = 0; i < len; i++) h = Math.imul(h ^ buf[i], 16777619);
+    const ints = this.ints;
+    let e = h & this.mask;
+    for (;;) {
+      const at = e * ENTRY_INTS;
+      const id = ints[at];
+      if (id === EMPTY) return -1;
+      if (ints[at + 1] === h && ints[at + 2] === len && this.sameKey(e, id, buf, 0, len)) return id;
+      e = (e + 1) & this.mask;
+    }
+  }
+
+  private toScratch(s: string): number {
     // At most 3 bytes per UTF-16 unit.
     if (s.length * 3 > this.scratch.length) this.scratch = Buffer.allocUnsafe(s.length * 3);
-    const n = this.scratch.write(s, 0, 'utf8');
-    return this.idOf(this.scratch, 0, n);
+    return this.scratch.write(s, 0, 'utf8');
   }
 
   clear(): void {

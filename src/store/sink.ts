@@ -16,6 +16,8 @@ export interface Batch {
   traffic: Row[];
   /** [ip, endpoint, count, withUser, https, firstTs, lastTs], sorted by ip and endpoint */
   clientOk: Row[];
+  /** [ts, status, ip, user, path, user agent, benign, cause, confidence, layer, rule, tags, evidence, fix, source id, line]. After `requests`, so a verdict finds its request row. */
+  verdicts: Row[];
   /** Each source's new position, committed with the rows and counts its bytes produced (a checkpoint). */
   progress: SourceProgress[];
 }
@@ -24,8 +26,16 @@ export interface RowSink {
   write(batch: Batch): void;
 }
 
+/**
+ * A verdict written with the rows of its pass: its request is found by (source, line).
+ * REPLACE: a classification cut short is redone, and two processes classifying one span
+ * write the same verdict.
+ */
+const INSERT_VERDICT_BY_LINE_SQL = `INSERT OR REPLACE INTO verdicts (request_id, ts, status, ip, user, path, user_agent, benign, cause, confidence, layer, rule, tags, evidence, fix)
+  SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM requests WHERE source_id = ? AND line = ?`;
+
 export function emptyBatch(): Batch {
-  return { requests: [], events: [], rejects: [], traffic: [], clientOk: [], progress: [] };
+  return { requests: [], events: [], rejects: [], traffic: [], clientOk: [], verdicts: [], progress: [] };
 }
 
 export class SqliteSink implements RowSink {
@@ -52,6 +62,7 @@ export class SqliteSink implements RowSink {
          https = https + excluded.https,
          first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)`,
     );
+    const insertVerdict = db.prepare(INSERT_VERDICT_BY_LINE_SQL);
     const recordProgress = db.prepare(RECORD_PROGRESS_SQL);
     // IMMEDIATE: the write lock is taken first, so the position check below sees the last
     // commit of any other process and no other can commit between check and write.
@@ -61,6 +72,7 @@ export class SqliteSink implements RowSink {
       for (const r of b.rejects) insertReject.run(r);
       for (const r of b.traffic) upsertTraffic.run(r);
       for (const r of b.clientOk) upsertClientOk.run(r);
+      for (const r of b.verdicts) insertVerdict.run(r);
       for (const p of b.progress) {
         if (recordProgress.run(progressParams(p)).changes === 0) throw new PositionConflict(p.sourceId);
       }

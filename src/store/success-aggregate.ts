@@ -14,6 +14,8 @@ export class ClientIndex {
   private readonly interner = new ByteInterner();
   /** Until when (log time, ms) a client's requests are kept as context of its 401/403. */
   watchUntil = new Float64Array(1024);
+  /** 1 when the client succeeded somewhere with a Basic user. */
+  basicOk = new Uint8Array(1024);
 
   get names(): string[] {
     return this.interner.names;
@@ -22,6 +24,11 @@ export class ClientIndex {
   id(ip: string): number {
     if (this.interner.size >= MAX_CLIENTS) this.clear();
     return this.known(this.interner.idOfString(ip));
+  }
+
+  /** The id of a known address, or -1. */
+  find(ip: string): number {
+    return this.interner.find(ip);
   }
 
   /** The id of the address in `buf[start, end)` (the ingest fast path: no string made). */
@@ -37,8 +44,12 @@ export class ClientIndex {
       const grown = new Float64Array(this.watchUntil.length * 2);
       grown.set(this.watchUntil);
       this.watchUntil = grown;
+      const ok = new Uint8Array(grown.length);
+      ok.set(this.basicOk);
+      this.basicOk = ok;
     }
     this.watchUntil[id] = -Infinity;
+    this.basicOk[id] = 0;
     this.seen = id + 1;
     return id;
   }
@@ -66,8 +77,26 @@ function ranks(names: string[]): Uint32Array {
 export const MAX_SLOTS = 200_000;
 const TABLE_SIZE = 1 << 19; // > 2 × MAX_SLOTS
 const TABLE_MASK = TABLE_SIZE - 1;
-const STRIDE = 8;
+/** client, endpoint, count, with user, https, first, last, dirty, and count, with user, https as last written. */
+const STRIDE = 12;
 
+/** A client's successes at one endpoint. */
+export interface Successes {
+  count: number;
+  withUser: number;
+  https: number;
+  first: number;
+  last: number;
+  /** Of count, withUser and https: the part not yet written to the database. */
+  unwritten: { count: number; withUser: number; https: number };
+}
+
+/**
+ * Per (client, endpoint) success totals of this run. They stay in memory across
+ * checkpoints, so classification asks memory, not the database, about this run's clients;
+ * a checkpoint writes only what changed since the last one, as increments. When full the
+ * table is emptied (`spilled`): from then on the database holds part of the answer.
+ */
 export class SuccessAggregate {
   /** Endpoint ids, kept across flushes (a site has few). */
   readonly endpoints = new ByteInterner();
@@ -78,35 +107,67 @@ export class SuccessAggregate {
    */
   private readonly table = new Int32Array(TABLE_SIZE).fill(-1);
   /**
-   * One 64-byte record per slot (client, endpoint, count, with user, https, first, last):
-   * slots are hit at random, and fields in separate arrays would cost a cache miss each.
+   * One record per slot: slots are hit at random, and fields in separate arrays would cost
+   * a cache miss each.
    */
   private data = new Float64Array(1024 * STRIDE);
   private used = 0;
+  /** Slots changed since the last `takeChanged`. */
+  private changed: number[] = [];
+  /** The table was emptied at least once: earlier totals are only in the database. */
+  spilled = false;
+  /** Some success of this run came over https. */
+  anyHttps = false;
 
   constructor(private readonly clients: ClientIndex) {}
 
-  /** A success of `client` at endpoint `e` (an id from `this.endpoints`); true when the aggregate is full and should be flushed. */
-  add(client: number, e: number, ts: number, hasUser: boolean, https: boolean): boolean {
+  private slotOf(client: number, e: number): number {
     let i = (Math.imul(client, 0x9e3779b1) ^ Math.imul(e, 0x85ebca6b)) & TABLE_MASK;
-    let at: number;
     for (;;) {
       const slot = this.table[i];
-      if (slot < 0) {
-        at = this.newSlot(i, client, e, ts);
-        break;
-      }
-      at = slot * STRIDE;
-      if (this.data[at] === client && this.data[at + 1] === e) break;
+      if (slot < 0) return -1 - i;
+      const at = slot * STRIDE;
+      if (this.data[at] === client && this.data[at + 1] === e) return slot;
       i = (i + 1) & TABLE_MASK;
     }
+  }
+
+  /** A success of `client` at endpoint `e` (an id from `this.endpoints`); true when the aggregate is full and should be flushed. */
+  add(client: number, e: number, ts: number, hasUser: boolean, https: boolean): boolean {
+    let slot = this.slotOf(client, e);
+    if (slot < 0) slot = this.newSlot(-1 - slot, client, e, ts);
     const d = this.data;
+    const at = slot * STRIDE;
+    if (d[at + 7] === 0) {
+      d[at + 7] = 1;
+      this.changed.push(slot);
+    }
     d[at + 2]++;
     if (hasUser) d[at + 3]++;
-    if (https) d[at + 4]++;
+    if (https) {
+      d[at + 4]++;
+      this.anyHttps = true;
+    }
     if (ts < d[at + 5]) d[at + 5] = ts;
     if (ts > d[at + 6]) d[at + 6] = ts;
     return this.used >= MAX_SLOTS;
+  }
+
+  get full(): boolean {
+    return this.used >= MAX_SLOTS;
+  }
+
+  /** This run's successes of the client (an id, or -1) at endpoint `e` (an id, or -1) so far. */
+  get(client: number, e: number): Successes | null {
+    if (client < 0 || e < 0) return null;
+    const slot = this.slotOf(client, e);
+    if (slot < 0) return null;
+    const d = this.data;
+    const at = slot * STRIDE;
+    return {
+      count: d[at + 2], withUser: d[at + 3], https: d[at + 4], first: d[at + 5], last: d[at + 6],
+      unwritten: { count: d[at + 2] - d[at + 8], withUser: d[at + 3] - d[at + 9], https: d[at + 4] - d[at + 10] },
+    };
   }
 
   private newSlot(i: number, client: number, e: number, ts: number): number {
@@ -121,39 +182,45 @@ export class SuccessAggregate {
     const d = this.data;
     d[at] = client;
     d[at + 1] = e;
-    d[at + 2] = d[at + 3] = d[at + 4] = 0;
+    d[at + 2] = d[at + 3] = d[at + 4] = d[at + 7] = d[at + 8] = d[at + 9] = d[at + 10] = 0;
     d[at + 5] = d[at + 6] = ts;
-    return at;
+    return slot;
   }
 
   /**
-   * Rows [ip, endpoint, count, withUser, https, first, last] in (ip, endpoint) order: in key
-   * order the table's B-tree is appended to rather than split at random, several times
-   * faster. Sorted by rank numbers, not by comparing strings per pair.
+   * What changed since the last call, as rows [ip, endpoint, count, withUser, https, first,
+   * last] of increments (first/last are min/max, so whole values do) in (ip, endpoint)
+   * order: in key order the table's B-tree is appended to rather than split at random,
+   * several times faster. Sorted by rank numbers, not by comparing strings per pair.
    */
-  sortedRows(): (string | number)[][] {
+  takeChanged(): (string | number)[][] {
+    const changed = this.changed;
+    this.changed = [];
+    if (changed.length === 0) return [];
     const clientRank = ranks(this.clients.names);
     const endpointRank = ranks(this.endpoints.names);
     const width = this.endpoints.size;
     const d = this.data;
     const keys = new Float64Array(this.used);
-    const order = new Uint32Array(this.used);
-    for (let slot = 0; slot < this.used; slot++) {
-      keys[slot] = clientRank[d[slot * STRIDE]] * width + endpointRank[d[slot * STRIDE + 1]];
-      order[slot] = slot;
-    }
-    order.sort((a, b) => keys[a] - keys[b]);
-    const rows: (string | number)[][] = new Array(this.used);
+    for (const slot of changed) keys[slot] = clientRank[d[slot * STRIDE]] * width + endpointRank[d[slot * STRIDE + 1]];
+    const order = Uint32Array.from(changed).sort((a, b) => keys[a] - keys[b]);
+    const rows: (string | number)[][] = new Array(order.length);
     for (let i = 0; i < order.length; i++) {
       const at = order[i] * STRIDE;
-      rows[i] = [this.clients.names[d[at]], this.endpoints.names[d[at + 1]], d[at + 2], d[at + 3], d[at + 4], d[at + 5], d[at + 6]];
+      rows[i] = [this.clients.names[d[at]], this.endpoints.names[d[at + 1]], d[at + 2] - d[at + 8], d[at + 3] - d[at + 9], d[at + 4] - d[at + 10], d[at + 5], d[at + 6]];
+      d[at + 7] = 0;
+      d[at + 8] = d[at + 2];
+      d[at + 9] = d[at + 3];
+      d[at + 10] = d[at + 4];
     }
     return rows;
   }
 
-  /** Empty the counts, keeping the endpoint dictionary. */
+  /** Empty the table (after `takeChanged` was written), keeping the endpoint dictionary. */
   reset(): void {
+    if (this.used > 0) this.spilled = true;
     this.used = 0;
+    this.changed = [];
     this.table.fill(-1);
   }
 }

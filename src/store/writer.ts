@@ -10,9 +10,9 @@
  * ignored, never doubled.
  */
 import type { AccessRecord, LogEvent } from '../../parsers/index.js';
-import { emptyBatch, type Batch, type RowSink } from './sink.js';
+import { emptyBatch, type Batch, type Row, type RowSink } from './sink.js';
 import type { SourceProgress } from './sources.js';
-import { ClientIndex, SuccessAggregate } from './success-aggregate.js';
+import { ClientIndex, SuccessAggregate, type Successes } from './success-aggregate.js';
 
 export type Kept = 'auth' | 'context' | 'all';
 
@@ -22,7 +22,15 @@ export interface EventSignal {
   object: string | null;
 }
 
+/** Rows are written in batches of this many (idempotent: unique per source and line). */
 const BATCH_ROWS = 20_000;
+/**
+ * A checkpoint (counts, aggregates, positions) after this many rows or this long: each one
+ * rewrites every client_ok row touched since the last, so they are rarer than row batches.
+ * A kill re-reads at most this much.
+ */
+const CHECKPOINT_ROWS = 400_000;
+const CHECKPOINT_MS = 15_000;
 
 /** A source being read: where its counted lines end now, for a checkpoint. */
 export interface PositionSource {
@@ -67,11 +75,45 @@ export class StoreWriter {
   private readonly positions = new Set<PositionSource>();
   /** Enough has collected: the next line boundary should checkpoint. */
   due = false;
+  /** A batch of rows is ready: write it at the next line (any line: rows are idempotent). */
+  rowsDue = false;
+  private sinceCheckpoint = 0;
+  private checkpointedAt = performance.now();
 
   constructor(private readonly sink: RowSink) {
     // Client ids are about to be reused: what is summed under them must be written first.
     // Ids are taken before a line writes anything, so this is a line boundary.
-    this.clients.onClear = () => this.checkpoint();
+    this.clients.onClear = () => {
+      this.checkpoint();
+      this.clientOk.reset();
+    };
+  }
+
+  /** This run's successes of `ip` at `endpoint` so far (null: none in memory; see `successesSpilled`). */
+  successes(ip: string, endpoint: string): Successes | null {
+    return this.clientOk.get(this.clients.find(ip), this.clientOk.endpoints.find(endpoint));
+  }
+
+  /** The client succeeded with a Basic user in this run (false may mean: only the database knows, see `successesSpilled`). */
+  basicOk(ip: string): boolean {
+    const id = this.clients.find(ip);
+    return id >= 0 && this.clients.basicOk[id] === 1;
+  }
+
+  /** Part of this run's successes went to the database only (memory stays bounded). */
+  get successesSpilled(): boolean {
+    return this.clientOk.spilled;
+  }
+
+  /** Some success of this run came over https. */
+  get anyHttps(): boolean {
+    return this.clientOk.anyHttps;
+  }
+
+  /** A 401/403's verdict, stored against the request row of (source, line). */
+  verdict(row: Row): void {
+    this.batch.verdicts.push(row);
+    this.added();
   }
 
   /** Sources whose positions go into every checkpoint until detached. */
@@ -140,6 +182,7 @@ export class StoreWriter {
   clientSuccess(client: number, endpoint: number, ts: number, withUser: boolean, https: boolean): void {
     // Bounded memory whatever the file size: spill the aggregate when it is full (at the
     // end of this line: the table has room for one more line's worth).
+    if (withUser) this.clients.basicOk[client] = 1;
     if (this.clientOk.add(client, endpoint, ts, withUser, https)) this.due = true;
   }
 
@@ -156,7 +199,10 @@ export class StoreWriter {
   }
 
   private added(): void {
-    if (++this.pending >= BATCH_ROWS) this.due = true;
+    if (++this.pending >= BATCH_ROWS) {
+      this.rowsDue = true;
+      if (this.sinceCheckpoint + this.pending >= CHECKPOINT_ROWS || performance.now() - this.checkpointedAt >= CHECKPOINT_MS) this.due = true;
+    }
   }
 
   /**
@@ -166,7 +212,9 @@ export class StoreWriter {
   flushRows(): void {
     const batch = this.batch;
     this.batch = emptyBatch();
+    this.sinceCheckpoint += this.pending;
     this.pending = 0;
+    this.rowsDue = false;
     this.sink.write(batch);
   }
 
@@ -180,13 +228,16 @@ export class StoreWriter {
     this.batch = emptyBatch();
     this.pending = 0;
     this.due = false;
+    this.rowsDue = false;
+    this.sinceCheckpoint = 0;
+    this.checkpointedAt = performance.now();
     for (const [key, count] of this.traffic) {
       const minute = Math.floor(key / 1000);
       batch.traffic.push([minute * 60_000, key - minute * 1000, count]);
     }
     this.traffic = new Map();
-    batch.clientOk = this.clientOk.sortedRows();
-    this.clientOk.reset();
+    batch.clientOk = this.clientOk.takeChanged();
+    if (this.clientOk.full) this.clientOk.reset();
     const sources: [PositionSource, SourceProgress][] = [];
     for (const p of this.positions) {
       const progress = p.progress();

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { classifyChanged } from '../../src/classify/index.js';
+import { classifyAll, classifyPending } from '../../src/classify/index.js';
 import { ingest } from '../../src/ingest/ingest.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { REPO, useTempDir } from '../helpers.js';
@@ -16,7 +16,7 @@ const sample = (p: string) => join(REPO, 'samples', p);
 
 async function ingestAndClassify(db: Db, paths: string[]): Promise<void> {
   const res = await ingest(db, { paths, format: 'auto', keepAll: false });
-  if (res.changed) classifyChanged(db, res.changedFrom);
+  classifyPending(db, res.reclassify);
 }
 
 const verdicts = (db: Db) =>
@@ -64,6 +64,22 @@ it('classifies what a run cut short left without a verdict', async () => {
   const all = (db.prepare('SELECT count(*) AS n FROM verdicts').get() as { n: number }).n;
   db.prepare('DELETE FROM verdicts WHERE request_id IN (SELECT request_id FROM verdicts ORDER BY ts LIMIT 5)').run();
   // Nothing new to read: only the five requests without a verdict need one.
-  expect(classifyChanged(db, null)).toBeGreaterThanOrEqual(5);
+  expect(classifyPending(db, null)).toBeGreaterThanOrEqual(5);
   expect((db.prepare('SELECT count(*) AS n FROM verdicts').get() as { n: number }).n).toBe(all);
+});
+
+it('one pass gives the verdicts reading everything back gives (samples and a generated day)', async () => {
+  const dir = tmp();
+  const { generate } = await import('../../bench/generate.js');
+  await generate(dir, 40_000);
+  for (const paths of [[sample('')], [join(dir, 'access.log'), join(dir, 'error.log'), join(dir, 'debug.log')]]) {
+    const db = openDb(join(dir, `${paths.length}.db`));
+    await ingestAndClassify(db, paths);
+    const online = verdicts(db);
+    expect(online.length).toBeGreaterThan(100);
+    classifyAll(db);
+    const again = verdicts(db);
+    const differ = again.filter((v, i) => JSON.stringify(v) !== JSON.stringify(online[i]));
+    expect(differ.map((v) => [v, online[again.indexOf(v)]])).toEqual([]);
+  }
 });

@@ -48,7 +48,7 @@ describe('ingest', () => {
     const byName = Object.fromEntries(res.sources.map((s) => [s.path.split('/').pop(), s.rejected]));
     expect(byName['access.log']).toEqual({ empty: 2, future_timestamp: 1, bad_timestamp: 1 });
     expect(byName['debug.log']).toEqual({ unknown_zone: 1 });
-    const rejects = db.prepare('SELECT r.line, r.reason FROM rejects r ORDER BY r.source_id, r.line').all();
+    const rejects = db.prepare('SELECT r.line, r.reason FROM rejects r JOIN sources s ON s.id = r.source_id ORDER BY s.path, r.line').all();
     expect(rejects).toEqual([
       { line: 2, reason: 'empty' }, { line: 3, reason: 'future_timestamp' }, { line: 4, reason: 'empty' }, { line: 5, reason: 'bad_timestamp' },
       { line: 2, reason: 'unknown_zone' },

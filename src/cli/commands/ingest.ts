@@ -8,7 +8,8 @@ import { progressPrinter } from '../progress.js';
 import type { CommandIO } from '../io.js';
 import { AuthlogError } from '../../errors.js';
 import { isLogFormatError } from '../../../parsers/index.js';
-import { classifyAll, classifyChanged } from '../../classify/index.js';
+import { classifyAll, classifyPending } from '../../classify/index.js';
+import { classifyStore } from '../../store/classify-io.js';
 import { RULES } from '../../classify/rules.js';
 import { packageVersion } from '../paths.js';
 
@@ -36,6 +37,9 @@ export async function openAndIngest(io: CommandIO, paths: string[], opts: z.outp
   if (paths.length === 0) return { db: openDb(opts.db ?? defaultDbPath(io.env), 'existing'), result: null };
   const db = openWriterDb(io, opts.db ?? defaultDbPath(io.env), 'ingest');
   const progress = opts.quiet ? null : progressPrinter(io.stderr);
+  // Verdicts another authlog made (other rules) are all made again, not only the new lines'.
+  const revision = classifierRevision();
+  const stale = getMeta(db, 'classifier') !== revision && classifyStore(db).storedCounts().failures;
   let result: IngestResult;
   try {
     result = await ingest(db, {
@@ -56,12 +60,9 @@ export async function openAndIngest(io: CommandIO, paths: string[], opts: z.outp
   // Passed-over paths are said even with -q: silence would look like an empty log.
   for (const w of result.warnings) io.stderr.write(`authlog: warning: ${sanitize(w)}\n`);
   if (result.sources.length === 0 && result.unreadable === 0) throw new AuthlogError('unreadable_input', `no log files found in ${paths.join(' ')}`);
-  // Verdicts another authlog made (other rules) are all made again, not only the new lines'.
-  const revision = classifierRevision();
-  if (getMeta(db, 'classifier') !== revision) {
-    classifyAll(db);
-    setMeta(db, 'classifier', revision);
-  } else if (result.changed) classifyChanged(db, result.changedFrom);
+  if (stale) classifyAll(db);
+  else classifyPending(db, result.reclassify);
+  if (getMeta(db, 'classifier') !== revision) setMeta(db, 'classifier', revision);
   return { db, result };
 }
 
