@@ -57,6 +57,8 @@ export interface SourceSummary {
   pendingBytes: number;
   seconds: number;
   zone: string | null;
+  /** status `followed`: the pid of the authlog follow reading it. */
+  followedBy?: number;
 }
 
 export interface IngestResult {
@@ -95,6 +97,7 @@ function summaryOf(plan: SourcePlan, counts: SourceCounts | null, seconds: numbe
     pendingBytes: counts?.pendingBytes ?? 0,
     seconds,
     zone,
+    followedBy: plan.followedBy,
   };
 }
 

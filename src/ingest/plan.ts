@@ -7,12 +7,15 @@ import { createHash } from 'node:crypto';
 import { detectFormat, parserFor, type FormatChoice, type LogParser, type ParseContext, type ParserOptions } from '../../parsers/index.js';
 import type { OpenedInput } from '../read/open.js';
 import type { Db } from '../store/db.js';
-import { fingerprintLengths, sourceByFingerprint, sourceByPath, type SourceRow } from '../store/sources.js';
+import { fingerprintLengths, followerOf, sourceByFingerprint, sourceByPath, type SourceRow } from '../store/sources.js';
 
 export const FINGERPRINT_BYTES = 1024;
 
-/** `conflict`: another authlog process read the same lines at the same time and committed first. */
-export type PlanStatus = 'read' | 'unchanged' | 'unrecognised' | 'empty' | 'conflict';
+/**
+ * `conflict`: another authlog process read the same lines at the same time and committed
+ * first. `followed`: an authlog follow process (pid in `followedBy`) reads this source.
+ */
+export type PlanStatus = 'read' | 'unchanged' | 'unrecognised' | 'empty' | 'conflict' | 'followed';
 
 export interface SourcePlan {
   input: OpenedInput;
@@ -21,6 +24,7 @@ export interface SourcePlan {
   existing: SourceRow | null;
   fingerprint: string;
   fpLen: number;
+  followedBy?: number;
 }
 
 export function fingerprintOf(head: Buffer, length: number): string {
@@ -73,6 +77,8 @@ export function planSource(
     return { ...base, status: 'unchanged', parser: null, existing: sourceByPath(db, input.name) ?? null };
   }
   const existing = findExisting(db, input.head);
+  const followedBy = !follow && existing ? followerOf(db, existing) : null;
+  if (followedBy !== null) return { ...base, status: 'followed', parser: null, existing, followedBy };
   const parser = choice === 'auto' ? detectFormat(headLines(input.head), ctx, parserOptions) : parserFor(choice, parserOptions);
   if (!parser) return { ...base, status: 'unrecognised', parser: null, existing };
   return { ...base, status: 'read', parser, existing };

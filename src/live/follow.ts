@@ -18,6 +18,9 @@ interface Followed {
   content: PassThrough;
   /** Renamed or truncated away: its last line is complete even without a newline. */
   gone: boolean;
+  /** Its first bytes and the last bytes read: to tell truncation and to find its copy. */
+  head: Buffer;
+  tail: Buffer;
 }
 
 /**
@@ -26,16 +29,38 @@ interface Followed {
  */
 const ROTATED = /(?:[.-]\d+)(?:\.gz)?$|\.gz$|\.ndjson$/;
 const READ_CHUNK = 1 << 20;
+const RETRY_ELSEWHERE_MS = 5_000;
+const HEAD_BYTES = 1024;
+const TAIL_BYTES = 512;
+
+function readAt(fd: number, at: number, length: number): Buffer {
+  const buf = Buffer.alloc(Math.max(0, length));
+  let got = 0;
+  try {
+    while (got < length) {
+      const n = readSync(fd, buf, got, length - got, at + got);
+      if (n <= 0) break;
+      got += n;
+    }
+  } catch {
+    // unreadable now: compares unequal
+  }
+  return buf.subarray(0, got);
+}
 
 export class Follower {
   private readonly files = new Map<string, Followed>();
   /** Paths seen but not (yet) readable as a log: empty, or not recognised. */
   private readonly waiting = new Map<string, number>();
+  /** Paths another authlog follows, and when that was last found. */
+  private readonly elsewhere = new Map<string, number>();
   private busy = false;
 
   constructor(
     private readonly session: LiveSession,
     private readonly paths: string[],
+    /** One line for the user (stderr): a file left to another process. */
+    private readonly notice: (message: string) => void = () => {},
   ) {}
 
   /** Every path to follow now: the named files, the logs in named directories, and a named file's neighbours. */
@@ -90,8 +115,12 @@ export class Follower {
           f.gone = true;
           this.stop(f);
           await this.open(path, st.size);
-        } else if (st.size < f.pos) {
-          this.stop(f); // truncated in place (copytruncate): new content from the start
+        } else if (st.size < f.pos || (st.size > f.pos && !this.sameHead(f))) {
+          // Truncated in place (copytruncate), perhaps written again since: what was written
+          // after the last read went to the copy; read it there, then the new content.
+          this.readFromCopy(f);
+          f.gone = true;
+          this.stop(f);
           await this.open(path, st.size);
         } else if (st.size > f.pos) {
           this.readToEnd(f);
@@ -104,6 +133,8 @@ export class Follower {
 
   private async open(path: string, size: number): Promise<void> {
     if (size === 0 || this.waiting.get(path) === size) return;
+    const held = this.elsewhere.get(path);
+    if (held !== undefined && Date.now() - held < RETRY_ELSEWHERE_MS) return;
     const input = await openFile(path).catch(() => null);
     if (!input) return;
     const plan = this.session.plan(input, true);
@@ -112,8 +143,16 @@ export class Follower {
       return;
     }
     this.waiting.delete(path);
+    const { row, heldBy } = this.session.claim(plan);
+    if (heldBy !== null) {
+      // Another authlog follows it: left alone, tried again now and then (it may stop).
+      if (!this.elsewhere.has(path)) this.notice(`${path} is followed by another authlog (pid ${heldBy}): left to it`);
+      this.elsewhere.set(path, Date.now());
+      return;
+    }
+    this.elsewhere.delete(path);
     // The same content read before (this file, or its earlier name): go on from there.
-    const resume = plan.existing && plan.existing.offset <= size ? plan.existing : null;
+    const resume = row.offset <= size ? row : null;
     const pos = resume?.offset ?? 0;
     let fd: number;
     try {
@@ -123,8 +162,9 @@ export class Follower {
     }
     const st = fstatSync(fd);
     const content = new PassThrough();
-    const f: Followed = { path, fd, dev: st.dev, ino: st.ino, pos, content, gone: false };
-    this.session.add({ ...plan, existing: resume }, content, pos, () => !f.gone);
+    const head = readAt(fd, 0, Math.min(HEAD_BYTES, st.size));
+    const f: Followed = { path, fd, dev: st.dev, ino: st.ino, pos, content, gone: false, head, tail: readAt(fd, Math.max(0, pos - TAIL_BYTES), Math.min(pos, TAIL_BYTES)) };
+    this.session.addClaimed({ ...plan, existing: resume }, row, content, pos, () => !f.gone);
     this.files.set(path, f);
     this.readToEnd(f);
   }
@@ -139,9 +179,62 @@ export class Follower {
         return;
       }
       if (n <= 0) return;
-      f.content.write(Buffer.from(buf.subarray(0, n)));
-      f.pos += n;
+      this.deliver(f, Buffer.from(buf.subarray(0, n)));
     }
+  }
+
+  private deliver(f: Followed, chunk: Buffer): void {
+    f.content.write(chunk);
+    f.pos += chunk.length;
+    f.tail = chunk.length >= TAIL_BYTES ? chunk.subarray(chunk.length - TAIL_BYTES) : Buffer.concat([f.tail, chunk]).subarray(-TAIL_BYTES);
+  }
+
+  /** The file still starts with the bytes it started with when opened. */
+  private sameHead(f: Followed): boolean {
+    return readAt(f.fd, 0, f.head.length).equals(f.head);
+  }
+
+  /**
+   * After copytruncate: the copy beside the file (`access.log.1`, `access.log-20261128`)
+   * starts as the file did and holds, at the position read up to, the same last bytes;
+   * what follows there was written before the truncation and is read now. False when no
+   * such copy is found (then those lines are lost, as with any tail -F).
+   */
+  private readFromCopy(f: Followed): boolean {
+    const dir = dirname(f.path);
+    const base = basename(f.path);
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return false;
+    }
+    for (const name of names) {
+      if (name === base || !name.startsWith(base) || name.endsWith('.gz')) continue;
+      let fd: number;
+      try {
+        fd = openSync(join(dir, name), 'r');
+      } catch {
+        continue;
+      }
+      try {
+        const st = fstatSync(fd);
+        if (!st.isFile() || st.size <= f.pos) continue;
+        if (!readAt(fd, 0, f.head.length).equals(f.head) || !readAt(fd, f.pos - f.tail.length, f.tail.length).equals(f.tail)) continue;
+        const rest = Buffer.allocUnsafe(READ_CHUNK);
+        for (;;) {
+          const n = readSync(fd, rest, 0, READ_CHUNK, f.pos);
+          if (n <= 0) break;
+          this.deliver(f, Buffer.from(rest.subarray(0, n)));
+        }
+        return true;
+      } catch {
+        continue;
+      } finally {
+        closeSync(fd);
+      }
+    }
+    return false;
   }
 
   private stop(f: Followed): void {

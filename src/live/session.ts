@@ -15,7 +15,7 @@ import type { OpenedInput } from '../read/open.js';
 import { getMeta, setMeta, type Db } from '../store/db.js';
 import { QueryRunner } from '../store/queries.js';
 import { SqliteSink } from '../store/sink.js';
-import { createSource, PositionConflict } from '../store/sources.js';
+import { claimSource, createSource, PositionConflict, sourceByFingerprint, type SourceRow } from '../store/sources.js';
 import { AuthlogError } from '../errors.js';
 import { StoreWriter } from '../store/writer.js';
 import { toEventRow, type EventQueryRow, type EventRow } from '../report/event-rows.js';
@@ -95,6 +95,31 @@ export class LiveSession {
     const row = plan.existing ?? createSource(this.db, {
       path: plan.input.name, format: parser.name, variant: parser.variant, fingerprint: plan.fingerprint, fpLen: plan.fpLen, compressed: plan.input.compressed,
     });
+    return this.start(plan, row, content, startOffset, holdPartial);
+  }
+
+  /** Start reading a claimed source (see `claim`). */
+  addClaimed(plan: SourcePlan, row: SourceRow, content: Readable, startOffset: number, holdPartial: () => boolean): LiveSource {
+    return this.start(plan, row, content, startOffset, holdPartial);
+  }
+
+  /**
+   * A file to follow: its source claimed first, so that ingest and other follows leave it
+   * alone. `heldBy` is the pid of another live authlog that follows it (then nothing is
+   * claimed); else `row` holds the position to go on from.
+   */
+  claim(plan: SourcePlan): { row: SourceRow; heldBy: number | null } {
+    const parser = plan.parser!;
+    const row = plan.existing ?? createSource(this.db, {
+      path: plan.input.name, format: parser.name, variant: parser.variant, fingerprint: plan.fingerprint, fpLen: plan.fpLen, compressed: plan.input.compressed,
+    });
+    const heldBy = claimSource(this.db, row.id);
+    // Re-read after the claim: an ingest may have read on since the plan was made.
+    return { row: sourceByFingerprint(this.db, row.fingerprint, row.fp_len) ?? row, heldBy };
+  }
+
+  private start(plan: SourcePlan, row: SourceRow, content: Readable, startOffset: number, holdPartial: () => boolean): LiveSource {
+    const parser = plan.parser!;
     // Lines are numbered on from the committed position when reading resumes there.
     const start = { offset: startOffset, lines: row.offset === startOffset ? row.lines : 0 };
     const processor = createLineProcessor({

@@ -66,6 +66,50 @@ export function createSource(db: Db, s: NewSource): SourceRow {
 }
 
 /**
+ * The live authlog process (not this one) that follows the source, or null. A pid left by a
+ * killed process is no claim: it must still run and still be registered as a writer.
+ */
+export function followerOf(db: Db, row: Pick<SourceRow, 'owner_pid'>): number | null {
+  const pid = row.owner_pid;
+  if (pid === null || pid === process.pid || !pidAlive(pid)) return null;
+  return db.prepare('SELECT 1 FROM writers WHERE pid = ?').get(pid) !== undefined ? pid : null;
+}
+
+/**
+ * `follow` claims the sources it reads, so that `ingest` and another `follow` leave them to
+ * it. Returns the pid of the live process that holds the claim instead, or null when this
+ * process holds it now.
+ */
+export function claimSource(db: Db, id: number): number | null {
+  return writeTransaction(db, db.transaction(() => {
+    const row = db.prepare('SELECT owner_pid FROM sources WHERE id = ?').get(id) as Pick<SourceRow, 'owner_pid'> | undefined;
+    const other = row ? followerOf(db, row) : null;
+    if (other !== null) return other;
+    db.prepare('UPDATE sources SET owner_pid = ? WHERE id = ?').run(process.pid, id);
+    return null;
+  }));
+}
+
+/** Gives up every claim of this process (a follow that ends). */
+export function releaseSources(db: Db): void {
+  if (!db.open || db.readonly) return;
+  try {
+    db.prepare('UPDATE sources SET owner_pid = NULL WHERE owner_pid = ?').run(process.pid);
+  } catch {
+    // A database that cannot be written now: the claim dies with this pid.
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
  * A source's identity as last seen (name, inode, size, mtime, fingerprint): written when a
  * run reaches the source's end, so the next run's "unchanged" check is exact.
  */

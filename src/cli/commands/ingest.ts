@@ -94,7 +94,11 @@ export function formatIngestSummary(result: IngestResult): string {
   for (const s of result.sources) {
     const name = sanitize(s.path);
     if (s.status !== 'read') {
-      const why = { unchanged: 'unchanged since last run', unrecognised: 'format not recognised, skipped', empty: 'empty', conflict: 'being read by another authlog process at the same time: left to it', read: '' }[s.status];
+      const why = {
+        unchanged: 'unchanged since last run', unrecognised: 'format not recognised, skipped', empty: 'empty',
+        conflict: 'being read by another authlog process at the same time: left to it',
+        followed: `followed by another authlog (pid ${s.followedBy}): left to it`, read: '',
+      }[s.status];
       lines.push(`${name}: ${why}`);
       continue;
     }

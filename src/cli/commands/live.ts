@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { AuthlogError } from '../../errors.js';
 import { Follower } from '../../live/follow.js';
+import { releaseSources } from '../../store/sources.js';
+import { sanitize } from '../../util/sanitize.js';
 import { LiveSession, type TickResult } from '../../live/session.js';
 import { openStream } from '../../read/open.js';
 import { defaultDbPath } from '../../store/db.js';
@@ -66,7 +68,7 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
   let follower: Follower | null = null;
   let inputDone: Promise<unknown> = new Promise(() => {});
   if (mode === 'follow') {
-    follower = new Follower(session, positionals);
+    follower = new Follower(session, positionals, (m) => io.stderr.write(`authlog: ${sanitize(m)}\n`));
     await follower.poll();
   } else {
     const input = await openStream('-', io.stdin, true);
@@ -95,6 +97,7 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
       follower?.close();
       emit(await session.close());
       dashboard?.stop();
+      releaseSources(db);
       db.close();
       // A pipe still open on stdin would keep the process alive after a signal.
       if (mode === 'live') io.stdin.destroy();

@@ -1,0 +1,106 @@
+/**
+ * Fault injection for `authlog follow` under a steady writer: kill -9 at random moments,
+ * copytruncate rotation, an ingest and a report of the same directory while it follows.
+ * Each compares the database's totals with the lines written and prints lost and doubled.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { rng } from '../../bench/generate.js';
+import { CLI, useTempDir } from '../helpers.js';
+import { compare, stored, writeLines, type Truth } from './truth.js';
+
+const tmp = useTempDir();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function follow(path: string, db: string): { child: ChildProcess; stderr: () => string } {
+  const child = spawn(process.execPath, [CLI, 'follow', path, '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  return { child, stderr: () => err };
+}
+
+const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
+
+/** Appends `perTick` lines every 20 ms (~50 × perTick lines/s) until stopped. */
+function steadyWriter(log: string, perTick: number) {
+  let next = 0;
+  const truth: Truth = { lines: 0, auth: 0 };
+  const write = () => {
+    const t = writeLines(log, next, next + perTick, true);
+    next += perTick;
+    truth.lines += t.lines;
+    truth.auth += t.auth;
+  };
+  const timer = setInterval(write, 20);
+  return { truth, stop: () => clearInterval(timer), write };
+}
+
+describe('follow under faults', () => {
+  it('kill -9 of follow at random moments while a writer appends, then an ingest: lost = 0, doubled = 0', async () => {
+    const dir = tmp();
+    const log = join(dir, 'access.log');
+    writeFileSync(log, '');
+    const db = join(dir, 'a.db');
+    const writer = steadyWriter(log, 40); // ~2,000 lines/s
+    const random = rng(5);
+    for (let k = 0; k < 4; k++) {
+      const { child } = follow(log, db);
+      await sleep(900 + Math.floor(random() * 900));
+      child.kill('SIGKILL');
+      await exited(child);
+    }
+    writer.stop();
+    // The killed follows' claims died with them: ingest reads on from their last commit.
+    const res = spawnSync(process.execPath, [CLI, 'ingest', log, '--db', db, '--quiet'], { encoding: 'utf8' });
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+    expect(compare('kill -9 x4 during follow under a writer', writer.truth, stored(db))).toEqual({ lost: 0, doubled: 0 });
+  }, 30_000);
+
+  it('copytruncate while following: the lines written since the last read are read from the copy', async () => {
+    const dir = tmp();
+    const log = join(dir, 'access.log');
+    writeFileSync(log, '');
+    const db = join(dir, 'a.db');
+    const { child } = follow(log, db);
+    await sleep(700);
+    const writer = steadyWriter(log, 20);
+    for (let k = 1; k <= 3; k++) {
+      await sleep(600);
+      // logrotate's copytruncate, with lines written just before it that no poll saw yet.
+      writer.write();
+      copyFileSync(log, `${log}-${k}`);
+      truncateSync(log, 0);
+    }
+    await sleep(600);
+    writer.stop();
+    await sleep(800);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+    expect(compare('copytruncate x3 during follow', writer.truth, stored(db))).toEqual({ lost: 0, doubled: 0 });
+  }, 30_000);
+
+  it('an ingest and a report of the same directory while follow reads it leave the followed log to it', async () => {
+    const dir = tmp();
+    const log = join(dir, 'access.log');
+    writeFileSync(log, '');
+    const db = join(dir, 'a.db');
+    const f = follow(log, db);
+    const writer = steadyWriter(log, 40);
+    await sleep(1200);
+    const ingest = spawnSync(process.execPath, [CLI, 'ingest', dir, '--db', db], { encoding: 'utf8' });
+    expect(ingest.status).toBe(0);
+    expect(ingest.stdout).toMatch(/access\.log: followed by another authlog \(pid \d+\): left to it/);
+    const report = spawnSync(process.execPath, [CLI, 'report', dir, '--db', db, '--format', 'json'], { encoding: 'utf8' });
+    expect(report.stderr).not.toMatch(/internal error|SqliteError/);
+    expect(report.status).toBe(0);
+    writer.stop();
+    await sleep(800);
+    f.child.kill('SIGTERM');
+    expect(await exited(f.child)).toBe(0);
+    expect(f.stderr()).not.toMatch(/internal error|SqliteError/);
+    expect(compare('ingest and report during follow', writer.truth, stored(db))).toEqual({ lost: 0, doubled: 0 });
+  }, 30_000);
+});
