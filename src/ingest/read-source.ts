@@ -9,7 +9,7 @@ import { EntryFramer } from '../read/framer.js';
 import { readInto } from '../read/lines.js';
 import type { SourceIdentity, SourceProgress } from '../store/sources.js';
 import { endpointOf, pathOf, type PositionSource, type StoreWriter } from '../store/writer.js';
-import { localToUtc, parseZone, type Zone } from './zone.js';
+import { LocalClock, localToUtc, parseZone, type Zone } from './zone.js';
 import type { OnlineClassifier } from '../classify/online.js';
 import type { AuthRequest } from '../classify/facts.js';
 
@@ -170,11 +170,21 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     classifier?.auth(sourceId, authRequestOf(r, file, lineNo));
   };
 
+  // One clock per zone the source is read in: it keeps the order through a DST fall-back.
+  const clocks = new Map<string, LocalClock>();
+  const clockOf = (zone: Zone): LocalClock => {
+    let c = clocks.get(zone.name);
+    if (c === undefined) {
+      c = new LocalClock(zone);
+      clocks.set(zone.name, c);
+    }
+    return c;
+  };
   const onEvent = (e: LogEvent, raw: string, lineNo: number) => {
     const sourceZone = typeof o.zone === 'function' ? o.zone() : o.zone;
     const ownZone = e.zone !== null ? zoneFor(e.zone) : null;
     if (e.zone !== null && ownZone === null) return rejectLine('unknown_zone', raw, lineNo);
-    let ts = localToUtc(e.localTime, ownZone ?? sourceZone);
+    let ts = clockOf(ownZone ?? sourceZone).toUtc(e.localTime);
     // Syslog lines carry no year: one that lands in the future belongs to last year.
     if (e.yearless && ts > now + 86_400_000) {
       const d = new Date(e.localTime);

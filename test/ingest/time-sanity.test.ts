@@ -59,3 +59,31 @@ describe('ingest', () => {
     db.close();
   });
 });
+
+describe('DST fall-back', () => {
+  it('error-log lines in the repeated hour keep the log order: the second pass gets the later offset (--tz Europe/Berlin)', async () => {
+    // 2026-10-25 03:00 CEST → 02:00 CET: local 02:00-02:59 is written twice.
+    const dir = tmp();
+    const access: string[] = [];
+    const errors: string[] = [];
+    const hhmm = (m: number) => `02:${String(m).padStart(2, '0')}:00`;
+    let n = 0;
+    for (const offset of ['+0200', '+0100']) {
+      for (let m = 0; m < 60; m += 5) {
+        const ip = `192.0.2.${++n}`;
+        access.push(`${ip} - bob [25/Oct/2026:${hhmm(m)} ${offset}] "GET /private/ HTTP/1.1" 401 179 "-" "curl/8.5"`);
+        errors.push(`2026/10/25 ${hhmm(m)} [error] 1234#1234: *${n} user "bob": password mismatch, client: ${ip}, server: localhost, request: "GET /private/ HTTP/1.1", host: "localhost"`);
+      }
+    }
+    writeFileSync(join(dir, 'access.log'), access.join('\n') + '\n');
+    writeFileSync(join(dir, 'error.log'), errors.join('\n') + '\n');
+    const db = openDb(join(dir, 'a.db'));
+    const { parseZone } = await import('../../src/ingest/zone.js');
+    await ingest(db, { paths: [dir], format: 'auto', keepAll: false, tz: parseZone('Europe/Berlin')! });
+    const times = (db.prepare("SELECT ts FROM events ORDER BY line").all() as { ts: number }[]).map((r) => r.ts);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(times[12] - times[11]).toBe(5 * 60_000);
+    const proven = db.prepare("SELECT count(*) AS n FROM verdicts WHERE confidence = 'proven' AND cause = 'password_mismatch'").get() as { n: number };
+    expect(proven.n).toBe(24);
+  });
+});
