@@ -11,6 +11,7 @@ import type { SourceIdentity, SourceProgress } from '../store/sources.js';
 import { endpointOf, pathOf, type PositionSource, type StoreWriter } from '../store/writer.js';
 import { LocalClock, localToUtc, parseZone, type Zone } from './zone.js';
 import type { OnlineClassifier } from '../classify/online.js';
+import { keepHeapBudget } from '../util/memory.js';
 import type { AuthRequest } from '../classify/facts.js';
 
 /** What classification reads of a 401/403 (its id is given by the classifier). */
@@ -114,6 +115,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
   let safe = { bytes: 0, lines: 0, stored: 0, rejected: 0, invalid: 0 };
   let committed = { offset: o.start.offset, lines: o.start.lines, stored: 0, rejected: 0, invalid: 0 };
   let prevEnd = 0;
+  let sinceHeapCheck = 0;
   let identity: SourceIdentity | null = null;
   const boundary = (lineNo: number, endOffset: number, invalid: boolean) => {
     if (!framer?.pending) {
@@ -123,6 +125,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
       safe = { bytes: prevEnd, lines: counts.lines - 1, stored: counts.stored, rejected: rejectedTotal, invalid: counts.invalidUtf8 - (invalid ? 1 : 0) };
     }
     prevEnd = endOffset;
+    if ((++sinceHeapCheck & 0x3fff) === 0) keepHeapBudget();
     if (writer.due) writer.checkpoint();
     else if (writer.rowsDue) writer.flushRows();
   };
