@@ -56,7 +56,9 @@ export async function generate(dir: string, lines: number, seed = 42): Promise<{
   const error = createWriteStream(`${dir}/error.log`);
   const debug = createWriteStream(`${dir}/debug.log`);
   const clients = Array.from({ length: 20_000 }, () => ip(r));
-  let t = Date.UTC(2026, 10, 20, 0, 0, 0);
+  // Lines are ~600 ms apart: the log ends near 2026-11-20 whatever its size, never in the
+  // future (a line dated a day after its file was written is rejected as future_timestamp).
+  let t = Date.UTC(2026, 10, 20, 0, 0, 0) - lines * 600;
   let buf = '';
   let ebuf = '';
   let conn = 1;

@@ -196,6 +196,7 @@ export class OnlineClassifier {
     for (const ev of events) if (used.has(ev.id)) this.used.set(ev.id, ev.ts);
     for (const p of batch) this.classifyOne(p, explained.get(p.req.id) ?? null);
     this.prune();
+    this.pruneBursts();
   }
 
   private classifyOne(p: Pending, event: SignalEvent | null): void {
@@ -249,13 +250,14 @@ export class OnlineClassifier {
       s.taggedUpTo = s.window.length;
     }
     // Only the window is needed: what slid out goes (a whole run's 401s would stay otherwise).
-    if (s.start > 64 && s.start * 2 > s.window.length) {
+    if (s.start > 0 && s.start * 2 >= s.window.length) {
       s.window = s.window.slice(s.start);
       s.taggedUpTo = Math.max(0, s.taggedUpTo - s.start);
       s.start = 0;
     }
   }
 
+  /** Clients without a failure inside the window are forgotten: their bursts are over. */
   private pruneBursts(): void {
     for (const [ip, s] of this.bursts) if (s.last < this.now - this.o.bruteForce.windowMs) this.bursts.delete(ip);
     // Still full: a flood of distinct clients; the oldest go.
@@ -271,7 +273,11 @@ export class OnlineClassifier {
     if (s) this.spans.delete(key); // re-inserted: most recently failing last
     else {
       s = (this.storedFailures ? this.history.storedFailureSpan(ip, endpoint) : null) ?? { first: ts, last: ts };
-      if (this.spans.size >= MAX_SPANS) this.spans.delete(this.spans.keys().next().value!);
+      if (this.spans.size >= MAX_SPANS) {
+        const oldest = this.spans.keys().next().value!;
+        this.spans.delete(oldest);
+        this.longFrom.delete(oldest);
+      }
     }
     if (ts < s.first) s.first = ts;
     if (ts > s.last) s.last = ts;
