@@ -19,6 +19,7 @@ export function ruleMatches(rule: Rule, f: Facts): boolean {
   if (w.tag && !f.tags.has(w.tag)) return false;
   if (w.notTag && f.tags.has(w.notTag)) return false;
   if (w.priorBasic !== undefined && f.priorBasic !== w.priorBasic) return false;
+  if (w.challenge && !(f.req.wwwAuthenticate !== null && w.challenge.test(f.req.wwwAuthenticate))) return false;
   return true;
 }
 
@@ -33,8 +34,9 @@ const WORDPRESS_PATH = /^\/(?:wp-json\/|wp-admin\/|wp-login\.php|xmlrpc\.php|ind
  * Who answered. `$upstream_status`, when logged, decides: `-` means nginx answered without
  * asking the upstream (auth_basic, deny); the refusing status itself means the upstream did
  * (WordPress on its own paths, else the application). Otherwise the evidence decides: the
- * correlated line's server, the rule's own layer, or the server whose error logs sit beside
- * the access log.
+ * correlated line's server, or the rule's own layer; with no evidence of who answered, the
+ * layer is `unknown` (seen on real servers: in a combined log nginx's own 401 and its
+ * upstream's look alike, so the error logs beside the file prove nothing about one line).
  */
 function layerOf(rule: Rule, f: Facts): Layer {
   const up = f.req.upstreamStatus;
@@ -48,7 +50,7 @@ function layerOf(rule: Rule, f: Facts): Layer {
     const format = f.event?.format;
     return format === 'apache-error' ? 'apache' : format === 'wordpress-debug' || format === 'wp-fail2ban' ? 'wordpress' : 'nginx';
   }
-  if (rule.layer === 'upstream') return f.serverLayer;
+  if (rule.layer === 'upstream') return 'unknown';
   return rule.layer;
 }
 
@@ -86,6 +88,8 @@ export function classify(f: Facts): Verdict {
   const evidence: Evidence[] = [];
   if (rule.needs === 'error_log' && f.event) {
     evidence.push({ file: f.event.file, line: f.event.line, text: f.event.message });
+  } else if (rule.when.challenge) {
+    evidence.push({ file: f.req.file, line: f.req.line, text: `${rule.evidence}: WWW-Authenticate: ${f.req.wwwAuthenticate}` });
   } else {
     evidence.push({ file: null, line: null, text: `heuristic ${rule.id}: ${rule.evidence}` });
   }

@@ -43,8 +43,6 @@ export interface Facts {
   req: AuthRequest;
   event: SignalEvent | null;
   tags: Set<Tag>;
-  /** The server the error logs at hand come from, when only one kind is present. */
-  serverLayer: 'nginx' | 'apache' | 'unknown';
   /** Whether the earlier successes behind previously_ok carried a Basic user. */
   priorBasic: boolean | null;
   /** Evidence lines for tags (the success after a challenge, say). */

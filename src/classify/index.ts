@@ -2,7 +2,6 @@
  * Classification over the database: every 401/403 in time order, page by page, correlated
  * with the error-log lines of its time span, tagged, and given a verdict by the rules.
  */
-import { dirname } from 'node:path';
 import type { Db } from '../store/db.js';
 import { endpointOf } from '../store/writer.js';
 import { classifyStore, type FailureSpan, type PriorSuccess } from '../store/classify-io.js';
@@ -36,7 +35,6 @@ const PAGE = 2_000;
 export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY, fromTs?: number, toTs = Infinity): number {
   const store = classifyStore(db);
   const brute = bruteForceIds(store.failuresByClient(fromTs === undefined ? undefined : fromTs - o.bruteForce.windowMs), o.bruteForce);
-  const layerOfFile = serverLayers(store.serverFormats());
   const site = store.siteFacts(o.intermittentMs, fromTs);
   store.clearVerdicts(fromTs, toTs);
   let afterTs = fromTs === undefined ? -Infinity : fromTs - 1;
@@ -49,7 +47,7 @@ export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY, fromT
     const explained = correlate(page, events, o.windowMs);
     const rows = page.map((req) => {
       const ok = req.status === 401 && req.user === null ? store.nextSuccess(req.ip, req.ts, req.ts + o.challengeMs) : undefined;
-      const verdict = verdictOf(req, explained.get(req.id) ?? null, layerOfFile(req.file), {
+      const verdict = verdictOf(req, explained.get(req.id) ?? null, {
         brute: brute.has(req.id),
         challenge: ok,
         anyHttps: site.anyHttps,
@@ -107,30 +105,6 @@ function wordpressNotes(lastAdminLoad: () => number | null, req: AuthRequest, v:
   }
 }
 
-export type ServerLayer = Facts['serverLayer'];
-
-/**
- * Which server wrote an access log, from the error logs beside it (same directory), else
- * from the only kind of error log in the database. Unknown when that does not decide it.
- */
-export function serverLayers(formats: { dir: string; format: string }[]): (file: string) => ServerLayer {
-  const toLayer = (set: Set<string>): ServerLayer => (set.size !== 1 ? 'unknown' : set.has('apache-error') ? 'apache' : 'nginx');
-  const byDir = new Map<string, Set<string>>();
-  for (const f of formats) (byDir.get(f.dir) ?? byDir.set(f.dir, new Set()).get(f.dir)!).add(f.format);
-  const global = toLayer(new Set(formats.map((f) => f.format)));
-  const cache = new Map<string, ServerLayer>();
-  return (file) => {
-    const dir = dirname(file);
-    let layer = cache.get(dir);
-    if (layer === undefined) {
-      const here = byDir.get(dir);
-      layer = here ? toLayer(here) : global;
-      cache.set(dir, layer);
-    }
-    return layer;
-  };
-}
-
 /** What a verdict needs beyond the request: the client's history and the site's, found by the caller. */
 export interface TagInputs {
   /** Inside a burst of failures from its client (see bruteForceIds). */
@@ -159,8 +133,8 @@ export interface Challenge {
  * One request's verdict from its facts: the same function whether the request was just read
  * (one pass, src/classify/online.ts) or is read back from the database (classifyAll).
  */
-export function verdictOf(req: AuthRequest & PriorSuccess, event: SignalEvent | null, serverLayer: ServerLayer, t: TagInputs, o: ClassifyOptions = DEFAULT_CLASSIFY): Verdict {
-  const facts: Facts = { req, event, serverLayer, tags: new Set(), priorBasic: null, tagEvidence: [] };
+export function verdictOf(req: AuthRequest & PriorSuccess, event: SignalEvent | null, t: TagInputs, o: ClassifyOptions = DEFAULT_CLASSIFY): Verdict {
+  const facts: Facts = { req, event, tags: new Set(), priorBasic: null, tagEvidence: [] };
   addTags(req, facts, t, o);
   const verdict = classify(facts);
   if (verdict.layer === 'wordpress' && verdict.confidence === 'heuristic') wordpressNotes(t.lastAdminLoad, req, verdict);

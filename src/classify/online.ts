@@ -12,7 +12,7 @@
 import type { AuthRequest, SignalEvent } from './facts.js';
 import type { FailureSpan, PriorSuccess } from '../store/classify-io.js';
 import { correlate } from './correlate.js';
-import { DEFAULT_CLASSIFY, verdictOf, type Challenge, type ClassifyOptions, type ServerLayer } from './index.js';
+import { DEFAULT_CLASSIFY, verdictOf, type Challenge, type ClassifyOptions } from './index.js';
 import type { Verdict } from './vocabulary.js';
 
 export interface History {
@@ -24,7 +24,6 @@ export interface History {
   storedFailureSpan(ip: string, endpoint: string): FailureSpan | null;
   /** Error-log and debug.log lines with a signal in [from, to], in time order. */
   signalEvents(from: number, to: number): SignalEvent[];
-  layerOf(file: string): ServerLayer;
 }
 
 export type VerdictOut = (sourceId: number, req: AuthRequest, verdict: Verdict) => void;
@@ -206,7 +205,7 @@ export class OnlineClassifier {
     const key = req.status === 401 && req.endpoint !== null ? `${req.ip} ${req.endpoint}` : null;
     const span = key !== null ? this.spans.get(key) : undefined;
     if (key !== null && span && span.last - span.first >= this.o.intermittentMs && !this.longFrom.has(key)) this.longFrom.set(key, req.ts);
-    const verdict = verdictOf(withPrior, event, this.history.layerOf(req.file), {
+    const verdict = verdictOf(withPrior, event, {
       brute: p.brute,
       challenge: p.challenge,
       anyHttps: req.scheme === 'http' && this.history.anyHttps(),

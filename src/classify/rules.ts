@@ -18,6 +18,8 @@ export interface RuleWhen {
   notTag?: Tag;
   /** previously_ok with (true) or without (false) a Basic user on the earlier successes. */
   priorBasic?: boolean;
+  /** The WWW-Authenticate challenge the server sent, when the format logs it. */
+  challenge?: RegExp;
 }
 
 export interface Rule {
@@ -27,7 +29,11 @@ export interface Rule {
   needs: 'error_log' | 'access_log';
   when: RuleWhen;
   confidence: Confidence;
-  /** `event` takes the layer from the correlated line's log (nginx or apache). */
+  /**
+   * `event` takes the layer from the correlated line's log (nginx or apache). `upstream`:
+   * whoever answered, which `$upstream_status` tells when logged; else `unknown` (in a
+   * combined log nginx's own 401 and its upstream's look alike).
+   */
   layer: Layer | 'event' | 'upstream';
   /** For heuristics, what was inferred; for proven rules, shown before the evidence line. */
   evidence: string;
@@ -121,6 +127,17 @@ export const RULES: Rule[] = [
   { id: 'wp-rest-anonymous', cause: 'no_credentials', needs: 'access_log', when: { status: 401, path: WP_REST, user: 'absent' }, confidence: 'heuristic', layer: 'wordpress',
     evidence: 'the REST API treated the request as logged out: no credentials and no X-WP-Nonce reached WordPress',
     fix: 'Send credentials to {path}: an application password (Basic auth over HTTPS), or the X-WP-Nonce header with the login cookie. Behind a proxy or PHP-FPM, check the Authorization header is passed through.' },
+
+  // The challenge the server logged ($sent_http_www_authenticate) states the cause (RFC 6750 §3.1).
+  { id: 'bearer-invalid-token', cause: 'token_rejected', needs: 'access_log', when: { status: 401, challenge: /\berror\s*=\s*"?invalid_token\b/i }, confidence: 'proven', layer: 'upstream',
+    evidence: 'the server answered with a Bearer challenge saying error="invalid_token": the token is expired, revoked or malformed (RFC 6750)',
+    fix: 'The access token {ip} sends to {path} was refused as invalid_token (expired, revoked or malformed): get a new token, and check the issuer and the clocks.' },
+  { id: 'bearer-invalid-request', cause: 'bad_credentials', needs: 'access_log', when: { status: 401, challenge: /\berror\s*=\s*"?invalid_request\b/i }, confidence: 'proven', layer: 'upstream',
+    evidence: 'the server answered with a Bearer challenge saying error="invalid_request": the token was sent in a malformed way (RFC 6750)',
+    fix: 'The request to {path} carried its token in a malformed way (a missing or repeated parameter, or more than one way of sending it): send it once, in the Authorization header.' },
+  { id: 'bearer-insufficient-scope', cause: 'forbidden', needs: 'access_log', when: { status: 403, challenge: /\berror\s*=\s*"?insufficient_scope\b/i }, confidence: 'proven', layer: 'upstream',
+    evidence: 'the server answered with a Bearer challenge saying error="insufficient_scope": the token is valid but lacks the scope this needs (RFC 6750)',
+    fix: 'The token {ip} sends is valid but lacks the scope {path} needs: request a token with that scope.' },
 
   // Heuristic: what the access log alone shows.
   { id: 'token-stopped-working', cause: 'token_rejected', needs: 'access_log', when: { status: 401, user: 'absent', tag: 'previously_ok', notTag: 'challenge', priorBasic: false }, confidence: 'heuristic', layer: 'upstream',

@@ -4,7 +4,6 @@
  * A fresh ingest of one log never asks the database about a client.
  */
 import type { History } from '../classify/online.js';
-import { serverLayers } from '../classify/index.js';
 import { classifyStore, type PriorSuccess } from '../store/classify-io.js';
 import type { Db } from '../store/db.js';
 import type { StoreWriter } from '../store/writer.js';
@@ -12,7 +11,6 @@ import type { StoreWriter } from '../store/writer.js';
 export function historyOf(db: Db, writer: StoreWriter): { history: History; storedFailures: boolean } {
   const store = classifyStore(db);
   const stored = store.storedCounts();
-  const layerOf = serverLayers(store.serverFormats());
   const storedHttps = stored.successes && store.storedAnyHttps();
   const askDb = () => stored.successes || writer.successesSpilled;
   const history: History = {
@@ -36,7 +34,6 @@ export function historyOf(db: Db, writer: StoreWriter): { history: History; stor
     anyHttps: () => writer.anyHttps || storedHttps || (writer.successesSpilled && store.storedAnyHttps()),
     storedFailureSpan: (ip, endpoint) => store.storedFailureSpan(ip, endpoint),
     signalEvents: (from, to) => store.signalEvents(from, to),
-    layerOf,
   };
   return { history, storedFailures: stored.failures };
 }

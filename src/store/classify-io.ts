@@ -1,7 +1,6 @@
 /** The reads and writes classification needs, kept here because only src/store touches SQLite. */
 import type { AuthRequest, SignalEvent } from '../classify/facts.js';
 import { BENIGN_TAGS, type Verdict } from '../classify/vocabulary.js';
-import { dirname } from 'node:path';
 import { writeTransaction, type Db } from './db.js';
 
 const REQUEST_COLUMNS = `r.id, r.ts, r.ip, r.user, r.user_logged AS userLogged, r.method, r.target, r.path, r.status, r.bytes,
@@ -38,8 +37,6 @@ export interface ClassifyStore {
   signalEvents(fromTs: number, toTs: number): SignalEvent[];
   failuresByClient(fromTs?: number): Iterable<{ id: number; ip: string; ts: number; user: string | null }>;
   nextSuccess(ip: string, fromTs: number, toTs: number): { ts: number; status: number; file: string; line: number; raw: string | null } | undefined;
-  /** Error-log formats by the directory their files are in. */
-  serverFormats(): { dir: string; format: string }[];
   /** With `fromTs`, only about the clients that failed from then on (a live round stays small). */
   siteFacts(minSpanMs: number, fromTs?: number): SiteFacts;
   /** The client's last successful wp-admin page load at or before `ts`, if any. */
@@ -157,9 +154,6 @@ export function classifyStore(db: Db): ClassifyStore {
     signalEvents: (from, to) => events.all(from, to) as SignalEvent[],
     failuresByClient: (fromTs = Number.MIN_SAFE_INTEGER) => failures.iterate(fromTs) as Iterable<{ id: number; ip: string; ts: number; user: string | null }>,
     nextSuccess: (ip, from, to) => next.get(ip, from, to) as ReturnType<ClassifyStore['nextSuccess']>,
-    serverFormats: () =>
-      (db.prepare(`SELECT DISTINCT path, format FROM sources WHERE format IN ('nginx-error', 'apache-error')`).all() as { path: string; format: string }[])
-        .map((r) => ({ dir: dirname(r.path), format: r.format })),
     siteFacts: (minSpanMs, fromTs = Number.MIN_SAFE_INTEGER) => {
       const anyHttps = (db.prepare('SELECT 1 FROM client_ok WHERE https > 0 LIMIT 1').get() ?? null) !== null;
       // The clients that failed from `fromTs` on, found through the time index (see `failures`).

@@ -102,7 +102,11 @@ describe.each(folders)('golden %s', (folder) => {
     expect(Object.keys(v).filter((k) => k !== 'rule').sort()).toEqual(['cause', 'confidence', 'evidence', 'file', 'fix', 'ip', 'layer', 'line', 'method', 'path', 'source', 'status', 'tags', 'time', 'user'].sort());
     expect(v.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/);
     expect((v as unknown as { source: string }).source).toMatch(/^[0-9a-f]{16}$/);
-    if (v.confidence === 'proven') expect(v.evidence[0].file).toMatch(/(error|debug|auth)\.log$/);
+    // proven: by a correlated error/debug/auth line, or by the challenge the access line itself logged
+    if (v.confidence === 'proven') {
+      if (v.rule.startsWith('bearer-')) expect([v.evidence[0].file, v.evidence[0].line, v.evidence[0].text]).toEqual([v.file, v.line, expect.stringContaining('WWW-Authenticate: Bearer')]);
+      else expect(v.evidence[0].file).toMatch(/(error|debug|auth)\.log$/);
+    }
   });
 });
 
