@@ -50,7 +50,7 @@ export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY, fromT
       const verdict = verdictOf(req, explained.get(req.id) ?? null, {
         brute: brute.has(req.id),
         challenge: ok,
-        anyHttps: site.anyHttps,
+        httpsOk: site.httpsClients.has(req.ip),
         basicOk: site.basicOkClients.has(req.ip),
         span: req.endpoint !== null ? site.longFailureSpans.get(`${req.ip} ${req.endpoint}`) : undefined,
         lastAdminLoad: () => store.lastAdminLoad(req.ip, req.ts),
@@ -111,8 +111,8 @@ export interface TagInputs {
   brute: boolean;
   /** The client's first success within the challenge window after this request. */
   challenge: Challenge | undefined;
-  /** Some client succeeds over https. */
-  anyHttps: boolean;
+  /** This client succeeds somewhere over https (the symptom is a client that works over https and fails over http). */
+  httpsOk: boolean;
   /** This client succeeds somewhere with Basic credentials. */
   basicOk: boolean;
   /** This client's 401s on this endpoint, when they span at least `intermittentMs`. */
@@ -180,9 +180,9 @@ function addSymptomTags(req: AuthRequest & PriorSuccess, f: Facts, t: TagInputs,
     tags.add('no_www_authenticate');
     f.tagEvidence.push({ file: null, line: null, text: 'no_www_authenticate: the 401 carried no WWW-Authenticate header, so clients cannot tell how to authenticate' });
   }
-  if (req.scheme === 'http' && ((req.priorHttps ?? 0) > 0 || t.anyHttps)) {
+  if (req.scheme === 'http' && ((req.priorHttps ?? 0) > 0 || t.httpsOk)) {
     tags.add('plain_http');
-    f.tagEvidence.push({ file: null, line: null, text: `plain_http: refused over http while ${(req.priorHttps ?? 0) > 0 ? 'this client' : 'the site'} succeeds over https` });
+    f.tagEvidence.push({ file: null, line: null, text: `plain_http: refused over http while this client succeeds over https${(req.priorHttps ?? 0) > 0 ? ' here' : ' elsewhere on the site'}` });
   }
   const span = t.span;
   if (span && !tags.has('challenge') && req.priorFirstTs !== null && req.priorLastTs !== null && req.priorFirstTs < span.last && req.priorLastTs > span.first) {

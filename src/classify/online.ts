@@ -19,7 +19,8 @@ export interface History {
   /** The client's successes at the endpoint: earlier runs and this run so far. */
   successes(ip: string, endpoint: string): PriorSuccess | null;
   basicOk(ip: string): boolean;
-  anyHttps(): boolean;
+  /** The client succeeded over https (this run or before). */
+  httpsOk(ip: string): boolean;
   /** The span of the client's 401s on the endpoint in earlier runs (null: none). */
   storedFailureSpan(ip: string, endpoint: string): FailureSpan | null;
   /** Error-log and debug.log lines with a signal in [from, to], in time order. */
@@ -208,7 +209,7 @@ export class OnlineClassifier {
     const verdict = verdictOf(withPrior, event, {
       brute: p.brute,
       challenge: p.challenge,
-      anyHttps: req.scheme === 'http' && this.history.anyHttps(),
+      httpsOk: req.scheme === 'http' && this.history.httpsOk(req.ip),
       basicOk: req.user !== null && this.history.basicOk(req.ip),
       span: span && span.last - span.first >= this.o.intermittentMs ? span : undefined,
       lastAdminLoad: () => {

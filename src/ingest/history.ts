@@ -11,7 +11,6 @@ import type { StoreWriter } from '../store/writer.js';
 export function historyOf(db: Db, writer: StoreWriter): { history: History; storedFailures: boolean } {
   const store = classifyStore(db);
   const stored = store.storedCounts();
-  const storedHttps = stored.successes && store.storedAnyHttps();
   const askDb = () => stored.successes || writer.successesSpilled;
   const history: History = {
     successes(ip, endpoint): PriorSuccess | null {
@@ -31,7 +30,7 @@ export function historyOf(db: Db, writer: StoreWriter): { history: History; stor
       };
     },
     basicOk: (ip) => writer.basicOk(ip) || (askDb() && store.storedBasicOk(ip)),
-    anyHttps: () => writer.anyHttps || storedHttps || (writer.successesSpilled && store.storedAnyHttps()),
+    httpsOk: (ip) => writer.httpsOk(ip) || (askDb() && store.storedHttpsOk(ip)),
     storedFailureSpan: (ip, endpoint) => store.storedFailureSpan(ip, endpoint),
     signalEvents: (from, to) => store.signalEvents(from, to),
   };

@@ -23,8 +23,8 @@ export interface FailureSpan {
 }
 
 export interface SiteFacts {
-  /** Some client succeeded over https (the site serves https). */
-  anyHttps: boolean;
+  /** Clients that succeeded somewhere over https. */
+  httpsClients: Set<string>;
   /** Clients that succeeded somewhere with Basic credentials. */
   basicOkClients: Set<string>;
   /** `ip endpoint` → span of its 401s, for spans of an hour or more. */
@@ -49,8 +49,8 @@ export interface ClassifyStore {
   storedSuccesses(ip: string, endpoint: string): PriorSuccess | null;
   /** The client succeeded with Basic credentials in what was stored before. */
   storedBasicOk(ip: string): boolean;
-  /** Some stored success came over https. */
-  storedAnyHttps(): boolean;
+  /** The client succeeded over https in what was stored before. */
+  storedHttpsOk(ip: string): boolean;
   /** The span of the client's stored 401s on the endpoint (null: none). */
   storedFailureSpan(ip: string, endpoint: string): FailureSpan | null;
   /**
@@ -105,6 +105,7 @@ export function classifyStore(db: Db): ClassifyStore {
   });
   const okRow = db.prepare('SELECT count AS priorCount, with_user AS priorWithUser, https AS priorHttps, first_ts AS priorFirstTs, last_ts AS priorLastTs FROM client_ok WHERE ip = ? AND path = ?');
   const basicOk = db.prepare('SELECT 1 FROM client_ok WHERE ip = ? AND with_user > 0 LIMIT 1');
+  const httpsOk = db.prepare('SELECT 1 FROM client_ok WHERE ip = ? AND https > 0 LIMIT 1');
   const failSpan = db.prepare('SELECT min(ts) AS first, max(ts) AS last FROM requests WHERE ip = ? AND endpoint = ? AND status = 401');
   const spanVerdicts = db.prepare(
     `SELECT v.request_id AS id, v.tags, v.evidence FROM requests r JOIN verdicts v ON v.request_id = r.id
@@ -137,7 +138,7 @@ export function classifyStore(db: Db): ClassifyStore {
     tagIntermittent: (spans) => (spans.length === 0 ? 0 : writeTransaction(db, tagIntermittent, spans)),
     storedSuccesses: (ip, endpoint) => (okRow.get(ip, endpoint) as PriorSuccess | undefined) ?? null,
     storedBasicOk: (ip) => basicOk.get(ip) !== undefined,
-    storedAnyHttps: () => (db.prepare('SELECT 1 FROM client_ok WHERE https > 0 LIMIT 1').get() ?? null) !== null,
+    storedHttpsOk: (ip) => httpsOk.get(ip) !== undefined,
     storedFailureSpan: (ip, endpoint) => {
       const r = failSpan.get(ip, endpoint) as { first: number | null; last: number | null };
       return r.first === null || r.last === null ? null : { first: r.first, last: r.last };
@@ -155,11 +156,13 @@ export function classifyStore(db: Db): ClassifyStore {
     failuresByClient: (fromTs = Number.MIN_SAFE_INTEGER) => failures.iterate(fromTs) as Iterable<{ id: number; ip: string; ts: number; user: string | null }>,
     nextSuccess: (ip, from, to) => next.get(ip, from, to) as ReturnType<ClassifyStore['nextSuccess']>,
     siteFacts: (minSpanMs, fromTs = Number.MIN_SAFE_INTEGER) => {
-      const anyHttps = (db.prepare('SELECT 1 FROM client_ok WHERE https > 0 LIMIT 1').get() ?? null) !== null;
       // The clients that failed from `fromTs` on, found through the time index (see `failures`).
       const recent = `SELECT DISTINCT ip FROM requests INDEXED BY requests_auth_ts WHERE status IN (401, 403) AND ts >= ?`;
       const basicOkClients = new Set(
         (db.prepare(`SELECT DISTINCT ip FROM client_ok WHERE with_user > 0 AND ip IN (${recent})`).all(fromTs) as { ip: string }[]).map((r) => r.ip),
+      );
+      const httpsClients = new Set(
+        (db.prepare(`SELECT DISTINCT ip FROM client_ok WHERE https > 0 AND ip IN (${recent})`).all(fromTs) as { ip: string }[]).map((r) => r.ip),
       );
       const longFailureSpans = new Map<string, FailureSpan>();
       const spans = db.prepare(
@@ -169,7 +172,7 @@ export function classifyStore(db: Db): ClassifyStore {
       for (const r of spans.all(fromTs, minSpanMs) as { ip: string; endpoint: string; first: number; last: number }[]) {
         longFailureSpans.set(`${r.ip} ${r.endpoint}`, { first: r.first, last: r.last });
       }
-      return { anyHttps, basicOkClients, longFailureSpans };
+      return { httpsClients, basicOkClients, longFailureSpans };
     },
     lastAdminLoad: (ip, ts) => {
       const row = adminLoad.get(ip) as { last: number | null; first: number | null } | undefined;

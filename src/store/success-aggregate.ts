@@ -16,6 +16,8 @@ export class ClientIndex {
   watchUntil = new Float64Array(1024);
   /** 1 when the client succeeded somewhere with a Basic user. */
   basicOk = new Uint8Array(1024);
+  /** 1 when the client succeeded somewhere over https. */
+  httpsOk = new Uint8Array(1024);
 
   get names(): string[] {
     return this.interner.names;
@@ -47,9 +49,13 @@ export class ClientIndex {
       const ok = new Uint8Array(grown.length);
       ok.set(this.basicOk);
       this.basicOk = ok;
+      const https = new Uint8Array(grown.length);
+      https.set(this.httpsOk);
+      this.httpsOk = https;
     }
     this.watchUntil[id] = -Infinity;
     this.basicOk[id] = 0;
+    this.httpsOk[id] = 0;
     this.seen = id + 1;
     return id;
   }
@@ -116,8 +122,6 @@ export class SuccessAggregate {
   private changed: number[] = [];
   /** The table was emptied at least once: earlier totals are only in the database. */
   spilled = false;
-  /** Some success of this run came over https. */
-  anyHttps = false;
 
   constructor(private readonly clients: ClientIndex) {}
 
@@ -144,10 +148,7 @@ export class SuccessAggregate {
     }
     d[at + 2]++;
     if (hasUser) d[at + 3]++;
-    if (https) {
-      d[at + 4]++;
-      this.anyHttps = true;
-    }
+    if (https) d[at + 4]++;
     if (ts < d[at + 5]) d[at + 5] = ts;
     if (ts > d[at + 6]) d[at + 6] = ts;
     return this.used >= MAX_SLOTS;

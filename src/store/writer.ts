@@ -105,9 +105,10 @@ export class StoreWriter {
     return this.clientOk.spilled;
   }
 
-  /** Some success of this run came over https. */
-  get anyHttps(): boolean {
-    return this.clientOk.anyHttps;
+  /** The client succeeded over https in this run (false may mean: only the database knows). */
+  httpsOk(ip: string): boolean {
+    const id = this.clients.find(ip);
+    return id >= 0 && this.clients.httpsOk[id] === 1;
   }
 
   /** A 401/403's verdict, stored against the request row of (source, line). */
@@ -183,6 +184,7 @@ export class StoreWriter {
     // Bounded memory whatever the file size: spill the aggregate when it is full (at the
     // end of this line: the table has room for one more line's worth).
     if (withUser) this.clients.basicOk[client] = 1;
+    if (https) this.clients.httpsOk[client] = 1;
     if (this.clientOk.add(client, endpoint, ts, withUser, https)) this.due = true;
   }
 
