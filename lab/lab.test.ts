@@ -75,6 +75,12 @@ describe.skipIf(!installed).each(['America/New_York', 'Asia/Tokyo'])('the lab, s
     expect(events.length).toBe(sent.filter((s) => s.status === 401 || s.status === 403).length);
   });
 
+  it('says so when the custom log_format is read without --log-format, instead of dropping its fields silently', () => {
+    const r = spawnSync(process.execPath, [CLI, 'ingest', join(lab.nginx.logs, 'api-access.log'), '--db', join(dir, 'no-format.db'), '--quiet'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/api-access\.log: its lines go on after the combined format .* pass the log_format from nginx\.conf with --log-format/);
+  });
+
   it('gives every 401/403 the verdict its traffic was meant to show', () => {
     const pool = new Map<string, Event[]>();
     for (const e of events) {

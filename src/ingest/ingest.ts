@@ -11,7 +11,7 @@ import { getMeta, setMeta, type Db } from '../store/db.js';
 import { createSource, PositionConflict } from '../store/sources.js';
 import { SqliteSink } from '../store/sink.js';
 import { StoreWriter } from '../store/writer.js';
-import { planSource, refreshExisting, type PlanStatus, type SourcePlan } from './plan.js';
+import { planSource, refreshExisting, unreadFieldsWarning, type PlanStatus, type SourcePlan } from './plan.js';
 import { DiskFull, futureLimit, readSource, type SourceCounts } from './read-source.js';
 import { AuthlogError } from '../errors.js';
 import { dominantOffset, fixedZone, zonelessZone, type Zone } from './zone.js';
@@ -124,6 +124,8 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
     }
     const plan = planSource(db, input, o.format, { logFormat: o.logFormat }, ctx);
     plans.push(plan);
+    const unread = o.logFormat ? null : unreadFieldsWarning(plan, ctx);
+    if (unread) warnings.push(unread);
   }
   const writer = new StoreWriter(new SqliteSink(db));
   const offsets = new Map<number, number>();

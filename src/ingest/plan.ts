@@ -60,6 +60,30 @@ export function refreshExisting(db: Db, plan: SourcePlan): void {
   if (plan.existing === null && plan.input.head.length > 0) plan.existing = findExisting(db, plan.input.head);
 }
 
+/**
+ * A preset read a log whose lines go on after the format ends (a custom log_format read
+ * without --log-format): those fields are kept as `tail` but not read, and the verdicts lose
+ * what they say ($upstream_status, the challenge sent). Say so rather than stay silent.
+ */
+export function unreadFieldsWarning(plan: SourcePlan, ctx: ParseContext): string | null {
+  if (plan.status !== 'read' || !plan.parser || plan.parser.family !== 'access') return null;
+  let accepted = 0;
+  let withTail = 0;
+  let example = '';
+  for (const line of headLines(plan.input.head)) {
+    const res = plan.parser.parse(line, ctx);
+    if (!res.ok || res.record.kind !== 'access') continue;
+    accepted++;
+    const tail = res.record.extra.tail;
+    if (tail !== undefined && tail.trim() !== '') {
+      withTail++;
+      if (!example) example = tail.length > 60 ? `${tail.slice(0, 60)}…` : tail;
+    }
+  }
+  if (accepted === 0 || withTail * 2 < accepted) return null;
+  return `${plan.input.name}: its lines go on after the ${plan.parser.variant} format ("${example}"), fields authlog keeps but cannot read: pass the log_format from nginx.conf with --log-format to read them`;
+}
+
 export function planSource(
   db: Db,
   input: OpenedInput,

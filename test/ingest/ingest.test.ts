@@ -20,6 +20,20 @@ async function run(db: Db, paths: string[], extra: Partial<IngestOptions> = {}) 
 const total = (db: Db) => (db.prepare('SELECT coalesce(sum(count), 0) AS n FROM traffic').get() as { n: number }).n;
 
 describe('ingest', () => {
+  it('says when a custom log_format is read as a preset without --log-format (its fields would be lost silently)', async () => {
+    const dir = tmp();
+    // A real line of the lab's nginx (log_format with $scheme $upstream_status $sent_http_www_authenticate).
+    const line = '127.0.0.12 - - [28/Nov/2026:17:30:01 -0500] "GET /api/orders HTTP/1.0" 401 26 "-" "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0" http 401 "Bearer realm=\\x22api\\x22, error=\\x22invalid_token\\x22"';
+    writeFileSync(join(dir, 'api.log'), line + '\n');
+    writeFileSync(join(dir, 'plain.log'), line.slice(0, line.indexOf(' http 401')) + '\n');
+    const db = openDb(join(dir, 'a.db'));
+    const res = await ingest(db, { paths: [dir], format: 'auto', keepAll: false });
+    expect(res.warnings).toEqual([expect.stringMatching(/api\.log: its lines go on after the combined format \("http 401 .*pass the log_format from nginx\.conf with --log-format/)]);
+    const db2 = openDb(join(dir, 'b.db'));
+    const format = '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $scheme $upstream_status "$sent_http_www_authenticate"';
+    expect((await ingest(db2, { paths: [join(dir, 'api.log')], format: 'auto', logFormat: format, keepAll: false })).warnings).toEqual([]);
+  });
+
   it('reads the samples into a real SQLite file, keeping rejects with file and line', async () => {
     const dir = tmp();
     const db = openDb(join(dir, 'a.db'));
