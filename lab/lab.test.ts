@@ -3,7 +3,7 @@
  * on loopback, in a zone west and one east of UTC; scripted traffic with its truth; then
  * authlog run on the servers' logs as a user runs it, and every verdict checked.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,23 @@ function authlog(args: string[]): string {
   return r.stdout;
 }
 
+/** An authlog live process whose NDJSON lines are collected with the time each arrived. */
+function live(args: string[], stdin?: NodeJS.ReadableStream): { child: ChildProcess; got: { at: number; event: Event }[] } {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'inherit'] });
+  if (stdin) stdin.pipe(child.stdin!);
+  const got: { at: number; event: Event }[] = [];
+  let buf = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    const parts = buf.split('\n');
+    buf = parts.pop()!;
+    for (const p of parts) if (p.trim()) got.push({ at: Date.now(), event: JSON.parse(p) as Event });
+  });
+  return { child, got };
+}
+
+const stopped = (c: ChildProcess) => new Promise<number | null>((resolve) => (c.exitCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code))));
+
 /** The 401/403 lines the servers wrote, counted from the raw access logs. */
 function rawAuthLines(files: string[]): number {
   let n = 0;
@@ -45,10 +62,20 @@ describe.skipIf(!installed).each(['America/New_York', 'Asia/Tokyo'])('the lab, s
   let sent: Sent[] = [];
   let events: Event[] = [];
   let summary = '';
+  /** Batch verdicts of nginx's access log alone: what the pipe sees. */
+  let accessOnly: Event[] = [];
+  let followed: { at: number; event: Event }[] = [];
+  let piped: { at: number; event: Event }[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'authlog-lab-'));
 
   beforeAll(async () => {
     lab = await startLab(dir, tz);
+    // Live too, while the traffic runs: follow of both servers' log directories, and
+    // tail -F of nginx's access log into a pipe (NDJSON).
+    const follow = live(['follow', lab.nginx.logs, lab.apache.logs, '--db', join(dir, 'follow.db')]);
+    const tail = spawn('tail', ['-n', '+1', '-F', join(lab.nginx.logs, 'access.log')], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const pipe = live(['--db', join(dir, 'pipe.db')], tail.stdout!);
+    await new Promise((r) => setTimeout(r, 1500));
     try {
       const traffic = new Traffic({ nginx: { port: lab.nginx.port }, 'nginx-api': { port: lab.nginx.port }, apache: { port: lab.apache.port } });
       await traffic.basicAuth('nginx');
@@ -56,14 +83,21 @@ describe.skipIf(!installed).each(['America/New_York', 'Asia/Tokyo'])('the lab, s
       await traffic.bearerApi();
       await traffic.basicAuth('apache');
       sent = traffic.sent;
+      await new Promise((r) => setTimeout(r, 1500));
     } finally {
+      for (const c of [follow.child, pipe.child]) c.kill('SIGTERM');
+      await Promise.all([stopped(follow.child), stopped(pipe.child)]);
+      tail.kill('SIGTERM');
       await lab.stop();
     }
+    followed = follow.got;
+    piped = pipe.got;
     const db = join(dir, 'lab.db');
     // As a user would: the API log with the log_format copied from nginx.conf, the rest detected.
     summary += authlog(['ingest', join(lab.nginx.logs, 'api-access.log'), '--log-format', NGINX_DETAILED_FORMAT, '--db', db]);
     summary += authlog(['ingest', join(lab.nginx.logs, 'access.log'), join(lab.nginx.logs, 'error.log'), lab.apache.logs, '--db', db]);
     events = authlog(['events', '--db', db, '--format', 'ndjson', '--all']).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
+    accessOnly = authlog(['events', join(lab.nginx.logs, 'access.log'), '--db', join(dir, 'access-only.db'), '--format', 'ndjson', '--all', '--quiet']).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
   }, 120_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,6 +113,46 @@ describe.skipIf(!installed).each(['America/New_York', 'Asia/Tokyo'])('the lab, s
     const r = spawnSync(process.execPath, [CLI, 'ingest', join(lab.nginx.logs, 'api-access.log'), '--db', join(dir, 'no-format.db'), '--quiet'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/api-access\.log: its lines go on after the combined format .* pass the log_format from nginx\.conf with --log-format/);
+  });
+
+  /** Each sent 401/403 with the batch event of its line (matched by client, status and path, in order). */
+  const pairs = (): { s: Sent; e: Event | undefined }[] => {
+    const pool = new Map<string, Event[]>();
+    for (const e of events) {
+      const key = `${e.ip} ${e.status} ${e.path}`;
+      (pool.get(key) ?? pool.set(key, []).get(key)!).push(e);
+    }
+    return sent.filter((s) => s.expect).map((s) => ({ s, e: pool.get(`${s.ip} ${s.status} ${s.path}`)?.shift() }));
+  };
+
+  it('live: each request\'s last emitted verdict is what batch says, the first within 1 s of the request', () => {
+    const wrong: string[] = [];
+    const pick = (e: Event | undefined) => e && { cause: e.cause, confidence: e.confidence, layer: e.layer, tags: [...e.tags].sort() };
+    const tailOf = (file: string) => file.split('/').slice(-3).join('/');
+    const check = (name: string, got: { at: number; event: Event }[], keyOf: (e: Event) => string, only: (e: Event) => boolean, batchOf: (e: Event) => Event | undefined = (e) => e) => {
+      const last = new Map<string, Event>();
+      const first = new Map<string, number>();
+      for (const g of got) {
+        const key = keyOf(g.event);
+        last.set(key, g.event);
+        if (!first.has(key)) first.set(key, g.at);
+      }
+      for (const { s, e: whole } of pairs()) {
+        if (!whole || s.server === 'nginx-api' || !only(whole)) continue;
+        const e = batchOf(whole);
+        if (!e) {
+          wrong.push(`${name}: ${s.server} ${s.scenario}: no batch verdict`);
+          continue;
+        }
+        const key = `${tailOf(e.file)}:${e.line}`;
+        if (JSON.stringify(pick(last.get(key))) !== JSON.stringify(pick(e))) wrong.push(`${name}: ${s.server} ${s.scenario} ${key}: live ${JSON.stringify(pick(last.get(key)))}, batch ${JSON.stringify(pick(e))}`);
+        const delay = (first.get(key) ?? Infinity) - s.at;
+        if (delay > 1000) wrong.push(`${name}: ${s.server} ${s.scenario} ${key}: first emitted ${delay} ms after the request`);
+      }
+    };
+    check('follow', followed, (e) => `${tailOf(e.file)}:${e.line}`, () => true);
+    check('tail -F |', piped, (e) => `logs/nginx/access.log:${e.line}`, (e) => e.file.endsWith('nginx/access.log'), (e) => accessOnly.find((a) => a.line === e.line));
+    expect(wrong).toEqual([]);
   });
 
   it('gives every 401/403 the verdict its traffic was meant to show', () => {

@@ -25,6 +25,8 @@ export interface Sent {
   status: number;
   /** The verdict a 401/403 must get (null: not a 401/403). */
   expect: Expect | null;
+  /** When the answer came (ms, this machine's clock): live verdicts are timed from here. */
+  at: number;
 }
 
 interface Target {
@@ -59,7 +61,7 @@ export class Traffic {
   async hit(scenario: string, server: Server, ip: string, path: string, o: { user?: string; password?: string; headers?: Record<string, string>; expect?: Expect | null; status?: number }): Promise<number> {
     const headers = { ...(o.user !== undefined ? basic(o.user, o.password ?? '') : {}), ...o.headers };
     const status = await send(this.targets[server], ip, path, headers);
-    this.sent.push({ scenario, server, ip, path, user: o.user ?? null, status, expect: status === 401 || status === 403 ? o.expect ?? null : null });
+    this.sent.push({ scenario, server, ip, path, user: o.user ?? null, status, expect: status === 401 || status === 403 ? o.expect ?? null : null, at: Date.now() });
     if (o.status !== undefined && status !== o.status) throw new Error(`${scenario}: ${server} answered ${status} for ${path}, the scenario needs ${o.status}`);
     return status;
   }
@@ -77,7 +79,15 @@ export class Traffic {
     await this.hit('monitor', server, client(), '/private/', { headers: { 'user-agent': 'Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)' }, status: 401, expect: { cause: 'no_credentials', tags: ['monitor'], layer: 'unknown' } });
     const attacker = client();
     for (let i = 0; i < 25; i++) {
-      await this.hit('brute force', server, attacker, '/private/', { user: `admin${i}`, password: 'x', headers: { 'user-agent': 'python-requests/2.31.0' }, status: 401, expect: { cause: 'user_not_found', tags: ['brute_force', 'automation'], confidence: 'proven', layer } });
+      await this.hit('brute force (user names)', server, attacker, '/private/', { user: `admin${i}`, password: 'x', headers: { 'user-agent': 'python-requests/2.31.0' }, status: 401, expect: { cause: 'user_not_found', tags: ['brute_force', 'automation'], confidence: 'proven', layer } });
+    }
+    // One user's password guessed, paced like a real attack (4 s in all): the threshold (20
+    // failures) is crossed after 3 s, and the live view must tag the whole run, not only the
+    // failures after the crossing.
+    const guesser = client();
+    for (let i = 0; i < 25; i++) {
+      await new Promise((r) => setTimeout(r, 150));
+      await this.hit('brute force (passwords)', server, guesser, '/private/', { user: 'bob', password: `guess${i}`, headers: { 'user-agent': 'python-requests/2.31.0' }, status: 401, expect: { cause: 'password_mismatch', tags: ['brute_force', 'automation'], confidence: 'proven', layer } });
     }
   }
 

@@ -32,9 +32,19 @@ const PAGE = 2_000;
  * Reads the requests back from the database: one-pass ingest (src/classify/online.ts)
  * does not need it; this is for the live view, a new rule set, and recovery.
  */
-export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY, fromTs?: number, toTs = Infinity): number {
+export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY, from?: number, toTs = Infinity): number {
+  return classifySpan(db, o, from, toTs).count;
+}
+
+/** classifyAll, saying from when it made verdicts again (earlier than `from` when a burst reached back). */
+export function classifySpan(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY, from?: number, toTs = Infinity): { count: number; from: number | undefined } {
   const store = classifyStore(db);
-  const brute = bruteForceIds(store.failuresByClient(fromTs === undefined ? undefined : fromTs - o.bruteForce.windowMs), o.bruteForce);
+  const failures = [...store.failuresByClient(from === undefined ? undefined : from - o.bruteForce.windowMs)];
+  const brute = bruteForceIds(failures, o.bruteForce);
+  // A burst crossing its threshold now tags the whole burst: its failures before `from`
+  // that were classified without the tag are made again too (the live view re-classifies
+  // only the last seconds, and tagged only the failures after the crossing).
+  const fromTs = from === undefined ? undefined : Math.min(from, store.earliestUntagged(failures.filter((f) => f.ts < from && brute.has(f.id)).map((f) => f.id), 'brute_force') ?? Infinity);
   const site = store.siteFacts(o.intermittentMs, fromTs);
   store.clearVerdicts(fromTs, toTs);
   let afterTs = fromTs === undefined ? -Infinity : fromTs - 1;
@@ -63,7 +73,7 @@ export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY, fromT
     afterTs = last.ts;
     afterId = last.id;
   }
-  return total;
+  return { count: total, from: fromTs };
 }
 
 /**

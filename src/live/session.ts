@@ -6,7 +6,7 @@
  */
 import { PassThrough, type Readable } from 'node:stream';
 import type { FormatChoice, LogParser, ParseContext } from '../../parsers/index.js';
-import { classifyAll, DEFAULT_CLASSIFY } from '../classify/index.js';
+import { classifySpan, DEFAULT_CLASSIFY } from '../classify/index.js';
 import { planSource, type SourcePlan } from '../ingest/plan.js';
 import { createLineProcessor, futureLimit, type LineProcessor } from '../ingest/read-source.js';
 import { dominantOffset, fixedZone, zonelessZone, type Zone } from '../ingest/zone.js';
@@ -171,8 +171,9 @@ export class LiveSession {
     const lines = this.linesSinceTick;
     this.linesSinceTick = 0;
     if (from === null) return { events: [], lines };
-    const since = from - DEFAULT_CLASSIFY.windowMs;
-    classifyAll(this.db, DEFAULT_CLASSIFY, since);
+    // From the correlation window before the new lines, or further back where a burst
+    // crossing its threshold now re-tags its earlier failures (they are emitted again).
+    const since = classifySpan(this.db, DEFAULT_CLASSIFY, from - DEFAULT_CLASSIFY.windowMs).from ?? from;
     const events: EventRow[] = [];
     for (const raw of this.o.queries.iterate<EventQueryRow & { id: number }>('events', { since })) {
       const signature = `${raw.cause}|${raw.confidence}|${raw.layer}|${raw.tags}`;

@@ -61,6 +61,8 @@ export interface ClassifyStore {
   tagIntermittent(spans: { ip: string; endpoint: string; span: FailureSpan; before: number; text: string }[]): number;
   /** Stored 401s from `fromTs` on, in time order. */
   failuresByClientSince(fromTs: number): { ip: string; ts: number; user: string | null }[];
+  /** The earliest of these requests whose verdict lacks `tag` (null: none). */
+  earliestUntagged(ids: number[], tag: string): number | null;
   /** The time of the latest stored 401/403 (null: none). */
   lastAuthTs(): number | null;
   /** Whether any success, any 401/403 is stored: when not, nothing need be asked. */
@@ -134,6 +136,10 @@ export function classifyStore(db: Db): ClassifyStore {
   return {
     failuresByClientSince: (fromTs) =>
       db.prepare('SELECT ip, ts, user FROM requests INDEXED BY requests_auth_ts WHERE status IN (401, 403) AND status = 401 AND ts >= ? ORDER BY ts').all(fromTs) as { ip: string; ts: number; user: string | null }[],
+    earliestUntagged: (ids, tag) =>
+      ids.length === 0
+        ? null
+        : (db.prepare('SELECT min(ts) AS ts FROM verdicts WHERE request_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)').get(JSON.stringify(ids), tag) as { ts: number | null }).ts,
     lastAuthTs: () => (db.prepare('SELECT max(ts) AS ts FROM requests INDEXED BY requests_auth_ts WHERE status IN (401, 403)').get() as { ts: number | null }).ts,
     tagIntermittent: (spans) => (spans.length === 0 ? 0 : writeTransaction(db, tagIntermittent, spans)),
     storedSuccesses: (ip, endpoint) => (okRow.get(ip, endpoint) as PriorSuccess | undefined) ?? null,
