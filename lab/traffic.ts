@@ -94,7 +94,7 @@ export class Traffic {
   /** nginx only: a user file that is not there (401 first, then 403 once credentials come). */
   async missingUserFile(): Promise<void> {
     const ip = client();
-    await this.hit('missing user file', 'nginx', ip, '/gone-users/', { status: 401, expect: { cause: 'no_credentials', layer: 'unknown' } });
+    await this.hit('missing user file', 'nginx', ip, '/gone-users/', { status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], layer: 'unknown' } });
     await this.hit('missing user file', 'nginx', ip, '/gone-users/', { user: 'alice', password: 'wonderland', status: 403, expect: { cause: 'auth_file_missing', confidence: 'proven', layer: 'nginx' } });
   }
 

@@ -119,7 +119,7 @@ function wordpressNotes(lastAdminLoad: () => number | null, req: AuthRequest, v:
 export interface TagInputs {
   /** Inside a burst of failures from its client (see bruteForceIds). */
   brute: boolean;
-  /** The client's first success within the challenge window after this request. */
+  /** The client's next request within the challenge window that succeeded or carried credentials. */
   challenge: Challenge | undefined;
   /** This client succeeds somewhere over https (the symptom is a client that works over https and fails over http). */
   httpsOk: boolean;
@@ -134,6 +134,8 @@ export interface TagInputs {
 export interface Challenge {
   ts: number;
   status: number;
+  /** The user the answer carried (null: it succeeded without one, a token or cookie). */
+  user: string | null;
   file: string;
   line: number;
   raw: string | null;
@@ -158,7 +160,11 @@ function addTags(req: AuthRequest & PriorSuccess, f: Facts, t: TagInputs, o: Cla
   const ok = t.challenge;
   if (req.status === 401 && req.user === null && ok && ok.ts >= req.ts && ok.ts <= req.ts + o.challengeMs) {
     tags.add('challenge');
-    f.tagEvidence.push({ file: ok.file, line: ok.line, text: `challenge: the same client got ${ok.status} ${Math.round((ok.ts - req.ts) / 1000)} s later: ${ok.raw ?? ''}`.trim() });
+    // The prompt-and-retry handshake, whatever the retry got: a wrong password or a missing
+    // user file is the retry's own verdict, not this request's (seen in the lab: nginx asks
+    // for credentials before it opens a missing user file).
+    const answer = ok.user !== null ? `came back as "${ok.user}"` : 'came back';
+    f.tagEvidence.push({ file: ok.file, line: ok.line, text: `challenge: the same client ${answer} ${Math.round((ok.ts - req.ts) / 1000)} s later and got ${ok.status}: ${ok.raw ?? ''}`.trim() });
   }
   // "Before it started failing": its first success on this endpoint came before this request.
   if (req.path !== null && req.priorFirstTs !== null && req.priorFirstTs < req.ts && !tags.has('challenge')) {

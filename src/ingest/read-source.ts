@@ -162,7 +162,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
         writer.request(sourceId, lineNo, r, raw, o.keepAll ? 'all' : 'context');
         counts.stored++;
       }
-      if (watched) classifier?.success(r.ip, r.ts, r.status, file, lineNo, raw);
+      if (watched) classifier?.success(r.ip, r.ts, r.status, file, lineNo, raw, r.user);
       countOrdinary(r.ts, r.offsetMin, client, r.status, r.status < 400 ? endpointOfTarget(r.target) : -1, r.user !== null, r.scheme === 'https');
       return;
     }
@@ -170,7 +170,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     writer.request(sourceId, lineNo, r, raw, 'auth');
     clients.watchUntil[client] = r.ts + CONTEXT_WINDOW_MS;
     counts.stored++;
-    classifier?.auth(sourceId, authRequestOf(r, file, lineNo));
+    classifier?.auth(sourceId, authRequestOf(r, file, lineNo), raw);
   };
 
   // One clock per zone the source is read in: it keeps the order through a DST fall-back.

@@ -36,7 +36,8 @@ export interface ClassifyStore {
   authPage(afterTs: number, afterId: number, limit: number): (AuthRequest & PriorSuccess)[];
   signalEvents(fromTs: number, toTs: number): SignalEvent[];
   failuresByClient(fromTs?: number): Iterable<{ id: number; ip: string; ts: number; user: string | null }>;
-  nextSuccess(ip: string, fromTs: number, toTs: number): { ts: number; status: number; file: string; line: number; raw: string | null } | undefined;
+  /** The client's next request that succeeded or carried credentials (the answer to a challenge). */
+  nextSuccess(ip: string, fromTs: number, toTs: number): { ts: number; status: number; user: string | null; file: string; line: number; raw: string | null } | undefined;
   /** With `fromTs`, only about the clients that failed from then on (a live round stays small). */
   siteFacts(minSpanMs: number, fromTs?: number): SiteFacts;
   /** The client's last successful wp-admin page load at or before `ts`, if any. */
@@ -93,8 +94,8 @@ export function classifyStore(db: Db): ClassifyStore {
   const failures = db.prepare(`SELECT id, ip, ts, user FROM requests INDEXED BY requests_auth_ts
      WHERE status IN (401, 403) AND status = 401 AND ts >= ? ORDER BY ip, ts`);
   const next = db.prepare(
-    `SELECT r.ts, r.status, s.path AS file, r.line, r.raw FROM requests r JOIN sources s ON s.id = r.source_id
-     WHERE r.ip = ? AND r.ts >= ? AND r.ts <= ? AND r.status < 400 ORDER BY r.ts LIMIT 1`,
+    `SELECT r.ts, r.status, r.user, s.path AS file, r.line, r.raw FROM requests r JOIN sources s ON s.id = r.source_id
+     WHERE r.ip = ? AND r.ts >= ? AND r.ts <= ? AND (r.status < 400 OR r.user IS NOT NULL) ORDER BY r.ts, r.id LIMIT 1`,
   );
   const adminLoad = db.prepare("SELECT last_ts AS last, first_ts AS first FROM client_ok WHERE ip = ? AND path = '/wp-admin/'");
   const insert = db.prepare(
