@@ -43,11 +43,24 @@ export interface Rule {
 const WP_REST = /^\/(?:wp-json\/|index\.php\/wp-json\/|.*[?&]rest_route=)/;
 const WP_AJAX = /\/wp-admin\/admin-ajax\.php$/;
 
-/** Body sizes of WordPress's "invalid nonce" REST error, before and after 5.8's wording change. */
-export const REST_NONCE_BODY_BYTES = [
+/**
+ * What nginx logs as $body_bytes_sent for a body of `n` bytes that PHP sent chunked (HTTP/1.1
+ * behind nginx + php-fpm): the chunk framing is counted (seen in the lab: admin-ajax's `-1`
+ * logged as 12 bytes, the REST nonce error as 101; 2 and 90 only over HTTP/1.0).
+ */
+export function chunkedBytes(n: number): number {
+  return n.toString(16).length + 2 + n + 2 + '0\r\n\r\n'.length;
+}
+
+const REST_NONCE_BODIES = [
   JSON.stringify({ code: 'rest_cookie_invalid_nonce', message: 'Cookie check failed', data: { status: 403 } }).length,
   JSON.stringify({ code: 'rest_cookie_invalid_nonce', message: 'Cookie nonce is invalid', data: { status: 403 } }).length,
 ];
+
+/** Body sizes of WordPress's "invalid nonce" REST error (before and after 5.8's wording change), plain and chunked. */
+export const REST_NONCE_BODY_BYTES = [...REST_NONCE_BODIES, ...REST_NONCE_BODIES.map(chunkedBytes)];
+/** admin-ajax's `-1` (a failed check_ajax_referer), plain and chunked. */
+const AJAX_NONCE_BODY_BYTES = [2, chunkedBytes(2)];
 
 export const RULES: Rule[] = [
   // Proven: an error-log line states the cause.
@@ -112,7 +125,7 @@ export const RULES: Rule[] = [
     fix: 'The login cookie of "{user}" is no longer valid, so the nonce failed too: log in again and reload the page.' },
 
   // Heuristic: WordPress endpoints, read from the access log.
-  { id: 'wp-ajax-nonce', cause: 'nonce_expired', needs: 'access_log', when: { status: 403, path: WP_AJAX, bytes: [2] }, confidence: 'heuristic', layer: 'wordpress',
+  { id: 'wp-ajax-nonce', cause: 'nonce_expired', needs: 'access_log', when: { status: 403, path: WP_AJAX, bytes: AJAX_NONCE_BODY_BYTES }, confidence: 'heuristic', layer: 'wordpress',
     evidence: 'admin-ajax.php answered 403 with the 2-byte body "-1": check_ajax_referer() refused the nonce',
     fix: 'The page that made this admin-ajax call holds a stale nonce (older than nonce_life, default 24 h, or from another session): reload the page; if pages are cached, exclude them from the cache.' },
   { id: 'wp-rest-nonce', cause: 'nonce_expired', needs: 'access_log', when: { status: 403, path: WP_REST, bytes: REST_NONCE_BODY_BYTES }, confidence: 'heuristic', layer: 'wordpress',

@@ -37,8 +37,12 @@ function authlog_current_login() {
 	return ( $user && isset( $user->user_login ) ) ? (string) $user->user_login : '';
 }
 
-/** One JSON object per line: json_encode escapes quotes, newlines and control characters. */
+/**
+ * One JSON object per line: json_encode escapes quotes, newlines and control characters.
+ * One line per failure and request: REST requests fire the cookie hooks twice.
+ */
 function authlog_write( $hook, $code, $user = '', $extra = array() ) {
+	static $written = array();
 	$record = array(
 		'hook'   => $hook,
 		'code'   => (string) $code,
@@ -48,7 +52,12 @@ function authlog_write( $hook, $code, $user = '', $extra = array() ) {
 		'uri'    => isset( $_SERVER['REQUEST_URI'] ) ? (string) $_SERVER['REQUEST_URI'] : '',
 	) + $extra;
 	$flags = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE;
-	error_log( 'authlog: ' . json_encode( $record, $flags ) );
+	$line  = json_encode( $record, $flags );
+	if ( isset( $written[ $line ] ) ) {
+		return;
+	}
+	$written[ $line ] = true;
+	error_log( 'authlog: ' . $line );
 }
 
 function authlog_error_code( $error, $fallback ) {
@@ -103,15 +112,45 @@ function authlog_on_cookie_bad_username( $cookie_elements ) {
 	authlog_write( 'auth_cookie_bad_username', 'auth_cookie_bad_username', authlog_cookie_user( $cookie_elements ) );
 }
 
-/** Fired for every request without a login cookie too: only a cookie that is present and broken counts. */
-function authlog_on_cookie_malformed( $cookie, $scheme = '' ) {
-	$present = '' !== (string) $cookie;
-	foreach ( array_keys( $_COOKIE ) as $name ) {
-		if ( 0 === strpos( (string) $name, 'wordpress_' ) ) {
-			$present = true;
+/**
+ * The cookie WordPress reads for a scheme (wp_parse_auth_cookie): `auth` is wordpress_HASH,
+ * `secure_auth` wordpress_sec_HASH, `logged_in` wordpress_logged_in_HASH; no scheme means
+ * secure_auth over https, else auth.
+ */
+function authlog_scheme_cookie_present( $scheme ) {
+	if ( '' === (string) $scheme ) {
+		$scheme = ( function_exists( 'is_ssl' ) && is_ssl() ) ? 'secure_auth' : 'auth';
+	}
+	$constants = array( 'auth' => 'AUTH_COOKIE', 'secure_auth' => 'SECURE_AUTH_COOKIE', 'logged_in' => 'LOGGED_IN_COOKIE' );
+	if ( isset( $constants[ $scheme ] ) && defined( $constants[ $scheme ] ) ) {
+		$name = constant( $constants[ $scheme ] );
+		return isset( $_COOKIE[ $name ] ) && '' !== (string) $_COOKIE[ $name ];
+	}
+	// Without WordPress's constants (COOKIEHASH unknown): the scheme's cookie by its prefix.
+	foreach ( $_COOKIE as $name => $value ) {
+		$name = (string) $name;
+		if ( '' === (string) $value ) {
+			continue;
+		}
+		$logged_in = 0 === strpos( $name, 'wordpress_logged_in_' );
+		$secure    = 0 === strpos( $name, 'wordpress_sec_' );
+		$auth      = 0 === strpos( $name, 'wordpress_' ) && ! $logged_in && ! $secure && 0 !== strpos( $name, 'wordpress_test_cookie' );
+		if ( ( 'logged_in' === $scheme && $logged_in ) || ( 'secure_auth' === $scheme && $secure ) || ( 'auth' === $scheme && $auth ) ) {
+			return true;
 		}
 	}
-	if ( $present ) {
+	return false;
+}
+
+/**
+ * Fired for every request without the checked cookie too: WordPress checks the `auth`
+ * cookie (sent only to /wp-admin/) on front-end, login and REST requests of logged-in
+ * browsers, finds none and calls it malformed. Only a cookie of the checked scheme that is
+ * present and broken counts (seen in the lab: the false lines won over the true
+ * auth_cookie_expired line of the same request).
+ */
+function authlog_on_cookie_malformed( $cookie, $scheme = '' ) {
+	if ( '' !== (string) $cookie || authlog_scheme_cookie_present( $scheme ) ) {
 		authlog_write( 'auth_cookie_malformed', 'auth_cookie_malformed', '', array( 'scheme' => (string) $scheme ) );
 	}
 }

@@ -52,8 +52,16 @@ fire( 'auth_cookie_bad_hash', array( 'username' => 'editor' ) );
 fire( 'auth_cookie_bad_session_token', array( 'username' => 'editor' ) );
 fire( 'auth_cookie_bad_username', array( 'username' => 'nobody' ) );
 fire( 'auth_cookie_malformed', '', 'logged_in' );
+// A logged-in browser on the front end: WordPress checks the auth cookie, which it does not
+// send outside /wp-admin/; its logged_in cookie is no broken auth cookie (no line).
+$_COOKIE['wordpress_logged_in_abc'] = 'editor|1767225600|tok|hash';
+fire( 'auth_cookie_malformed', '', 'auth' );
+fire( 'auth_cookie_malformed', '', '' );
 $_COOKIE['wordpress_logged_in_abc'] = 'garbage';
 fire( 'auth_cookie_malformed', '', 'logged_in' );
+// REST fires the cookie hooks twice: one line.
+fire( 'auth_cookie_malformed', '', 'logged_in' );
+fire( 'auth_cookie_expired', array( 'username' => 'editor' ) );
 // hostile values stay on one line
 $_SERVER['REQUEST_URI'] = "/wp-login.php?x=\"\n\x1b[2J";
 fire( 'wp_login_failed', "evil\"\nname", new WP_Error( 'invalid_username' ) );
