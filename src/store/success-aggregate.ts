@@ -83,8 +83,10 @@ function ranks(names: string[]): Uint32Array {
 export const MAX_SLOTS = 200_000;
 const TABLE_SIZE = 1 << 19; // > 2 × MAX_SLOTS
 const TABLE_MASK = TABLE_SIZE - 1;
-/** client, endpoint, count, with user, https, first, last, dirty, and count, with user, https as last written. */
-const STRIDE = 12;
+/** Per slot, 32-bit: client, endpoint, count, with user, https, dirty, and count, with user, https as last written. */
+const INTS = 9;
+/** Per slot, 64-bit: first and last time. */
+const TIMES = 2;
 
 /** A client's successes at one endpoint. */
 export interface Successes {
@@ -112,11 +114,9 @@ export class SuccessAggregate {
    * (MAX_SLOTS), so probe runs stay short.
    */
   private readonly table = new Int32Array(TABLE_SIZE).fill(-1);
-  /**
-   * One record per slot: slots are hit at random, and fields in separate arrays would cost
-   * a cache miss each.
-   */
-  private data = new Float64Array(1024 * STRIDE);
+  /** Slot records, 52 bytes each (memory is what bounds a run: no field wider than it needs). */
+  private ints = new Int32Array(1024 * INTS);
+  private times = new Float64Array(1024 * TIMES);
   private used = 0;
   /** Slots changed since the last `takeChanged`. */
   private changed: number[] = [];
@@ -130,8 +130,8 @@ export class SuccessAggregate {
     for (;;) {
       const slot = this.table[i];
       if (slot < 0) return -1 - i;
-      const at = slot * STRIDE;
-      if (this.data[at] === client && this.data[at + 1] === e) return slot;
+      const at = slot * INTS;
+      if (this.ints[at] === client && this.ints[at + 1] === e) return slot;
       i = (i + 1) & TABLE_MASK;
     }
   }
@@ -140,17 +140,19 @@ export class SuccessAggregate {
   add(client: number, e: number, ts: number, hasUser: boolean, https: boolean): boolean {
     let slot = this.slotOf(client, e);
     if (slot < 0) slot = this.newSlot(-1 - slot, client, e, ts);
-    const d = this.data;
-    const at = slot * STRIDE;
-    if (d[at + 7] === 0) {
-      d[at + 7] = 1;
+    const d = this.ints;
+    const at = slot * INTS;
+    if (d[at + 5] === 0) {
+      d[at + 5] = 1;
       this.changed.push(slot);
     }
     d[at + 2]++;
     if (hasUser) d[at + 3]++;
     if (https) d[at + 4]++;
-    if (ts < d[at + 5]) d[at + 5] = ts;
-    if (ts > d[at + 6]) d[at + 6] = ts;
+    const t = this.times;
+    const tat = slot * TIMES;
+    if (ts < t[tat]) t[tat] = ts;
+    if (ts > t[tat + 1]) t[tat + 1] = ts;
     return this.used >= MAX_SLOTS;
   }
 
@@ -163,32 +165,36 @@ export class SuccessAggregate {
     if (client < 0 || e < 0) return null;
     const slot = this.slotOf(client, e);
     if (slot < 0) return null;
-    const d = this.data;
-    const at = slot * STRIDE;
+    const d = this.ints;
+    const at = slot * INTS;
     return {
-      count: d[at + 2], withUser: d[at + 3], https: d[at + 4], first: d[at + 5], last: d[at + 6],
-      unwritten: { count: d[at + 2] - d[at + 8], withUser: d[at + 3] - d[at + 9], https: d[at + 4] - d[at + 10] },
+      count: d[at + 2], withUser: d[at + 3], https: d[at + 4], first: this.times[slot * TIMES], last: this.times[slot * TIMES + 1],
+      unwritten: { count: d[at + 2] - d[at + 6], withUser: d[at + 3] - d[at + 7], https: d[at + 4] - d[at + 8] },
     };
   }
 
   private newSlot(i: number, client: number, e: number, ts: number): number {
     const slot = this.used++;
-    if ((slot + 1) * STRIDE > this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
+    if ((slot + 1) * INTS > this.ints.length) {
+      // Doubling, but never past the cap: the last doubling would waste most of itself.
+      const slots = Math.min(Math.max(1024, (this.ints.length / INTS) * 2), MAX_SLOTS + 1);
+      const ints = new Int32Array(slots * INTS);
+      ints.set(this.ints);
+      this.ints = ints;
+      const times = new Float64Array(slots * TIMES);
+      times.set(this.times);
+      this.times = times;
     }
     this.table[i] = slot;
-    const at = slot * STRIDE;
-    const d = this.data;
-    d[at] = client;
-    d[at + 1] = e;
-    d[at + 2] = d[at + 3] = d[at + 4] = d[at + 7] = d[at + 8] = d[at + 9] = d[at + 10] = 0;
-    d[at + 5] = d[at + 6] = ts;
+    const at = slot * INTS;
+    this.ints.fill(0, at, at + INTS);
+    this.ints[at] = client;
+    this.ints[at + 1] = e;
+    this.times[slot * TIMES] = this.times[slot * TIMES + 1] = ts;
     return slot;
   }
 
-  /**
+/**
    * What changed since the last call, as rows [ip, endpoint, count, withUser, https, first,
    * last] of increments (first/last are min/max, so whole values do) in (ip, endpoint)
    * order: in key order the table's B-tree is appended to rather than split at random,
@@ -201,18 +207,19 @@ export class SuccessAggregate {
     const clientRank = ranks(this.clients.names);
     const endpointRank = ranks(this.endpoints.names);
     const width = this.endpoints.size;
-    const d = this.data;
+    const d = this.ints;
     const keys = new Float64Array(this.used);
-    for (const slot of changed) keys[slot] = clientRank[d[slot * STRIDE]] * width + endpointRank[d[slot * STRIDE + 1]];
+    for (const slot of changed) keys[slot] = clientRank[d[slot * INTS]] * width + endpointRank[d[slot * INTS + 1]];
     const order = Uint32Array.from(changed).sort((a, b) => keys[a] - keys[b]);
     const rows: (string | number)[][] = new Array(order.length);
     for (let i = 0; i < order.length; i++) {
-      const at = order[i] * STRIDE;
-      rows[i] = [this.clients.names[d[at]], this.endpoints.names[d[at + 1]], d[at + 2] - d[at + 8], d[at + 3] - d[at + 9], d[at + 4] - d[at + 10], d[at + 5], d[at + 6]];
-      d[at + 7] = 0;
-      d[at + 8] = d[at + 2];
-      d[at + 9] = d[at + 3];
-      d[at + 10] = d[at + 4];
+      const slot = order[i];
+      const at = slot * INTS;
+      rows[i] = [this.clients.names[d[at]], this.endpoints.names[d[at + 1]], d[at + 2] - d[at + 6], d[at + 3] - d[at + 7], d[at + 4] - d[at + 8], this.times[slot * TIMES], this.times[slot * TIMES + 1]];
+      d[at + 5] = 0;
+      d[at + 6] = d[at + 2];
+      d[at + 7] = d[at + 3];
+      d[at + 8] = d[at + 4];
     }
     return rows;
   }

@@ -9,7 +9,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
-const BUDGET_BYTES = 96 * 1024 * 1024;
+const BUDGET_BYTES = 64 * 1024 * 1024;
 let budget = BUDGET_BYTES;
 let collect: (() => void) | null | undefined;
 
