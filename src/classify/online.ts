@@ -134,14 +134,12 @@ export class OnlineClassifier {
    * Clients whose 401s on an endpoint came to span `intermittentMs`: the ones released
    * before the span was that long lack the tag (see tagIntermittent).
    */
-  longSpans(): { ip: string; endpoint: string; span: FailureSpan; before: number }[] {
-    const out: { ip: string; endpoint: string; span: FailureSpan; before: number }[] = [];
+  *longSpans(): Generator<{ ip: string; endpoint: string; span: FailureSpan; before: number }> {
     for (const [key, span] of this.spans) {
       if (span.last - span.first < this.o.intermittentMs) continue;
       const at = key.lastIndexOf(' ');
-      out.push({ ip: key.slice(0, at), endpoint: key.slice(at + 1), span, before: this.longFrom.get(key) ?? Infinity });
+      yield { ip: key.slice(0, at), endpoint: key.slice(at + 1), span, before: this.longFrom.get(key) ?? Infinity };
     }
-    return out;
   }
 
   /** `ip endpoint` → time of its first request classified with a span long enough (those after have the tag). */

@@ -201,7 +201,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
   }
   // Long 401 spans found late: the requests released before them get their tag now.
   const store = classifyStore(db);
-  if (classifier !== null) store.tagIntermittent(classifier.longSpans().map((l) => ({ ...l, text: intermittentText(l.endpoint) })));
+  if (classifier !== null) store.tagIntermittent(classifier.longSpans(), (endpoint) => intermittentText(endpoint));
   // Requests stored before this run whose verdicts its lines can change: the new lines are
   // older than them or within the longest look-back of a verdict (an hour: intermittent).
   const runFrom = writer.earliestWritten;

@@ -59,7 +59,7 @@ export interface ClassifyStore {
    * `span` and before `before` (made before the span was long enough) that lack it, where
    * its successes fall inside the span and the 401 was no challenge. Returns how many.
    */
-  tagIntermittent(spans: { ip: string; endpoint: string; span: FailureSpan; before: number; text: string }[]): number;
+  tagIntermittent(spans: Iterable<{ ip: string; endpoint: string; span: FailureSpan; before: number }>, text: (endpoint: string) => string): number;
   /** Stored 401s from `fromTs` on, in time order. */
   failuresByClientSince(fromTs: number): { ip: string; ts: number; user: string | null }[];
   /** The earliest of these requests whose verdict lacks `tag` (null: none). */
@@ -116,9 +116,9 @@ export function classifyStore(db: Db): ClassifyStore {
      WHERE r.ip = ? AND r.endpoint = ? AND r.status = 401 AND r.ts BETWEEN ? AND ? AND c.first_ts < ? AND c.last_ts > ?`,
   );
   const retag = db.prepare('UPDATE verdicts SET tags = ?, evidence = ? WHERE request_id = ?');
-  const tagIntermittent = db.transaction((spans: { ip: string; endpoint: string; span: FailureSpan; before: number; text: string }[]) => {
+  const tagIntermittent = db.transaction((spans: Iterable<{ ip: string; endpoint: string; span: FailureSpan; before: number }>, text: (endpoint: string) => string) => {
     let n = 0;
-    for (const { ip, endpoint, span, before, text } of spans) n += tagOne(ip, endpoint, span, before, text);
+    for (const { ip, endpoint, span, before } of spans) n += tagOne(ip, endpoint, span, before, text(endpoint));
     return n;
   });
   const tagOne = (ip: string, endpoint: string, span: FailureSpan, before: number, text: string) => {
@@ -142,7 +142,7 @@ export function classifyStore(db: Db): ClassifyStore {
         ? null
         : (db.prepare('SELECT min(ts) AS ts FROM verdicts WHERE request_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)').get(JSON.stringify(ids), tag) as { ts: number | null }).ts,
     lastAuthTs: () => (db.prepare('SELECT max(ts) AS ts FROM requests INDEXED BY requests_auth_ts WHERE status IN (401, 403)').get() as { ts: number | null }).ts,
-    tagIntermittent: (spans) => (spans.length === 0 ? 0 : writeTransaction(db, tagIntermittent, spans)),
+    tagIntermittent: (spans, text) => writeTransaction(db, tagIntermittent, spans, text),
     storedSuccesses: (ip, endpoint) => (okRow.get(ip, endpoint) as PriorSuccess | undefined) ?? null,
     storedBasicOk: (ip) => basicOk.get(ip) !== undefined,
     storedHttpsOk: (ip) => httpsOk.get(ip) !== undefined,
