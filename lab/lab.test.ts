@@ -8,24 +8,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventRow } from '../src/report/event-rows.js';
 import { NGINX_DETAILED_FORMAT, serversInstalled, startLab, type Lab } from './servers.js';
 import { Traffic, type Sent } from './traffic.js';
 
 const CLI = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'main.js');
 const installed = serversInstalled();
 
-interface Event {
-  ip: string;
-  path: string;
-  status: number;
-  user: string | null;
-  cause: string;
-  confidence: string;
-  layer: string;
-  tags: string[];
-  file: string;
-  line: number;
-}
+/** An NDJSON record of `authlog events` (and of the live modes). */
+type Event = EventRow;
 
 function authlog(args: string[]): string {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });

@@ -120,7 +120,8 @@ export function registerWriter(db: Db, command: string): () => void {
   };
 }
 
-function alive(pid: number): boolean {
+/** Whether a process runs (EPERM: it does, as another user). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -131,7 +132,7 @@ function alive(pid: number): boolean {
 
 function otherWriters(db: Db): number[] {
   const rows = db.prepare('SELECT pid FROM writers WHERE pid != ?').all(process.pid) as { pid: number }[];
-  return rows.map((r) => r.pid).filter(alive);
+  return rows.map((r) => r.pid).filter(pidAlive);
 }
 
 export function openDb(path: string, mode: OpenMode = 'create', onWait?: WaitReporter): Db {

@@ -1,4 +1,4 @@
-import { writeTransaction, type Db } from './db.js';
+import { pidAlive, writeTransaction, type Db } from './db.js';
 
 export interface SourceRow {
   id: number;
@@ -97,15 +97,6 @@ export function releaseSources(db: Db): void {
     db.prepare('UPDATE sources SET owner_pid = NULL WHERE owner_pid = ?').run(process.pid);
   } catch {
     // A database that cannot be written now: the claim dies with this pid.
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
