@@ -41,6 +41,7 @@ describe('ingest under faults', () => {
     const got = stored(db);
     expect(compare('kill -9 x6 during ingest', truth, got)).toEqual({ lost: 0, doubled: 0 });
     expect(got.sourceLines).toBe(truth.lines);
+    expect(got.unclassified).toBe(0);
   });
 
   it('two writers at once, and a third after: every line exactly once, no crash', async () => {

@@ -51,14 +51,16 @@ export function add(a: Truth, b: Truth): Truth {
 }
 
 /** What the database counted: every request in traffic, 401/403s stored once each, lines read. */
-export function stored(dbPath: string): Truth & { sourceLines: number; rejected: number } {
+export function stored(dbPath: string): Truth & { sourceLines: number; rejected: number; unclassified: number } {
   const db = new Database(dbPath, { readonly: true });
   try {
     const lines = (db.prepare('SELECT coalesce(sum(count), 0) AS n FROM traffic').get() as { n: number }).n;
     const auth = (db.prepare('SELECT count(*) AS n FROM requests WHERE status IN (401, 403)').get() as { n: number }).n;
     const sourceLines = (db.prepare("SELECT coalesce(sum(lines), 0) AS n FROM sources WHERE format = 'nginx-access'").get() as { n: number }).n;
     const rejected = (db.prepare('SELECT count(*) AS n FROM rejects').get() as { n: number }).n;
-    return { lines, auth, sourceLines, rejected };
+    // One pass writes a verdict after its request: a kill between them leaves one to make.
+    const unclassified = (db.prepare('SELECT count(*) AS n FROM requests r WHERE r.status IN (401, 403) AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.request_id = r.id)').get() as { n: number }).n;
+    return { lines, auth, sourceLines, rejected, unclassified };
   } finally {
     db.close();
   }
