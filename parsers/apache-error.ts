@@ -14,7 +14,8 @@ const REST =
   ' \\[(?:([A-Za-z0-9_]*):)?([a-z0-9]+)\\](?: \\[pid (\\d+)(?::tid (\\d+))?\\])?' +
   '(?: ([A-Za-z0-9_.-]+\\(\\d+\\)):)?' + // %F source file, written at debug level
   '(?: (\\(\\d+\\)[^\\[]*?):)?' + // %E APR status, e.g. "(2)No such file or directory"
-  '(?: \\[(?:client|remote) ([^\\]]+)\\])?' +
+  // the client may be a bracketed IPv6 address: [client [2001:db8::1]:51548]
+  '(?: \\[(?:client|remote) ((?:\\[[^\\]]*\\]|[^\\]\\[])+)\\])?' +
   ' (?:(AH\\d{5}): )?(.*?)(?:, referer: (.*))?$';
 
 const LINE_RE = new RegExp(`^(?:${TIME}|${SYSLOG})${REST}`);

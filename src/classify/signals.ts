@@ -58,8 +58,10 @@ export const SIGNAL_PATTERNS: SignalPattern[] = [
   { formats: NGINX, signal: 'auth_request_status', re: /^auth request unexpected status: (\d+)/, object: 1 },
   // Apache 2.4 (with AH code) and 2.2 (without) share the message texts.
   { formats: APACHE, signal: 'password_mismatch', re: /^user (.*): authentication failure for "(.*)": Password Mismatch$/, user: 1, object: 2 },
-  { formats: APACHE, signal: 'user_not_found', re: /^user (.*) not found: (.*)$/, user: 1, object: 2 },
-  { formats: APACHE, signal: 'user_not_found', re: /^user `(.*)' in realm `(.*)' not found: (.*)$/, user: 1, object: 3 },
+  // The realm form first: the plain form would take "`user' in realm `realm'" for the user (AH01790).
+  { formats: APACHE, signal: 'user_not_found', re: /^(?:Digest: )?user `(.*)' in realm `(.*)' not found(?:: (.*))?$/, user: 1, object: 3 },
+  // 2.2 writes it without the path too: "[client 192.168.0.2] user root not found"
+  { formats: APACHE, signal: 'user_not_found', re: /^user (.*) not found(?:: (.*))?$/, user: 1, object: 2 },
   { formats: APACHE, signal: 'password_mismatch', re: /^(?:Digest: )?user (.*): password mismatch: (.*)$/, user: 1, object: 2 },
   { formats: APACHE, signal: 'nonce_expired', re: /^user (.*): nonce expired \([\d.]+ seconds old/, user: 1 },
   { formats: APACHE, signal: 'wrong_scheme', re: /^client used wrong authentication scheme:? `?([^']*?)'?(?:: (.*))?$/, object: 1 },
@@ -67,6 +69,8 @@ export const SIGNAL_PATTERNS: SignalPattern[] = [
   { formats: APACHE, signal: 'authz_denied', re: /^user (.*): authorization failure for "(.*)": ?$/, user: 1, object: 2 },
   { formats: APACHE, signal: 'authz_denied', re: /^Authorization of user (.*) to access (.*) failed, reason: /, user: 1, object: 2 },
   { formats: APACHE, signal: 'forbidden_rule', re: /^client denied by server configuration: (?:uri )?(.*)$/, object: 1 },
+  // Apache 2.2's Options -Indexes refusal
+  { formats: APACHE, signal: 'forbidden_rule', re: /^Directory index forbidden by (?:rule|Options directive): (.*)$/, object: 1 },
   { formats: APACHE, signal: 'auth_file_missing', re: /^\(2\)No such file or directory: Could not open password file: (.*)$/, object: 1 },
   { formats: APACHE, signal: 'auth_file_unreadable', re: /^(?:\(\d+\)[^:]*: )?Could not open password file: (.*)$/, object: 1 },
   // WP fail2ban (the " from IP" suffix is already split off by the parser)
