@@ -9,7 +9,8 @@ import { reject, type LogEvent, type LogParser, type ParseContext, type ParseRes
 const LEVELS = /^(emerg|alert|crit|error|warn|notice|info|debug|trace[1-8])$/;
 
 const TIME = '\\[[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\\d{1,2}) (\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,6}))? (\\d{4})\\]';
-const SYSLOG = '([A-Z][a-z]{2}) +(\\d{1,2}) (\\d{2}):(\\d{2}):(\\d{2}) \\S+ [A-Za-z0-9_.-]+(?:\\[\\d+\\])?:';
+// the tag may carry a slash: `srv httpd/backend1[22034]:`
+const SYSLOG = '([A-Z][a-z]{2}) +(\\d{1,2}) (\\d{2}):(\\d{2}):(\\d{2}) \\S+ [A-Za-z0-9_./-]+(?:\\[\\d+\\])?:';
 const REST =
   ' \\[(?:([A-Za-z0-9_]*):)?([a-z0-9]+)\\](?: \\[pid (\\d+)(?::tid (\\d+))?\\])?' +
   '(?: ([A-Za-z0-9_.-]+\\(\\d+\\)):)?' + // %F source file, written at debug level

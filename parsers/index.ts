@@ -15,7 +15,7 @@ export * from './types.js';
 export { LogFormatError } from './nginx-access.js';
 
 /** Values `--format` accepts. `combined` also reads Apache's combined log. */
-export const FORMAT_CHOICES = ['auto', 'combined', 'main', 'common', 'vhost_combined', 'json', 'nginx-error', 'apache-error', 'wordpress-debug', 'wp-fail2ban'] as const;
+export const FORMAT_CHOICES = ['auto', 'combined', 'main', 'common', 'vhost_combined', 'nginx_proxy', 'json', 'nginx-error', 'apache-error', 'wordpress-debug', 'wp-fail2ban'] as const;
 export type FormatChoice = (typeof FORMAT_CHOICES)[number];
 
 export const SAMPLES: Record<string, string[]> = {
@@ -35,6 +35,10 @@ export const SAMPLES: Record<string, string[]> = {
   vhost_combined: [
     'www.example.com:443 203.0.113.9 - bob [27/Nov/2026:10:00:04 +0100] "GET /private/ HTTP/1.1" 401 381 "-" "Mozilla/5.0 (X11; Linux x86_64)"',
     'intranet.example.com:80 2001:db8::4 - - [27/Nov/2026:10:00:05 +0100] "GET / HTTP/1.1" 200 2326 "-" "curl/8.5.0"',
+  ],
+  nginx_proxy: [
+    'example.com 203.0.113.9 - admin [27/Nov/2026:10:00:00 +0000] "GET /secure/ HTTP/1.1" 401 179 "-" "curl/8.5.0" "172.17.0.3:80"',
+    'api.example.com 2001:db8::9 - - [27/Nov/2026:10:00:01 +0000] "GET / HTTP/2.0" 200 612 "-" "Mozilla/5.0 (X11; Linux x86_64)" "-"',
   ],
   json: [
     '{"time":"2026-11-27T10:00:01+00:00","remote_addr":"203.0.113.9","remote_user":"","request":"GET /api HTTP/1.1","status":"401","body_bytes_sent":"179","http_referer":"","http_user_agent":"curl/8.5.0"}',
@@ -76,6 +80,7 @@ export function parserFor(choice: Exclude<FormatChoice, 'auto'>, options: Parser
     case 'main':
     case 'common':
     case 'vhost_combined':
+    case 'nginx_proxy':
       return options.logFormat ? customAccessParser(options.logFormat) : presetParser(choice as AccessPreset);
     case 'json':
       return createJsonAccessParser(options.logFormat);
@@ -101,7 +106,7 @@ export function customAccessParser(logFormat: string): LogParser {
 export function detectionCandidates(options: ParserOptions = {}): LogParser[] {
   const access = options.logFormat
     ? [customAccessParser(options.logFormat)]
-    : [presetParser('vhost_combined'), presetParser('main'), presetParser('combined'), presetParser('common'), createJsonAccessParser()];
+    : [presetParser('vhost_combined'), presetParser('nginx_proxy'), presetParser('main'), presetParser('combined'), presetParser('common'), createJsonAccessParser()];
   return [nginxErrorParser, apacheErrorParser, wordpressDebugParser, wpFail2banParser, ...access];
 }
 
@@ -114,22 +119,40 @@ export function detectFormat(lines: string[], ctx: ParseContext, options: Parser
   if (sample.length === 0) return null;
   let best: LogParser | null = null;
   let bestScore = 0;
+  let bestAccepted = 0;
   for (const parser of detectionCandidates(options)) {
-    const score = detectionScore(parser, sample, ctx);
+    const { accepted, addresses } = detectionScore(parser, sample, ctx);
+    // Evidence beyond "it matched": a format that reads a client address where the other
+    // reads a host name wins (nginx-proxy's `$host $remote_addr` read as combined stored
+    // the host as the client). Logs with HostnameLookups on still match on lines alone.
+    const score = accepted + addresses / 2;
     if (score > bestScore) {
       best = parser;
       bestScore = score;
+      bestAccepted = accepted;
     }
   }
-  return bestScore * 2 >= sample.length ? best : null;
+  return bestAccepted * 2 >= sample.length ? best : null;
 }
+
+const ADDRESS = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*|unix:.*)$/;
 
 /**
  * Lines the parser accepts. For multi-line formats the continuation lines of an accepted
  * entry count too, so a debug.log that opens with a long stack trace is still recognised.
  */
-function detectionScore(parser: LogParser, sample: string[], ctx: ParseContext): number {
-  if (!parser.startsEntry) return sample.filter((l) => parser.parse(l, ctx).ok).length;
+function detectionScore(parser: LogParser, sample: string[], ctx: ParseContext): { accepted: number; addresses: number } {
+  if (!parser.startsEntry) {
+    let accepted = 0;
+    let addresses = 0;
+    for (const line of sample) {
+      const r = parser.parse(line, ctx);
+      if (!r.ok) continue;
+      accepted++;
+      if (r.record.kind === 'access' && ADDRESS.test(r.record.ip)) addresses++;
+    }
+    return { accepted, addresses };
+  }
   let score = 0;
   let inEntry = false;
   for (const line of sample) {
@@ -140,7 +163,7 @@ function detectionScore(parser: LogParser, sample: string[], ctx: ParseContext):
       score++;
     }
   }
-  return score;
+  return { accepted: score, addresses: 0 };
 }
 
 export function isLogFormatError(e: unknown): e is LogFormatError {

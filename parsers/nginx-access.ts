@@ -14,6 +14,8 @@ export const ACCESS_PRESETS = {
   common: '$remote_addr $_ident $remote_user [$time_local] "$request" $status $body_bytes_sent',
   // Apache's vhost_combined (Debian's default for virtual hosts): "%v:%p %h %l %u %t ..."
   vhost_combined: '$server_name:$server_port $remote_addr $_ident $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"',
+  // nginx-proxy's (the Docker reverse proxy) `vhost` format: the host first, the upstream last.
+  nginx_proxy: '$host $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$upstream_addr"',
 } as const;
 export type AccessPreset = keyof typeof ACCESS_PRESETS;
 

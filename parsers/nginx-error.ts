@@ -8,9 +8,10 @@ import { reject, type LogEvent, type LogParser, type ParseResult } from './types
 
 const LEVELS = new Set(['emerg', 'alert', 'crit', 'error', 'warn', 'notice', 'info', 'debug']);
 
-// Optional syslog/journald prefix: `[Nov 27 10:00:01 ]host nginx[123]: `.
+// Optional syslog/journald prefix: `[Nov 27 10:00:01 ]host nginx[123]: `, once or twice
+// (journald forwarding a syslog line writes it again: `host nginx[23141]: host nginx: ...`).
 const LINE_RE =
-  /^(?:(?:[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} )?\S+ nginx(?:\[\d+\])?: )?(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}) \[([a-z]+)\] (\d+)#(\d+): (?:\*(\d+) )?(.*)$/;
+  /^(?:(?:[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} )?\S+ nginx(?:\[\d+\])?: ){0,2}(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}) \[([a-z]+)\] (\d+)#(\d+): (?:\*(\d+) )?(.*)$/;
 
 const CONTEXT_STRICT =
   /^, client: (\S+), server: ([^,]*?)(?:, request: "([^"]*)")?(?:, subrequest: "([^"]*)")?(?:, upstream: "([^"]*)")?(?:, host: "([^"]*)")?(?:, referrer: "([^"]*)")?$/;

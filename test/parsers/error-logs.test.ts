@@ -110,3 +110,17 @@ describe('WordPress debug.log', () => {
     expect(res.ok ? 'accepted' : res.reason).toBe(reason);
   });
 });
+
+describe('syslog and journald prefixes seen in real logs (issue 14)', () => {
+  it('reads an nginx line whose journald prefix came twice', async () => {
+    const { parseNginxError } = await import('../../parsers/nginx-error.js');
+    const r = parseNginxError('host nginx[23141]: host nginx: 2025/09/07 21:20:40 [error] 23141#23141: *1 user "bob": password mismatch, client: 192.0.2.1, server: x, request: "GET / HTTP/1.1", host: "x"');
+    expect(r).toMatchObject({ ok: true, record: { client: '192.0.2.1', message: 'user "bob": password mismatch' } });
+  });
+
+  it('reads an Apache line whose syslog tag carries a slash', async () => {
+    const { parseApacheError } = await import('../../parsers/apache-error.js');
+    const r = parseApacheError('Nov 27 10:00:00 srv httpd/backend1[22034]: [auth_basic:error] [pid 22034] [client 192.0.2.1:5555] AH01617: user bob: authentication failure for "/": Password Mismatch', { year: 2026 });
+    expect(r).toMatchObject({ ok: true, record: { client: '192.0.2.1', code: 'AH01617' } });
+  });
+});

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { SAMPLES, detectFormat, detectionCandidates, parserFor, type FormatChoice } from '../../parsers/index.js';
 
 const ctx = { year: 2026 };
-const name = (choice: string) => (choice === 'json' ? 'nginx-json' : ['combined', 'main', 'common', 'vhost_combined'].includes(choice) ? 'nginx-access' : choice);
+const name = (choice: string) => (choice === 'json' ? 'nginx-json' : ['combined', 'main', 'common', 'vhost_combined', 'nginx_proxy'].includes(choice) ? 'nginx-access' : choice);
 
 describe('parser registry', () => {
   it('has samples for every format choice', () => {
-    for (const choice of ['main', 'combined', 'common', 'vhost_combined', 'json', 'nginx-error', 'apache-error', 'wordpress-debug']) {
+    for (const choice of ['main', 'combined', 'common', 'vhost_combined', 'nginx_proxy', 'json', 'nginx-error', 'apache-error', 'wordpress-debug']) {
       expect(SAMPLES[choice]?.length, choice).toBeGreaterThan(0);
     }
   });
@@ -28,6 +28,8 @@ describe('parser registry', () => {
     ['combined', 'nginx-access', 'combined'],
     ['common', 'nginx-access', 'common'],
     ['vhost_combined', 'nginx-access', 'vhost_combined'],
+    // read as combined, the host was stored as the client: the address decides
+    ['nginx_proxy', 'nginx-access', 'nginx_proxy'],
     ['json', 'nginx-json', 'auto'],
     ['nginx-error', 'nginx-error', 'nginx'],
     ['apache-error', 'apache-error', 'apache'],
