@@ -10,8 +10,15 @@ const LEVELS = new Set(['emerg', 'alert', 'crit', 'error', 'warn', 'notice', 'in
 
 // Optional syslog/journald prefix: `[Nov 27 10:00:01 ]host nginx[123]: `, once or twice
 // (journald forwarding a syslog line writes it again: `host nginx[23141]: host nginx: ...`).
-const LINE_RE =
-  /^(?:(?:[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} )?\S+ nginx(?:\[\d+\])?: ){0,2}(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}) \[([a-z]+)\] (\d+)#(\d+): (?:\*(\d+) )?(.*)$/;
+const PREFIX = '(?:(?:[A-Z][a-z]{2} +\\d{1,2} \\d{2}:\\d{2}:\\d{2} )?\\S+ nginx(?:\\[\\d+\\])?: ){0,2}';
+// `s`: an entry may span lines (below).
+const LINE_RE = new RegExp(`^${PREFIX}(\\d{4})\\/(\\d{2})\\/(\\d{2}) (\\d{2}):(\\d{2}):(\\d{2}) \\[([a-z]+)\\] (\\d+)#(\\d+): (?:\\*(\\d+) )?(.*)$`, 's');
+/**
+ * An entry starts with its time; what PHP-FPM wrote to stderr with newlines in it
+ * (`FastCGI sent in stderr: "PHP message: ...`) continues on the following lines, up to the
+ * context (`, client: ..., server: ...`) on the last.
+ */
+const ENTRY_START = new RegExp(`^${PREFIX}\\d{4}\\/\\d{2}\\/\\d{2} \\d{2}:\\d{2}:\\d{2} \\[`);
 
 const CONTEXT_STRICT =
   /^, client: (\S+), server: ([^,]*?)(?:, request: "([^"]*)")?(?:, subrequest: "([^"]*)")?(?:, upstream: "([^"]*)")?(?:, host: "([^"]*)")?(?:, referrer: "([^"]*)")?$/;
@@ -80,4 +87,5 @@ export const nginxErrorParser: LogParser = {
   variant: 'nginx',
   family: 'error',
   parse: (line) => parseNginxError(line),
+  startsEntry: (line) => ENTRY_START.test(line),
 };

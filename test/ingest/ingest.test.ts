@@ -20,6 +20,24 @@ async function run(db: Db, paths: string[], extra: Partial<IngestOptions> = {}) 
 const total = (db: Db) => (db.prepare('SELECT coalesce(sum(count), 0) AS n FROM traffic').get() as { n: number }).n;
 
 describe('ingest', () => {
+  it('joins an nginx error entry that PHP-FPM continued on further lines, instead of rejecting them', async () => {
+    const dir = tmp();
+    const entry = [
+      '2026/11/27 10:00:00 [error] 1234#1234: *77 FastCGI sent in stderr: "PHP message: PHP Warning:  Undefined variable $x in /var/www/html/index.php on line 3',
+      'PHP message: PHP Warning:  foreach() argument must be of type array|object in /var/www/html/index.php on line 4" while reading response header from upstream, client: 192.0.2.9, server: example.com, request: "GET /shop/ HTTP/1.1", upstream: "fastcgi://unix:/run/php/php8.2-fpm.sock:", host: "example.com"',
+      '2026/11/27 10:00:01 [error] 1234#1234: *78 user "bob": password mismatch, client: 192.0.2.10, server: example.com, request: "GET /private/ HTTP/1.1", host: "example.com"',
+    ];
+    writeFileSync(join(dir, 'error.log'), entry.join('\n') + '\n');
+    const db = openDb(join(dir, 'a.db'));
+    const res = await run(db, [dir], { tz: parseZone('UTC')! });
+    expect(res.sources[0]).toMatchObject({ lines: 3, stored: 2, rejected: {} });
+    const events = db.prepare('SELECT line, client, target, signal FROM events ORDER BY line').all();
+    expect(events).toEqual([
+      { line: 1, client: '192.0.2.9', target: '/shop/', signal: null },
+      { line: 3, client: '192.0.2.10', target: '/private/', signal: 'password_mismatch' },
+    ]);
+  });
+
   it('says when a custom log_format is read as a preset without --log-format (its fields would be lost silently)', async () => {
     const dir = tmp();
     // A real line of the lab's nginx (log_format with $scheme $upstream_status $sent_http_www_authenticate).
