@@ -26,8 +26,17 @@ export function parse(argv: string[], options: OptionSpec): { values: Record<str
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     return { values: values as Record<string, unknown>, positionals };
   } catch (e) {
-    throw new AuthlogError('bad_option', (e as Error).message.split('\n')[0]);
+    throw new AuthlogError('bad_option', friendlyParseError(e as Error & { code?: string }));
   }
+}
+
+/** One plain line for what node's parseArgs says at length (a stray quote, advice about `--`). */
+function friendlyParseError(e: Error & { code?: string }): string {
+  const option = /'(-[^']*)'/.exec(e.message)?.[1];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option ${option} (see --help)`;
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) return `option ${option.split(' ')[0]} needs a value (see --help)`;
+  if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument (see --help)`;
+  return e.message.split('\n')[0];
 }
 
 export const ZoneSchema = z.string().transform((s, ctx): Zone => {

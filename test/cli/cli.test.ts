@@ -29,11 +29,15 @@ describe('authlog CLI', () => {
     expect(authlog(['--help']).stdout).toMatch(/^authlog: why is this server answering 401\?/);
     expect(authlog(['--version']).stdout).toBe(`authlog ${JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version}\n`);
     for (const cmd of ['ingest', 'events', 'report', 'doctor', 'query']) expect(authlog([cmd, '--help'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Usage: authlog /) });
+    // the filters name every cause and tag the vocabulary has
+    const help = authlog(['events', '--help']).stdout.replace(/\s+/g, ' ');
+    for (const name of ['session_expired', 'auth_file_missing', 'no_www_authenticate', 'plain_http', 'intermittent', 'proxy_strip_suspect']) expect(help).toContain(name);
   });
 
   it.each([
     [['frobnicate'], 2, /unknown command "frobnicate"/],
-    [['events', '--bogus'], 2, /Unknown option '--bogus'/],
+    [['events', '--bogus'], 2, /^authlog: unknown option --bogus \(see --help\)\n$/],
+    [['report', '--since'], 2, /^authlog: option --since needs a value \(see --help\)\n$/],
     [['events', '--cause', 'sunspots'], 2, /--cause: /],
     [['events', '--since', 'yesterday-ish'], 2, /--since: "yesterday-ish" is not a time/],
     [['report', '--format', 'pdf'], 2, /--format: /],
@@ -46,6 +50,14 @@ describe('authlog CLI', () => {
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('report PATH writes the report alone to stdout; what it read goes to stderr', () => {
+    const r = authlog(['report', SAMPLES, '--db', join(tmp(), 'r.db')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^authlog report \(/);
+    expect(r.stdout).not.toMatch(/lines read/);
+    expect(r.stderr).toMatch(/samples\/nginx\/error\.log: nginx-error \(nginx\), read in \+01:00; 30 lines read/);
   });
 
   it('ingests, summarises per source, and ingesting again reads nothing new', () => {

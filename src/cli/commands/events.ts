@@ -1,4 +1,20 @@
 import { z } from 'zod';
+import { CauseSchema, TAGS } from '../../classify/vocabulary.js';
+
+/** A comma list wrapped under a help column (the vocabulary is the one source of the names). */
+function wrapList(items: readonly string[], indent: number, width = 96): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    const next = line ? `${line}, ${item}` : item;
+    if (indent + next.length > width && line) {
+      lines.push(`${line},`);
+      line = item;
+    } else line = next;
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(indent)}`);
+}
 import { EVENT_FIELDS, formatEvent, toEventRow, type EventQueryRow, type EventRow } from '../../report/event-rows.js';
 import { QueryRunner, loadQueries } from '../../store/queries.js';
 import { fit, sanitize } from '../../util/sanitize.js';
@@ -15,10 +31,9 @@ confidence (proven by a correlated log line, or heuristic), layer, tags, evidenc
 
 Filters:
   --since TIME, --until TIME   ISO 8601 (2026-11-27T10:00Z) or relative (15m, 2h, 7d)
-  --cause CAUSE                no_credentials, user_not_found, password_mismatch, bad_credentials,
-                               nonce_expired, token_rejected, unknown, auth_file_missing, forbidden
+  --cause CAUSE                ${wrapList(CauseSchema.options, 31)}
   --ip IP, --user NAME, --status 401|403
-  --tag TAG                    challenge, monitor, automation, brute_force, previously_ok
+  --tag TAG                    ${wrapList(TAGS, 31)}
 Output:
   --format table|ndjson|csv    default: table on a terminal, NDJSON when piped
   --all                        include what triage marked as expected or handled (authlog suppress)

@@ -49,6 +49,8 @@ export async function runReport(io: CommandIO, argv: string[]): Promise<number> 
   }
   const opts = validate(Schema, values);
   const { db, result } = await openAndIngest(io, positionals, { ...opts, format: opts['input-format'] });
+  // What was read is a side note: the report alone goes to stdout (and into a redirected file).
+  if (result && !opts.quiet) io.stderr.write(formatIngestSummary(result));
   const data = gatherReport(new QueryRunner(db, loadQueries(packageFile('queries')), opts.all), { since: opts.since ?? null, until: opts.until ?? null });
   db.close();
   const colour = !opts.output && io.stdout.isTTY && !opts['no-color'] && !io.env.NO_COLOR;
@@ -57,7 +59,7 @@ export async function runReport(io: CommandIO, argv: string[]): Promise<number> 
     case 'json': text = safeJson(reportJson(data), 2) + '\n'; break;
     case 'markdown': text = renderMarkdown(data); break;
     case 'html': text = renderHtml(data); break;
-    default: text = (result && !opts.quiet ? formatIngestSummary(result) : '') + renderText(data, colour ? COLOUR : PLAIN);
+    default: text = renderText(data, colour ? COLOUR : PLAIN);
   }
   if (opts.output) {
     try {
