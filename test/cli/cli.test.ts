@@ -194,6 +194,8 @@ describe('authlog CLI', () => {
     authlog(['ingest', SAMPLES, '--db', db]);
     const list = authlog(['query', '--list']).stdout;
     expect(list).toMatch(/^brute-force +clients tagged brute_force/m);
+    // the descriptions start in one column
+    expect(new Set(list.trim().split('\n').map((l) => /^\S+ +/.exec(l)![0].length)).size).toBe(1);
     const rows = authlog(['query', 'top-users', '--db', db, '--param', 'limit=2', '--param', "cause=user_not_found' OR 1=1 --"]).stdout.trim();
     expect(rows).toBe('');
     const top = authlog(['query', 'top-users', '--db', db, '--param', 'limit=2', '--format', 'json']).stdout;

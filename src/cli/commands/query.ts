@@ -58,7 +58,9 @@ export async function runQuery(io: CommandIO, argv: string[]): Promise<number> {
   const opts = validate(Schema, values);
   const queries = loadQueries(packageFile('queries'));
   if (opts.list) {
-    for (const q of queries.values()) io.stdout.write(`${q.name.padEnd(12)} ${q.description}${q.params.length ? ` [${q.params.join(', ')}]` : ''}\n`);
+    // Names padded to the longest, so the descriptions line up.
+    const width = Math.max(...[...queries.values()].map((q) => q.name.length));
+    for (const q of queries.values()) io.stdout.write(`${q.name.padEnd(width)}  ${q.description}${q.params.length ? ` [${q.params.join(', ')}]` : ''}\n`);
     return 0;
   }
   const name = positionals[0];
