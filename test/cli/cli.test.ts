@@ -172,6 +172,9 @@ describe('authlog CLI', () => {
     const db = join(tmp(), 'a.db');
     authlog(['ingest', SAMPLES, '--db', db]);
     const before = JSON.parse(authlog(['report', '--db', db, '--format', 'json']).stdout);
+    // a mistake is said in the usage's own words (there is no --kind option)
+    expect(authlog(['suppress', 'add', 'bogus', 'x', '--db', db])).toMatchObject({ code: 2, stderr: 'authlog: suppress add: "bogus" is not client, user or path\n' });
+    expect(authlog(['suppress', 'add', '--db', db])).toMatchObject({ code: 2, stderr: 'authlog: suppress add needs what to mark: client, user or path, then its VALUE\n' });
     expect(authlog(['suppress', 'add', 'client', '45.95.147.236', '--db', db]).stdout).toBe('marked client 45.95.147.236 as expected\n');
     expect(authlog(['suppress', 'add', 'user', 'erin', '--handled', '--db', db]).stdout).toBe('marked user erin as handled\n');
     expect(authlog(['suppress', 'list', '--db', db]).stdout).toMatch(/^ +1 +client +expected .*45\.95\.147\.236\n +2 +user +handled .*erin\n$/);

@@ -19,6 +19,16 @@ A mark is "expected" unless --handled is given. Options: --db PATH.
 
 const Kind = z.enum(['client', 'user', 'path']);
 
+/** What is marked, said as the usage line says it (there is no --kind option to name). */
+function kindOf(word: string | undefined, action: string): z.infer<typeof Kind> {
+  const r = Kind.safeParse(word);
+  if (r.success) return r.data;
+  if (word !== undefined) throw new AuthlogError('bad_option', `suppress ${action}: "${sanitize(word)}" is not client, user or path`);
+  throw new AuthlogError('bad_option', action === 'add'
+    ? 'suppress add needs what to mark: client, user or path, then its VALUE'
+    : 'suppress remove needs an ID (authlog suppress list shows them), or client, user or path and its VALUE');
+}
+
 export async function runSuppress(io: CommandIO, argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { db: { type: 'string' }, handled: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
   const [action, ...rest] = positionals;
@@ -34,12 +44,12 @@ export async function runSuppress(io: CommandIO, argv: string[]): Promise<number
       for (const r of rows) io.stdout.write(`${String(r.id).padStart(4)}  ${r.kind.padEnd(6)} ${r.state.padEnd(8)} ${isoUtc(r.created_at)}  ${sanitize(r.value)}\n`);
       if (rows.length === 0) io.stdout.write('no marks\n');
     } else if (action === 'add') {
-      const kind = validate(z.object({ kind: Kind }), { kind: rest[0] }).kind;
+      const kind = kindOf(rest[0], 'add');
       if (!rest[1]) throw new AuthlogError('bad_option', 'suppress add needs a VALUE');
       addSuppression(db, kind, rest[1], opts.handled ? 'handled' : 'expected');
       io.stdout.write(`marked ${kind} ${sanitize(rest[1])} as ${opts.handled ? 'handled' : 'expected'}\n`);
     } else if (action === 'remove') {
-      const n = /^\d+$/.test(rest[0] ?? '') ? removeSuppression(db, Number(rest[0])) : removeSuppression(db, validate(z.object({ kind: Kind }), { kind: rest[0] }).kind, rest[1]);
+      const n = /^\d+$/.test(rest[0] ?? '') ? removeSuppression(db, Number(rest[0])) : removeSuppression(db, kindOf(rest[0], 'remove'), rest[1]);
       if (n === 0) throw new AuthlogError('bad_option', 'no such mark (authlog suppress list shows them)');
       io.stdout.write(`removed ${n} mark(s)\n`);
     } else {
