@@ -66,6 +66,8 @@ describe('authlog CLI', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/samples\/nginx\/access\.log: nginx-access \(main\); 138 lines read, \d+ stored, 2 rejected \(no_match 2\)/);
     expect(first.stdout).toMatch(/samples\/nginx\/error\.log: nginx-error \(nginx\), read in \+01:00; 30 lines read, 30 stored, 0 rejected/);
+    // Apache's combined log is no nginx format to its user
+    expect(first.stdout).toMatch(/samples\/apache\/access\.log: access \(combined\); 26 lines read/);
     const second = authlog(['ingest', SAMPLES, '--db', db]);
     expect(second.stdout).toMatch(/samples\/nginx\/access\.log: unchanged since last run/);
     const report1 = JSON.parse(authlog(['report', '--db', db, '--format', 'json']).stdout);

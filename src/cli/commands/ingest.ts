@@ -89,6 +89,12 @@ export function exitAfterIngest(result: IngestResult | null): number {
   return result !== null && result.unreadable > 0 ? 66 : 0;
 }
 
+/** The presets nginx and Apache share are no nginx format to an Apache user. */
+const SHARED_PRESETS = new Set(['combined', 'common', 'vhost_combined']);
+function formatLabel(format: string | null, variant: string | null): string | null {
+  return format === 'nginx-access' && variant !== null && SHARED_PRESETS.has(variant) ? 'access' : format;
+}
+
 export function formatIngestSummary(result: IngestResult): string {
   const lines: string[] = [];
   for (const s of result.sources) {
@@ -106,7 +112,7 @@ export function formatIngestSummary(result: IngestResult): string {
     const reasons = Object.entries(s.rejected).map(([r, n]) => `${r} ${n}`).join(', ');
     const rate = s.seconds > 0 ? Math.round(s.lines / s.seconds) : s.lines;
     lines.push(
-      `${name}: ${s.format} (${s.variant})${s.zone ? `, read in ${s.zone}` : ''}; ${s.lines} lines read, ${s.stored} stored, ` +
+      `${name}: ${formatLabel(s.format, s.variant)} (${s.variant})${s.zone ? `, read in ${s.zone}` : ''}; ${s.lines} lines read, ${s.stored} stored, ` +
         `${rejected} rejected${reasons ? ` (${reasons})` : ''}${s.invalidUtf8 ? `, ${s.invalidUtf8} with invalid UTF-8` : ''}` +
         `${s.pendingBytes ? `, 1 line pending (${s.pendingBytes} bytes without a newline yet: read when it is complete)` : ''}; ` +
         `${rate.toLocaleString('en-US')} lines/s`,
