@@ -68,10 +68,6 @@ export interface IngestResult {
   /** Files that could not be opened (the command exits 66 after reading the rest). */
   unreadable: number;
   zone: string;
-  /** True when this run read any new line: verdicts need refreshing. */
-  changed: boolean;
-  /** The earliest log time among the requests and events this run wrote (null: none). */
-  changedFrom: number | null;
   /**
    * A span of stored 401/403s whose verdicts need making again (null: none): error lines
    * arrived for requests an earlier run classified without them.
@@ -140,7 +136,6 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
   const lastStoredAuth = classifyStore(db).lastAuthTs();
 
   let zone: Zone | null = o.tz ?? null;
-  let changed = false;
   let index = 0;
   for (const plan of ordered) {
     index++;
@@ -188,7 +183,6 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
       continue;
     }
     for (const [offset, count] of counts.offsets) offsets.set(offset, (offsets.get(offset) ?? 0) + count);
-    if (counts.lines > 0) changed = true;
     summaries.set(plan, summaryOf(plan, counts, (performance.now() - started) / 1000, sourceZone?.name ?? null));
   }
   const runOffset = dominantOffset(offsets);
@@ -209,8 +203,8 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
   const lookBack = Math.max(c.intermittentMs, c.bruteForce.windowMs, c.challengeMs, c.windowMs);
   const reclassify = runFrom !== null && lastStoredAuth !== null && lastStoredAuth >= runFrom - lookBack ? { from: runFrom - lookBack, to: lastStoredAuth } : null;
   return {
-    sources: plans.map((p) => summaries.get(p)!), warnings, unreadable, zone: (zone ?? resolveZone(db, offsets)).name, changed,
-    changedFrom: writer.earliestWritten, reclassify,
+    sources: plans.map((p) => summaries.get(p)!), warnings, unreadable, zone: (zone ?? resolveZone(db, offsets)).name,
+    reclassify,
   };
 }
 
