@@ -50,7 +50,7 @@ const CHUNK_MS = 300_000;
 /** A dense log (a flood of 401s) releases early rather than grow without bound. */
 const MAX_PENDING = 20_000;
 /** Clients whose 401 spans are remembered (least recently failing forgotten first). */
-const MAX_SPANS = 100_000;
+const MAX_SPANS = 60_000;
 const MAX_BURSTS = 50_000;
 
 export class OnlineClassifier {
@@ -65,7 +65,7 @@ export class OnlineClassifier {
   private readonly challengers = new Map<string, Pending[]>();
   private readonly bursts = new Map<string, BurstState>();
   /** `ip endpoint` → the span of its 401s (this run, and earlier runs when stored). */
-  private readonly spans = new Map<string, FailureSpan>();
+  private readonly spans = new SpanTable(MAX_SPANS);
   /** Error lines already explaining a request (id → time, pruned as time moves on). */
   private readonly used = new Map<number, number>();
   private nextId = 1;
@@ -135,15 +135,14 @@ export class OnlineClassifier {
    * before the span was that long lack the tag (see tagIntermittent).
    */
   *longSpans(): Generator<{ ip: string; endpoint: string; span: FailureSpan; before: number }> {
-    for (const [key, span] of this.spans) {
+    for (const [key, slot] of this.spans.slots()) {
+      const span = this.spans.at(slot);
       if (span.last - span.first < this.o.intermittentMs) continue;
       const at = key.lastIndexOf(' ');
-      yield { ip: key.slice(0, at), endpoint: key.slice(at + 1), span, before: this.longFrom.get(key) ?? Infinity };
+      const before = this.spans.longFrom(slot);
+      yield { ip: key.slice(0, at), endpoint: key.slice(at + 1), span, before: Number.isNaN(before) ? Infinity : before };
     }
   }
-
-  /** `ip endpoint` → time of its first request classified with a span long enough (those after have the tag). */
-  private readonly longFrom = new Map<string, number>();
 
   /**
    * A new source: its clock starts afresh (another vhost's log may start earlier than the
@@ -204,8 +203,9 @@ export class OnlineClassifier {
     const prior = req.endpoint !== null ? this.history.successes(req.ip, req.endpoint) : null;
     const withPrior = Object.assign(req, prior ?? { priorCount: null, priorWithUser: null, priorHttps: null, priorFirstTs: null, priorLastTs: null });
     const key = req.status === 401 && req.endpoint !== null ? `${req.ip} ${req.endpoint}` : null;
-    const span = key !== null ? this.spans.get(key) : undefined;
-    if (key !== null && span && span.last - span.first >= this.o.intermittentMs && !this.longFrom.has(key)) this.longFrom.set(key, req.ts);
+    const slot = key !== null ? this.spans.find(key) : -1;
+    const span = slot >= 0 ? this.spans.at(slot) : undefined;
+    if (span && span.last - span.first >= this.o.intermittentMs && Number.isNaN(this.spans.longFrom(slot))) this.spans.setLongFrom(slot, req.ts);
     const verdict = verdictOf(withPrior, event, {
       brute: p.brute,
       challenge: p.challenge,
@@ -269,19 +269,12 @@ export class OnlineClassifier {
 
   private span(ip: string, endpoint: string, ts: number): void {
     const key = `${ip} ${endpoint}`;
-    let s = this.spans.get(key);
-    if (s) this.spans.delete(key); // re-inserted: most recently failing last
-    else {
-      s = (this.storedFailures ? this.history.storedFailureSpan(ip, endpoint) : null) ?? { first: ts, last: ts };
-      if (this.spans.size >= MAX_SPANS) {
-        const oldest = this.spans.keys().next().value!;
-        this.spans.delete(oldest);
-        this.longFrom.delete(oldest);
-      }
+    let slot = this.spans.touch(key);
+    if (slot < 0) {
+      const stored = this.storedFailures ? this.history.storedFailureSpan(ip, endpoint) : null;
+      slot = this.spans.add(key, stored?.first ?? ts, stored?.last ?? ts);
     }
-    if (ts < s.first) s.first = ts;
-    if (ts > s.last) s.last = ts;
-    this.spans.set(key, s);
+    this.spans.widen(slot, ts);
   }
 
   /** Released requests leave the challenge candidates. */
@@ -291,5 +284,71 @@ export class OnlineClassifier {
       if (keep.length === 0) this.challengers.delete(ip);
       else if (keep.length !== list.length) this.challengers.set(ip, keep);
     }
+  }
+}
+
+/**
+ * `ip endpoint` → the span of its 401s and when it first counted as long, least recently
+ * failing first. The times live in one typed array (a slot each): on a big log this table is
+ * full, and an object per span was a good part of the run's memory.
+ */
+class SpanTable {
+  private readonly index = new Map<string, number>();
+  /** Per slot: first, last, and the time of the first request classified with the span long (NaN: none yet). */
+  private readonly times: Float64Array;
+  private readonly free: number[] = [];
+  private used = 0;
+
+  constructor(private readonly max: number) {
+    this.times = new Float64Array(max * 3);
+  }
+
+  find(key: string): number {
+    return this.index.get(key) ?? -1;
+  }
+
+  /** The key's slot, now most recently failing; -1 when unknown. */
+  touch(key: string): number {
+    const slot = this.index.get(key);
+    if (slot === undefined) return -1;
+    this.index.delete(key);
+    this.index.set(key, slot);
+    return slot;
+  }
+
+  /** A new key; the least recently failing one goes when full. */
+  add(key: string, first: number, last: number): number {
+    if (this.index.size >= this.max) {
+      const [oldest, slot] = this.index.entries().next().value!;
+      this.index.delete(oldest);
+      this.free.push(slot);
+    }
+    const slot = this.free.pop() ?? this.used++;
+    this.times[slot * 3] = first;
+    this.times[slot * 3 + 1] = last;
+    this.times[slot * 3 + 2] = NaN;
+    this.index.set(key, slot);
+    return slot;
+  }
+
+  widen(slot: number, ts: number): void {
+    if (ts < this.times[slot * 3]) this.times[slot * 3] = ts;
+    if (ts > this.times[slot * 3 + 1]) this.times[slot * 3 + 1] = ts;
+  }
+
+  at(slot: number): FailureSpan {
+    return { first: this.times[slot * 3], last: this.times[slot * 3 + 1] };
+  }
+
+  longFrom(slot: number): number {
+    return this.times[slot * 3 + 2];
+  }
+
+  setLongFrom(slot: number, ts: number): void {
+    this.times[slot * 3 + 2] = ts;
+  }
+
+  slots(): IterableIterator<[string, number]> {
+    return this.index.entries();
   }
 }

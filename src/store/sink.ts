@@ -1,7 +1,6 @@
 /**
  * Where batched rows go. The SQLite sink writes a batch in one transaction through
- * statements prepared once; a batch ingest hands batches to a writer thread
- * (worker-sink.ts), which writes them with this same sink.
+ * statements prepared once.
  */
 import { writeTransaction, type Db } from './db.js';
 import { PositionConflict, RECORD_PROGRESS_SQL, progressParams, type SourceProgress } from './sources.js';
@@ -15,7 +14,7 @@ export interface Batch {
   /** [minute start (ms), status, count] */
   traffic: Row[];
   /** [ip, endpoint, count, withUser, https, firstTs, lastTs], sorted by ip and endpoint */
-  clientOk: Row[];
+  clientOk: Iterable<Row>;
   /** [ts, status, ip, user, path, user agent, benign, cause, confidence, layer, rule, tags, evidence, fix, source id, line]. After `requests`, so a verdict finds its request row. */
   verdicts: Row[];
   /** Each source's new position, committed with the rows and counts its bytes produced (a checkpoint). */

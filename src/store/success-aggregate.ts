@@ -200,7 +200,7 @@ export class SuccessAggregate {
    * order: in key order the table's B-tree is appended to rather than split at random,
    * several times faster. Sorted by rank numbers, not by comparing strings per pair.
    */
-  takeChanged(): (string | number)[][] {
+  takeChanged(): Iterable<(string | number)[]> {
     const changed = this.changed;
     this.changed = [];
     if (changed.length === 0) return [];
@@ -211,17 +211,23 @@ export class SuccessAggregate {
     const keys = new Float64Array(this.used);
     for (const slot of changed) keys[slot] = clientRank[d[slot * INTS]] * width + endpointRank[d[slot * INTS + 1]];
     const order = Uint32Array.from(changed).sort((a, b) => keys[a] - keys[b]);
-    const rows: (string | number)[][] = new Array(order.length);
+    return this.rowsOf(order, d, this.times, this.clients.names, this.endpoints.names);
+  }
+
+  /**
+   * Made one at a time as the sink writes them: a spill of the full table as one array of
+   * rows was the run's peak of memory. Read before any later `add`: the sink writes at once.
+   */
+  private *rowsOf(order: Uint32Array, d: Int32Array, times: Float64Array, clients: string[], endpoints: string[]): Generator<(string | number)[]> {
     for (let i = 0; i < order.length; i++) {
       const slot = order[i];
       const at = slot * INTS;
-      rows[i] = [this.clients.names[d[at]], this.endpoints.names[d[at + 1]], d[at + 2] - d[at + 6], d[at + 3] - d[at + 7], d[at + 4] - d[at + 8], this.times[slot * TIMES], this.times[slot * TIMES + 1]];
+      yield [clients[d[at]], endpoints[d[at + 1]], d[at + 2] - d[at + 6], d[at + 3] - d[at + 7], d[at + 4] - d[at + 8], times[slot * TIMES], times[slot * TIMES + 1]];
       d[at + 5] = 0;
       d[at + 6] = d[at + 2];
       d[at + 7] = d[at + 3];
       d[at + 8] = d[at + 4];
     }
-    return rows;
   }
 
   /** Empty the table (after `takeChanged` was written), keeping the endpoint dictionary. */

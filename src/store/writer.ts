@@ -23,7 +23,7 @@ export interface EventSignal {
 }
 
 /** Rows are written in batches of this many (idempotent: unique per source and line). */
-const BATCH_ROWS = 20_000;
+const BATCH_ROWS = 10_000;
 /**
  * A checkpoint (counts, aggregates, positions) after this many rows or this long: each one
  * rewrites every client_ok row touched since the last, so they are rarer than row batches.
