@@ -116,7 +116,7 @@ function startUpstream(): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-async function waitForPort(port: number, child: ChildProcess, name: string, stderr: () => string): Promise<void> {
+export async function waitForPort(port: number, child: ChildProcess, name: string, stderr: () => string): Promise<void> {
   const { connect } = await import('node:net');
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}): ${stderr()}`);
@@ -133,7 +133,7 @@ async function waitForPort(port: number, child: ChildProcess, name: string, stde
   throw new Error(`${name} did not listen on ${port}: ${stderr()}`);
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   const server = createServer();
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
     const port = (server.address() as { port: number }).port;
@@ -141,7 +141,7 @@ function freePort(): Promise<number> {
   }));
 }
 
-function run(cmd: string, args: string[], tz: string, name: string): { child: ChildProcess; stderr: () => string } {
+export function run(cmd: string, args: string[], tz: string, name: string): { child: ChildProcess; stderr: () => string } {
   const child = spawn(cmd, args, { env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', TZ: tz }, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));

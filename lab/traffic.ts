@@ -6,13 +6,15 @@
 import { request } from 'node:http';
 import type { Cause, Layer, Tag } from '../src/classify/vocabulary.js';
 
-export type Server = 'nginx' | 'nginx-api' | 'apache';
+export type Server = 'nginx' | 'nginx-api' | 'apache' | 'wordpress';
 
 export interface Expect {
   cause: Cause;
   tags?: Tag[];
   layer?: Layer;
   confidence?: 'proven' | 'heuristic';
+  /** The rule: where one cause has several fixes (a stale nonce, or a session gone). */
+  rule?: string;
 }
 
 export interface Sent {
@@ -40,14 +42,26 @@ export function client(): string {
   return `127.0.${Math.floor(n / 250)}.${(n % 250) + 1}`;
 }
 
-function send(t: Target, ip: string, path: string, headers: Record<string, string>): Promise<number> {
+interface Answer {
+  status: number;
+  body: string;
+  cookies: string[];
+}
+
+function send(t: Target, ip: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: t.port, path, localAddress: ip, headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0', ...headers }, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+    const h: Record<string, string> = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0', ...headers };
+    if (body !== undefined) {
+      h['content-type'] = 'application/x-www-form-urlencoded';
+      h['content-length'] = String(Buffer.byteLength(body));
+    }
+    const req = request({ host: '127.0.0.1', port: t.port, path, method: body === undefined ? 'GET' : 'POST', localAddress: ip, headers: h, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), cookies: (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]) }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -56,14 +70,20 @@ const basic = (user: string, password: string) => ({ authorization: `Basic ${Buf
 export class Traffic {
   readonly sent: Sent[] = [];
 
-  constructor(private readonly targets: Record<Server, Target>) {}
+  constructor(private readonly targets: Partial<Record<Server, Target>>) {}
 
-  async hit(scenario: string, server: Server, ip: string, path: string, o: { user?: string; password?: string; headers?: Record<string, string>; expect?: Expect | null; status?: number }): Promise<number> {
+  async hit(scenario: string, server: Server, ip: string, path: string, o: { user?: string; password?: string; headers?: Record<string, string>; body?: string; expect?: Expect | null; status?: number }): Promise<number> {
+    return (await this.exchange(scenario, server, ip, path, o)).status;
+  }
+
+  /** `hit`, answering with the body and the cookies set. */
+  async exchange(scenario: string, server: Server, ip: string, path: string, o: { user?: string; password?: string; headers?: Record<string, string>; body?: string; expect?: Expect | null; status?: number }): Promise<Answer> {
     const headers = { ...(o.user !== undefined ? basic(o.user, o.password ?? '') : {}), ...o.headers };
-    const status = await send(this.targets[server], ip, path, headers);
-    this.sent.push({ scenario, server, ip, path, user: o.user ?? null, status, expect: status === 401 || status === 403 ? o.expect ?? null : null, at: Date.now() });
+    const answer = await send(this.targets[server]!, ip, path, headers, o.body);
+    const { status } = answer;
+    this.sent.push({ scenario, server, ip, path: path.split('?')[0], user: o.user ?? null, status, expect: status === 401 || status === 403 ? o.expect ?? null : null, at: Date.now() });
     if (o.status !== undefined && status !== o.status) throw new Error(`${scenario}: ${server} answered ${status} for ${path}, the scenario needs ${o.status}`);
-    return status;
+    return answer;
   }
 
   /** Every scenario against one Basic-auth server (nginx or Apache). */
@@ -104,4 +124,49 @@ export class Traffic {
     await this.hit('api expired token', 'nginx-api', client(), '/api/orders', { headers: { authorization: 'Bearer stale' }, status: 401, expect: { cause: 'token_rejected', layer: 'app' } });
     await this.hit('api good token', 'nginx-api', client(), '/api/orders', { headers: { authorization: 'Bearer good' }, status: 200 });
   }
+
+  /**
+   * WordPress behind nginx and php-fpm, with authlog's must-use plugin writing debug.log.
+   * Logged-in browsers get their cookies by logging in through wp-login.php; the expired and
+   * forged cookies are made by WordPress itself (lab/wordpress.ts).
+   */
+  async wordpress(wp: { appPassword: string; cookies: WordPressCookies }): Promise<void> {
+    const me = '/wp-json/wp/v2/users/me';
+    const layer: Layer = 'wordpress';
+    await this.hit('wp rest without credentials', 'wordpress', client(), me, { status: 401, expect: { cause: 'no_credentials' } });
+    await this.hit('wp application password wrong', 'wordpress', client(), me, { user: 'admin', password: 'abcd efgh ijkl mnop qrst uvwx', status: 401, expect: { cause: 'password_mismatch', confidence: 'proven', layer } });
+    await this.hit('wp application password, unknown user', 'wordpress', client(), me, { user: 'ghost', password: 'abcd efgh ijkl mnop qrst uvwx', status: 401, expect: { cause: 'user_not_found', confidence: 'proven', layer } });
+    await this.hit('wp application password right', 'wordpress', client(), me, { user: 'admin', password: wp.appPassword, status: 200 });
+    // A wrong password on the login form answers 200 (the form again): no 401 to explain.
+    await this.hit('wp login form, wrong password', 'wordpress', client(), '/wp-login.php', { headers: { cookie: 'wordpress_test_cookie=WP%20Cookie%20check' }, body: 'log=admin&pwd=nope&testcookie=1', status: 200 });
+
+    // A logged-in browser: cookies from the login form, a REST nonce from admin-ajax.
+    const browser = client();
+    const login = await this.exchange('wp login', 'wordpress', browser, '/wp-login.php', { headers: { cookie: 'wordpress_test_cookie=WP%20Cookie%20check' }, body: 'log=admin&pwd=correct-horse&testcookie=1', status: 302 });
+    const cookie = ['wordpress_test_cookie=WP%20Cookie%20check', ...login.cookies].join('; ');
+    const nonce = (await this.exchange('wp rest nonce', 'wordpress', browser, '/wp-admin/admin-ajax.php?action=rest-nonce', { headers: { cookie }, status: 200 })).body.trim();
+    await this.hit('wp rest with cookie and nonce', 'wordpress', browser, me, { headers: { cookie, 'x-wp-nonce': nonce }, status: 200 });
+    await this.hit('wp rest with cookie, no nonce', 'wordpress', browser, me, { headers: { cookie }, status: 401, expect: { cause: 'no_credentials' } });
+    await this.hit('wp rest, stale nonce', 'wordpress', browser, me, { headers: { cookie, 'x-wp-nonce': 'deadbeef00' }, status: 403, expect: { cause: 'nonce_expired', confidence: 'proven', layer, rule: 'wp-nonce-failed-403' } });
+    await this.hit('wp admin-ajax, stale nonce', 'wordpress', browser, '/wp-admin/admin-ajax.php', { headers: { cookie }, body: 'action=save-user-color-scheme&nonce=deadbeef00&color_scheme=fresh', status: 403, expect: { cause: 'nonce_expired', confidence: 'proven', layer } });
+
+    // The session ran out: the cookie WordPress made has expired, and the page's nonce fails
+    // with it (a 403: the nonce is the cause a 403 names; the fix is to log in again).
+    const { hash, expired, forged } = wp.cookies;
+    await this.hit('wp session expired', 'wordpress', client(), me, { headers: { cookie: `wordpress_logged_in_${hash}=${expired}`, 'x-wp-nonce': nonce }, status: 403, expect: { cause: 'nonce_expired', confidence: 'proven', layer, rule: 'wp-cookie-expired-nonce' } });
+    await this.hit('wp forged cookie', 'wordpress', client(), me, { headers: { cookie: `wordpress_logged_in_${hash}=${forged}`, 'x-wp-nonce': nonce }, status: 403, expect: { cause: 'nonce_expired', confidence: 'proven', layer, rule: 'wp-cookie-invalid-nonce' } });
+
+
+    const attacker = client();
+    for (let i = 0; i < 25; i++) {
+      await this.hit('wp application password brute force', 'wordpress', attacker, me, { user: 'admin', password: `guess ${i}`, headers: { 'user-agent': 'python-requests/2.31.0' }, status: 401, expect: { cause: 'password_mismatch', tags: ['brute_force', 'automation'], confidence: 'proven', layer } });
+    }
+  }
+}
+
+/** Auth cookies WordPress made for the lab's `editor`: one expired, one with a forged hash. */
+export interface WordPressCookies {
+  hash: string;
+  expired: string;
+  forged: string;
 }

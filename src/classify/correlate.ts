@@ -1,7 +1,9 @@
 /**
  * Pairs each 401/403 with the error-log line that explains it: same client, same request
  * line and user where both sides show them, status-compatible signal, within a few seconds.
- * Each line explains at most one request; the closest in time wins.
+ * Each line explains at most one request; the closest in time wins. Pairs a signal rarely
+ * makes (UNUSUAL) are made last, so a REST 401 without a nonce does not take the nonce
+ * failure of the 403 beside it (seen in the lab).
  */
 import type { AuthRequest, SignalEvent } from './facts.js';
 import type { Signal } from './signals.js';
@@ -52,6 +54,15 @@ function sameRequest(req: AuthRequest, ev: SignalEvent): boolean {
   return true;
 }
 
+/**
+ * When one request wrote several lines, the one that says why wins: an expired or rejected
+ * login cookie makes the nonce check after it fail too (WordPress writes both, same second).
+ */
+const SECONDARY_MS: Partial<Record<Signal, number>> = { wp_nonce_failed: 1_000 };
+
+/** A failed nonce answers 403; a 401 only when a REST write's session is gone as well. */
+const UNUSUAL: Partial<Record<Signal, number>> = { wp_nonce_failed: 401 };
+
 export function compatible(req: AuthRequest, ev: SignalEvent, windowMs: number): boolean {
   if (ev.client !== req.ip) return false;
   if (Math.abs(ev.ts - req.ts) > windowMs) return false;
@@ -86,22 +97,26 @@ export function correlate(requests: AuthRequest[], events: SignalEvent[], window
     else byClient.set(ev.client, [ev]);
   }
   const out = new Map<number, SignalEvent>();
-  for (const req of requests) {
-    const candidates = byClient.get(req.ip);
-    if (!candidates) continue;
-    let best: SignalEvent | null = null;
-    let bestScore = Infinity;
-    for (let i = firstAtOrAfter(candidates, req.ts - windowMs); i < candidates.length; i++) {
-      const ev = candidates[i];
-      if (ev.ts > req.ts + windowMs) break;
-      if (used.has(ev.id) || !compatible(req, ev, windowMs)) continue;
-      // Closer in time wins; a user match breaks ties before time does.
-      const score = Math.abs(ev.ts - req.ts) - (ev.user !== null && ev.user === req.user ? windowMs : 0);
-      if (score < bestScore) [best, bestScore] = [ev, score];
-    }
-    if (best) {
-      used.add(best.id);
-      out.set(req.id, best);
+  for (const usual of [true, false]) {
+    for (const req of requests) {
+      if (out.has(req.id)) continue;
+      const candidates = byClient.get(req.ip);
+      if (!candidates) continue;
+      let best: SignalEvent | null = null;
+      let bestScore = Infinity;
+      for (let i = firstAtOrAfter(candidates, req.ts - windowMs); i < candidates.length; i++) {
+        const ev = candidates[i];
+        if (ev.ts > req.ts + windowMs) break;
+        if (used.has(ev.id) || !compatible(req, ev, windowMs)) continue;
+        if (usual === (UNUSUAL[ev.signal] === req.status)) continue;
+        // Closer in time wins; a user match breaks ties before time does.
+        const score = Math.abs(ev.ts - req.ts) - (ev.user !== null && ev.user === req.user ? windowMs : 0) + (SECONDARY_MS[ev.signal] ?? 0);
+        if (score < bestScore) [best, bestScore] = [ev, score];
+      }
+      if (best) {
+        used.add(best.id);
+        out.set(req.id, best);
+      }
     }
   }
   return out;

@@ -20,6 +20,8 @@ export interface EventRow {
   line: number;
   /** The source's stable key: with `line`, a key that does not repeat after rotation. */
   source: string;
+  /** The rule that gave the verdict (`authlog events --help` lists them). */
+  rule: string;
 }
 
 /** The `events` query's row: the same fields, with the time in ms and JSON text for the arrays. */
@@ -42,11 +44,12 @@ export function toEventRow(r: EventQueryRow): EventRow {
     file: r.file,
     line: r.line,
     source: r.source,
+    rule: r.rule,
   };
 }
 
 /** The CSV columns: the NDJSON fields in the same order. */
-export const EVENT_FIELDS: (keyof EventRow)[] = ['time', 'ip', 'method', 'path', 'status', 'user', 'cause', 'confidence', 'layer', 'tags', 'evidence', 'fix', 'file', 'line', 'source'];
+export const EVENT_FIELDS: (keyof EventRow)[] = ['time', 'ip', 'method', 'path', 'status', 'user', 'cause', 'confidence', 'layer', 'tags', 'evidence', 'fix', 'file', 'line', 'source', 'rule'];
 
 /** One event as a line of NDJSON or CSV (arrays flattened for CSV), as events and TUI exports write them. */
 export function formatEvent(e: EventRow, format: 'ndjson' | 'csv'): string {
