@@ -19,6 +19,7 @@ export function ruleMatches(rule: Rule, f: Facts): boolean {
   if (w.tag && !f.tags.has(w.tag)) return false;
   if (w.notTag && f.tags.has(w.notTag)) return false;
   if (w.priorBasic !== undefined && f.priorBasic !== w.priorBasic) return false;
+  if (w.workedForMs !== undefined && !(f.workedForMs !== null && f.workedForMs >= w.workedForMs)) return false;
   if (w.challenge && !(f.req.wwwAuthenticate !== null && w.challenge.test(f.req.wwwAuthenticate))) return false;
   return true;
 }

@@ -45,6 +45,8 @@ export interface Facts {
   tags: Set<Tag>;
   /** Whether the earlier successes behind previously_ok carried a Basic user. */
   priorBasic: boolean | null;
+  /** How long before this request the client's first success behind previously_ok came (ms). */
+  workedForMs: number | null;
   /** Evidence lines for tags (the success after a challenge, say). */
   tagEvidence: Evidence[];
 }

@@ -5,6 +5,7 @@
 import type { Db } from '../store/db.js';
 import { endpointOf } from '../store/writer.js';
 import { classifyStore, type FailureSpan, type PriorSuccess } from '../store/classify-io.js';
+import type { Successes } from '../store/success-aggregate.js';
 import { correlate, DEFAULT_WINDOW_MS } from './correlate.js';
 import { classify } from './engine.js';
 import type { AuthRequest, Facts, SignalEvent } from './facts.js';
@@ -37,7 +38,31 @@ export function classifyAll(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY, from?
 }
 
 /** classifyAll, saying from when it made verdicts again (earlier than `from` when a burst reached back). */
-export function classifySpan(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY, from?: number, toTs = Infinity): { count: number; from: number | undefined } {
+/** What a writer holds in memory and has not yet checkpointed: a live session's latest successes. */
+export interface UnwrittenSuccesses {
+  successes(ip: string, endpoint: string): Successes | null;
+  basicOk(ip: string): boolean;
+  httpsOk(ip: string): boolean;
+}
+
+/** The stored successes of a request's client with the ones still in memory added (see historyOf). */
+function withUnwritten(req: AuthRequest & PriorSuccess, mem: UnwrittenSuccesses): AuthRequest & PriorSuccess {
+  const m = req.endpoint !== null ? mem.successes(req.ip, req.endpoint) : null;
+  if (!m || m.unwritten.count === 0) return req;
+  return Object.assign(req, {
+    priorCount: (req.priorCount ?? 0) + m.unwritten.count,
+    priorWithUser: (req.priorWithUser ?? 0) + m.unwritten.withUser,
+    priorHttps: (req.priorHttps ?? 0) + m.unwritten.https,
+    priorFirstTs: Math.min(req.priorFirstTs ?? Infinity, m.first),
+    priorLastTs: Math.max(req.priorLastTs ?? -Infinity, m.last),
+  });
+}
+
+/**
+ * `memory`: a live session's writer, whose successes since its last checkpoint are not in the
+ * database yet (a 403 a second after a success would otherwise miss it, and batch would not).
+ */
+export function classifySpan(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY, from?: number, toTs = Infinity, memory?: UnwrittenSuccesses): { count: number; from: number | undefined } {
   const store = classifyStore(db);
   const failures = [...store.failuresByClient(from === undefined ? undefined : from - o.bruteForce.windowMs)];
   const brute = bruteForceIds(failures, o.bruteForce);
@@ -55,13 +80,14 @@ export function classifySpan(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY, from
     if (page.length === 0) break;
     const events = store.signalEvents(page[0].ts - o.windowMs, page[page.length - 1].ts + o.windowMs);
     const explained = correlate(page, events, o.windowMs);
-    const rows = page.map((req) => {
+    const rows = page.map((stored) => {
+      const req = memory ? withUnwritten(stored, memory) : stored;
       const ok = req.status === 401 && req.user === null ? store.nextSuccess(req.ip, req.ts, req.ts + o.challengeMs) : undefined;
       const verdict = verdictOf(req, explained.get(req.id) ?? null, {
         brute: brute.has(req.id),
         challenge: ok,
-        httpsOk: site.httpsClients.has(req.ip),
-        basicOk: site.basicOkClients.has(req.ip),
+        httpsOk: site.httpsClients.has(req.ip) || (memory?.httpsOk(req.ip) ?? false),
+        basicOk: site.basicOkClients.has(req.ip) || (memory?.basicOk(req.ip) ?? false),
         span: req.endpoint !== null ? site.longFailureSpans.get(`${req.ip} ${req.endpoint}`) : undefined,
         lastAdminLoad: () => store.lastAdminLoad(req.ip, req.ts),
       }, o);
@@ -146,7 +172,7 @@ export interface Challenge {
  * (one pass, src/classify/online.ts) or is read back from the database (classifyAll).
  */
 export function verdictOf(req: AuthRequest & PriorSuccess, event: SignalEvent | null, t: TagInputs, o: ClassifyOptions = DEFAULT_CLASSIFY): Verdict {
-  const facts: Facts = { req, event, tags: new Set(), priorBasic: null, tagEvidence: [] };
+  const facts: Facts = { req, event, tags: new Set(), priorBasic: null, workedForMs: null, tagEvidence: [] };
   addTags(req, facts, t, o);
   const verdict = classify(facts);
   if (verdict.layer === 'wordpress' && verdict.confidence === 'heuristic') wordpressNotes(t.lastAdminLoad, req, verdict);
@@ -171,6 +197,7 @@ function addTags(req: AuthRequest & PriorSuccess, f: Facts, t: TagInputs, o: Cla
     const withUser = req.priorWithUser ?? 0;
     tags.add('previously_ok');
     f.priorBasic = withUser > 0;
+    f.workedForMs = req.ts - req.priorFirstTs;
     f.tagEvidence.push({
       file: null,
       line: null,

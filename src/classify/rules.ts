@@ -6,6 +6,13 @@
 import type { Signal } from './signals.js';
 import type { Cause, Confidence, Layer, Tag } from './vocabulary.js';
 
+/**
+ * A token or cookie said to have stopped working must have worked for this long first. Seen
+ * in the lab: a browser whose REST calls succeed with cookie and nonce gets a 401 a second
+ * later for a call without the nonce; nothing expired, the call lacked its credentials.
+ */
+const WORKED_FOR_MS = 5 * 60_000;
+
 export interface RuleWhen {
   status: 401 | 403;
   /** The correlated event must state one of these. */
@@ -18,6 +25,8 @@ export interface RuleWhen {
   notTag?: Tag;
   /** previously_ok with (true) or without (false) a Basic user on the earlier successes. */
   priorBasic?: boolean;
+  /** previously_ok, the first success at least this long before (ms): a credential that stopped working had worked for a while. */
+  workedForMs?: number;
   /** The WWW-Authenticate challenge the server sent, when the format logs it. */
   challenge?: RegExp;
 }
@@ -134,7 +143,7 @@ export const RULES: Rule[] = [
   { id: 'wp-rest-basic-refused', cause: 'bad_credentials', needs: 'access_log', when: { status: 401, path: WP_REST, user: 'present' }, confidence: 'heuristic', layer: 'wordpress',
     evidence: 'Basic credentials (an application password) were sent to the REST API and refused',
     fix: 'The application password of "{user}" was refused: check it under Users → Profile → Application Passwords, and that the site is reached over HTTPS (WordPress ignores application passwords over plain HTTP).' },
-  { id: 'wp-rest-token-rejected', cause: 'token_rejected', needs: 'access_log', when: { status: 401, path: WP_REST, user: 'absent', tag: 'previously_ok', priorBasic: false }, confidence: 'heuristic', layer: 'wordpress',
+  { id: 'wp-rest-token-rejected', cause: 'token_rejected', needs: 'access_log', when: { status: 401, path: WP_REST, user: 'absent', tag: 'previously_ok', priorBasic: false, workedForMs: WORKED_FOR_MS }, confidence: 'heuristic', layer: 'wordpress',
     evidence: 'this client used the REST endpoint successfully without Basic auth before: its token or cookie is no longer accepted',
     fix: 'The token or login cookie {ip} uses for {path} stopped working (expired, revoked or rotated): issue a new one to the client.' },
   { id: 'wp-rest-anonymous', cause: 'no_credentials', needs: 'access_log', when: { status: 401, path: WP_REST, user: 'absent' }, confidence: 'heuristic', layer: 'wordpress',
@@ -153,7 +162,7 @@ export const RULES: Rule[] = [
     fix: 'The token {ip} sends is valid but lacks the scope {path} needs: request a token with that scope.' },
 
   // Heuristic: what the access log alone shows.
-  { id: 'token-stopped-working', cause: 'token_rejected', needs: 'access_log', when: { status: 401, user: 'absent', tag: 'previously_ok', notTag: 'challenge', priorBasic: false }, confidence: 'heuristic', layer: 'upstream',
+  { id: 'token-stopped-working', cause: 'token_rejected', needs: 'access_log', when: { status: 401, user: 'absent', tag: 'previously_ok', notTag: 'challenge', priorBasic: false, workedForMs: WORKED_FOR_MS }, confidence: 'heuristic', layer: 'upstream',
     evidence: 'this client succeeded on this endpoint before without a Basic user, and is refused now: its token or key is no longer accepted',
     fix: 'The token, key or cookie {ip} sends to {path} stopped working (expired, revoked or rotated): issue a new one, or check what changed on the server at that time.' },
   { id: 'user-refused', cause: 'bad_credentials', needs: 'access_log', when: { status: 401, user: 'present' }, confidence: 'heuristic', layer: 'upstream',

@@ -183,7 +183,8 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
       continue;
     }
     for (const [offset, count] of counts.offsets) offsets.set(offset, (offsets.get(offset) ?? 0) + count);
-    summaries.set(plan, summaryOf(plan, counts, (performance.now() - started) / 1000, sourceZone?.name ?? null));
+    // "read in" only where a time needed the zone (debug.log's times say UTC themselves).
+    summaries.set(plan, summaryOf(plan, counts, (performance.now() - started) / 1000, counts.zoneless > 0 ? sourceZone?.name ?? null : null));
   }
   const runOffset = dominantOffset(offsets);
   if (runOffset !== null) setMeta(db, 'access_offset', String(runOffset));

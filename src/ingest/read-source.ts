@@ -38,6 +38,8 @@ export interface SourceCounts {
   pendingBytes: number;
   /** Access logs: how often each UTC offset was seen, to read zoneless logs in. */
   offsets: Map<number, number>;
+  /** Events whose time carried no zone (read in the source's zone). */
+  zoneless: number;
 }
 
 export interface ReadOptions {
@@ -97,7 +99,7 @@ export interface LineProcessor extends PositionSource {
 }
 
 export function createLineProcessor(o: ReadOptions): LineProcessor {
-  const counts: SourceCounts = { lines: 0, stored: 0, rejected: {}, invalidUtf8: 0, bytes: 0, pendingBytes: 0, offsets: new Map() };
+  const counts: SourceCounts = { lines: 0, stored: 0, rejected: {}, invalidUtf8: 0, bytes: 0, pendingBytes: 0, offsets: new Map(), zoneless: 0 };
   const { writer, sourceId, parser, ctx, classifier } = o;
   const file = o.file ?? '';
   let notAfter = o.notAfter;
@@ -187,6 +189,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     const sourceZone = typeof o.zone === 'function' ? o.zone() : o.zone;
     const ownZone = e.zone !== null ? zoneFor(e.zone) : null;
     if (e.zone !== null && ownZone === null) return rejectLine('unknown_zone', raw, lineNo);
+    if (e.zone === null) counts.zoneless++;
     let ts = clockOf(ownZone ?? sourceZone).toUtc(e.localTime);
     // Syslog lines carry no year: one that lands in the future belongs to last year.
     if (e.yearless && ts > now + 86_400_000) {

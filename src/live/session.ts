@@ -173,7 +173,7 @@ export class LiveSession {
     if (from === null) return { events: [], lines };
     // From the correlation window before the new lines, or further back where a burst
     // crossing its threshold now re-tags its earlier failures (they are emitted again).
-    const since = classifySpan(this.db, DEFAULT_CLASSIFY, from - DEFAULT_CLASSIFY.windowMs).from ?? from;
+    const since = classifySpan(this.db, DEFAULT_CLASSIFY, from - DEFAULT_CLASSIFY.windowMs, Infinity, this.writer).from ?? from;
     const events: EventRow[] = [];
     for (const raw of this.o.queries.iterate<EventQueryRow & { id: number }>('events', { since })) {
       const signature = `${raw.cause}|${raw.confidence}|${raw.layer}|${raw.tags}`;

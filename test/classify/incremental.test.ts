@@ -33,6 +33,9 @@ it('gives the verdicts a single ingest gives, when the logs come in one by one',
   for (const step of [
     ['nginx/access.log'], ['nginx/error.log'], ['nginx/access.log.1'], ['nginx/access.log.2.gz'],
     ['apache/access.log'], ['apache/error.log'], ['nginx/api-json.log', 'nginx/app-json.log'], ['wordpress/debug.log'], ['wordpress/auth.log'],
+    // Real servers' output (the lab): an error log may come after its access log.
+    ['lab/nginx/access.log'], ['lab/nginx/error.log'], ['lab/apache/error.log'], ['lab/apache/access.log'],
+    ['lab/wordpress/access.log'], ['lab/wordpress/debug.log'], ['lab/wordpress/error.log'],
   ]) {
     await ingestAndClassify(pieces, step.map(sample));
   }

@@ -16,7 +16,7 @@ const ev = (over: Partial<SignalEvent> = {}): SignalEvent => ({
   id: 1, ts: 1_000_000, format: 'nginx-error', client: '192.0.2.1', method: 'GET', target: '/x', signal: 'user_not_found', user: null, object: null,
   message: 'm', file: 'error.log', line: 1, ...over,
 });
-const facts = (r: AuthRequest, e: SignalEvent | null = null): Facts => ({ req: r, event: e, tags: new Set(), priorBasic: null, tagEvidence: [] });
+const facts = (r: AuthRequest, e: SignalEvent | null = null): Facts => ({ req: r, event: e, tags: new Set(), priorBasic: null, workedForMs: null, tagEvidence: [] });
 
 describe('rules', () => {
   it('no two proven rules can claim one request: their (status, signal) pairs are disjoint', () => {

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { CLI, REPO, useTempDir } from '../helpers.js';
+import { CLI, REPO, STORY_SAMPLES, useTempDir } from '../helpers.js';
 
 const tmp = useTempDir();
 const SAMPLES = join(REPO, 'samples');
@@ -112,14 +112,22 @@ describe('authlog CLI', () => {
     expect(r.unauthorized + r.forbidden).toBe(Object.values(r.causes as Record<string, number>).reduce((a, b) => a + b, 0));
   });
 
+  it('samples/lab, real servers\' output, is read whole: nothing rejected, each cause the lab sent', () => {
+    const r = JSON.parse(authlog(['report', join(SAMPLES, 'lab'), '--db', ':memory:', '--format', 'json']).stdout);
+    expect(r.rejected).toBe(0);
+    expect(Object.keys(r.causes).sort()).toEqual(['auth_file_missing', 'forbidden', 'no_credentials', 'nonce_expired', 'password_mismatch', 'user_not_found']);
+    // The lab's brute-force runs: 25 requests each (user names and passwords, nginx and Apache, WordPress).
+    expect(r.tags.brute_force).toBe(125);
+  });
+
   it('never lets log text drive the terminal or the HTML', () => {
-    const text = authlog(['events', SAMPLES, '--db', ':memory:', '--format', 'table', '--ip', '198.51.100.66']).stdout;
+    const text = authlog(['events', ...STORY_SAMPLES, '--db', ':memory:', '--format', 'table', '--ip', '198.51.100.66']).stdout;
     expect(text).toContain('no_credentials');
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
-    const report = authlog(['report', SAMPLES, '--db', ':memory:']).stdout;
+    const report = authlog(['report', ...STORY_SAMPLES, '--db', ':memory:']).stdout;
     expect(report).not.toMatch(/\u001b/);
     expect(report).toContain('Evil');
-    const html = authlog(['report', SAMPLES, '--db', ':memory:', '--format', 'html']).stdout;
+    const html = authlog(['report', ...STORY_SAMPLES, '--db', ':memory:', '--format', 'html']).stdout;
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.)[^"]*\.(css|js)/);
     const dir = tmp();
@@ -134,7 +142,7 @@ describe('authlog CLI', () => {
 
   it('events filters, csv and ndjson', () => {
     const db = join(tmp(), 'a.db');
-    authlog(['ingest', SAMPLES, '--db', db]);
+    authlog(['ingest', ...STORY_SAMPLES, '--db', db]);
     const nd = authlog(['events', '--db', db, '--cause', 'password_mismatch']).stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(nd.length).toBeGreaterThan(0);
     expect(nd.every((e: { cause: string }) => e.cause === 'password_mismatch')).toBe(true);
@@ -148,7 +156,7 @@ describe('authlog CLI', () => {
   });
 
   it('doctor puts the findings that explain most 401s first, with evidence, fix and commands', () => {
-    const text = authlog(['doctor', SAMPLES, '--db', ':memory:']).stdout;
+    const text = authlog(['doctor', ...STORY_SAMPLES, '--db', ':memory:']).stdout;
     const titles = text.split('\n').filter((l) => /^\d+\. /.test(l));
     expect(titles[0]).toMatch(/^1\. Password guessing \[brute_force\]: 72 request\(s\) from 1 client\(s\)/);
     const counts = titles.map((t) => Number(/: (\d+) request/.exec(t)![1]));
@@ -157,7 +165,7 @@ describe('authlog CLI', () => {
     expect(real).toEqual([...real].sort((a, b) => b - a));
     expect(text).toContain("confirm: grep -c '^45\\.95\\.147\\.236 ' ");
     expect(text).not.toMatch(/\u001b/);
-    const json = JSON.parse(authlog(['doctor', SAMPLES, '--db', ':memory:', '--format', 'json', '--limit', '60']).stdout);
+    const json = JSON.parse(authlog(['doctor', ...STORY_SAMPLES, '--db', ':memory:', '--format', 'json', '--limit', '60']).stdout);
     expect(json.total).toBe(133);
     const kinds = new Set(json.findings.map((f: { cause: string | null; tag: string | null }) => f.cause ?? f.tag));
     for (const k of ['brute_force', 'intermittent', 'no_www_authenticate', 'plain_http', 'proxy_strip_suspect', 'user_not_found', 'password_mismatch', 'auth_file_missing']) expect(kinds, k).toContain(k);
@@ -166,13 +174,13 @@ describe('authlog CLI', () => {
       expect(f.confirm.length).toBeGreaterThan(0);
       expect(f.evidence.length).toBeGreaterThan(0);
     }
-    const md = authlog(['doctor', SAMPLES, '--db', ':memory:', '--format', 'markdown']).stdout;
+    const md = authlog(['doctor', ...STORY_SAMPLES, '--db', ':memory:', '--format', 'markdown']).stdout;
     expect(md).toMatch(/^# authlog doctor/);
   });
 
   it('leaves marked clients out of events, reports and doctor unless --all, and manages marks', () => {
     const db = join(tmp(), 'a.db');
-    authlog(['ingest', SAMPLES, '--db', db]);
+    authlog(['ingest', ...STORY_SAMPLES, '--db', db]);
     const before = JSON.parse(authlog(['report', '--db', db, '--format', 'json']).stdout);
     // a mistake is said in the usage's own words (there is no --kind option)
     expect(authlog(['suppress', 'add', 'bogus', 'x', '--db', db])).toMatchObject({ code: 2, stderr: 'authlog: suppress add: "bogus" is not client, user or path\n' });

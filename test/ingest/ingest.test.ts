@@ -59,6 +59,13 @@ describe('ingest', () => {
     expect(res.sources.map((s) => [s.path.replace(REPO + '/', ''), s.format, s.status])).toEqual([
       ['samples/apache/access.log', 'nginx-access', 'read'],
       ['samples/apache/error.log', 'apache-error', 'read'],
+      ['samples/lab/apache/access.log', 'nginx-access', 'read'],
+      ['samples/lab/apache/error.log', 'apache-error', 'read'],
+      ['samples/lab/nginx/access.log', 'nginx-access', 'read'],
+      ['samples/lab/nginx/error.log', 'nginx-error', 'read'],
+      ['samples/lab/wordpress/access.log', 'nginx-access', 'read'],
+      ['samples/lab/wordpress/debug.log', 'wordpress-debug', 'read'],
+      ['samples/lab/wordpress/error.log', 'nginx-error', 'read'],
       ['samples/nginx/access.log.2.gz', 'nginx-access', 'read'],
       ['samples/nginx/access.log.1', 'nginx-access', 'read'],
       ['samples/nginx/access.log', 'nginx-access', 'read'],

@@ -19,7 +19,8 @@ const HOSTILE = '198.51.100.250 - \u001b]0;pwned\u0007管理者ユーザー [26/
 
 async function sampleDb(): Promise<{ path: string; dir: string }> {
   const dir = tmp();
-  cpSync(join(REPO, 'samples'), join(dir, 'samples'), { recursive: true });
+  // The hand-written story (the lab's real output has its own tests).
+  for (const d of ['nginx', 'apache', 'wordpress']) cpSync(join(REPO, 'samples', d), join(dir, 'samples', d), { recursive: true });
   appendFileSync(join(dir, 'samples', 'nginx', 'access.log'), HOSTILE);
   const path = join(dir, 'a.db');
   const db = openDb(path);
