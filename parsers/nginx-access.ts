@@ -16,6 +16,11 @@ export const ACCESS_PRESETS = {
   vhost_combined: '$server_name:$server_port $remote_addr $_ident $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"',
   // nginx-proxy's (the Docker reverse proxy) `vhost` format: the host first, the upstream last.
   nginx_proxy: '$host $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$upstream_addr"',
+  // lighttpd's default accesslog.format: "%h %V %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\"" (%V: the host).
+  lighttpd: '$remote_addr $host $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"',
+  // Traefik's CLF access log: combined, then the request count, router, server URL ("-" when
+  // a middleware such as basicAuth answered) and duration ("3ms").
+  traefik: '$remote_addr $_ident $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $traefik_requests "$traefik_router" "$traefik_server" $traefik_duration',
 } as const;
 export type AccessPreset = keyof typeof ACCESS_PRESETS;
 

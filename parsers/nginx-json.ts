@@ -17,6 +17,11 @@ const ALIASES: Record<string, KnownVariable> = {
   user_agent: 'http_user_agent', agent: 'http_user_agent', ua: 'http_user_agent',
   x_forwarded_for: 'http_x_forwarded_for', xff: 'http_x_forwarded_for', forwarded_for: 'http_x_forwarded_for',
   www_authenticate: 'sent_http_www_authenticate',
+  // Traefik's JSON access log (its field names, and headers as request_<Name>, downstream_<Name>).
+  clienthost: 'remote_addr', clientusername: 'remote_user', downstreamstatus: 'status', requestmethod: 'request_method',
+  requestpath: 'request_uri', requestprotocol: 'server_protocol', startutc: 'time_iso8601', requesthost: 'host',
+  requestscheme: 'scheme', downstreamcontentsize: 'body_bytes_sent', request_user_agent: 'http_user_agent',
+  request_referer: 'http_referer', request_x_forwarded_for: 'http_x_forwarded_for', downstream_www_authenticate: 'sent_http_www_authenticate',
 };
 
 /** Read `"key": "$var"` pairs out of a JSON log_format template. */

@@ -22,7 +22,7 @@ export const REJECT_REASONS = [
 export const RejectReasonSchema = z.enum(REJECT_REASONS);
 export type RejectReason = z.infer<typeof RejectReasonSchema>;
 
-export const FORMAT_NAMES = ['nginx-access', 'nginx-json', 'nginx-error', 'apache-error', 'wordpress-debug', 'wp-fail2ban'] as const;
+export const FORMAT_NAMES = ['nginx-access', 'nginx-json', 'nginx-error', 'apache-error', 'wordpress-debug', 'wp-fail2ban', 'lighttpd-error', 'haproxy', 'caddy'] as const;
 export const FormatNameSchema = z.enum(FORMAT_NAMES);
 export type FormatName = z.infer<typeof FormatNameSchema>;
 
@@ -53,6 +53,8 @@ export const AccessRecordSchema = z.object({
   /** The WWW-Authenticate header sent; '' when the format logs it and none was sent, null when not logged. */
   wwwAuthenticate: z.string().nullable(),
   extra: z.record(z.string(), z.string()),
+  /** The line's time has no zone (HAProxy): `ts` holds the wall clock as if UTC, and the pipeline reads it in the source's zone. */
+  zoneless: z.boolean().optional(),
 });
 export type AccessRecord = z.infer<typeof AccessRecordSchema>;
 
@@ -63,7 +65,7 @@ export type AccessRecord = z.infer<typeof AccessRecordSchema>;
  */
 export const LogEventSchema = z.object({
   kind: z.literal('event'),
-  format: z.enum(['nginx-error', 'apache-error', 'wordpress-debug', 'wp-fail2ban']),
+  format: z.enum(['nginx-error', 'apache-error', 'wordpress-debug', 'wp-fail2ban', 'lighttpd-error']),
   localTime: z.number().int(),
   /** IANA zone named by the line itself (WordPress writes one), else null. */
   zone: z.string().nullable(),
@@ -136,6 +138,8 @@ export interface LogParser {
   /** Human-readable variant, e.g. the access-log preset or custom format in use. */
   readonly variant: string;
   readonly family: 'access' | 'error' | 'debug';
+  /** Access logs whose times carry no zone (HAProxy): read in the zone error logs are read in. */
+  readonly zoneless?: boolean;
   parse(text: string, ctx: ParseContext): ParseResult;
   /** Access logs: a cheap partial read, or null where `parse` would reject the line. */
   scan?(text: string): AccessView | null;

@@ -23,6 +23,7 @@ const STATUS_OF: Record<Signal, number[]> = {
   forbidden_rule: [403],
   crypt_failed: [],
   auth_request_status: [],
+  waf_denied: [403],
   wp_user_not_found: [401],
   wp_password_mismatch: [401],
   wp_app_passwords_disabled: [401],

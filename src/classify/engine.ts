@@ -49,7 +49,7 @@ function layerOf(rule: Rule, f: Facts): Layer {
   }
   if (rule.layer === 'event') {
     const format = f.event?.format;
-    return format === 'apache-error' ? 'apache' : format === 'wordpress-debug' || format === 'wp-fail2ban' ? 'wordpress' : 'nginx';
+    return format === 'apache-error' ? 'apache' : format === 'lighttpd-error' ? 'lighttpd' : format === 'wordpress-debug' || format === 'wp-fail2ban' ? 'wordpress' : 'nginx';
   }
   if (rule.layer === 'upstream') return 'unknown';
   return rule.layer;

@@ -27,7 +27,7 @@ export interface AuthRequest {
 export interface SignalEvent {
   id: number;
   ts: number;
-  format: 'nginx-error' | 'apache-error' | 'wordpress-debug' | 'wp-fail2ban';
+  format: 'nginx-error' | 'apache-error' | 'wordpress-debug' | 'wp-fail2ban' | 'lighttpd-error';
   client: string | null;
   method: string | null;
   target: string | null;

@@ -21,6 +21,8 @@ export const SIGNALS = [
   'forbidden_rule',
   'authz_denied',
   'auth_request_status',
+  // a web application firewall (ModSecurity) denied the request
+  'waf_denied',
   // WordPress, from authlog's mu-plugin in debug.log or from WP fail2ban's syslog lines
   'wp_user_not_found',
   'wp_password_mismatch',
@@ -44,6 +46,7 @@ interface SignalPattern {
 const NGINX: LogEvent['format'][] = ['nginx-error'];
 const WP_FAIL2BAN: LogEvent['format'][] = ['wp-fail2ban'];
 const APACHE: LogEvent['format'][] = ['apache-error'];
+const LIGHTTPD: LogEvent['format'][] = ['lighttpd-error'];
 
 export const SIGNAL_PATTERNS: SignalPattern[] = [
   { formats: NGINX, signal: 'no_credentials', re: /^no user\/password was provided for basic authentication$/ },
@@ -73,6 +76,15 @@ export const SIGNAL_PATTERNS: SignalPattern[] = [
   { formats: APACHE, signal: 'forbidden_rule', re: /^Directory index forbidden by (?:rule|Options directive): (.*)$/, object: 1 },
   { formats: APACHE, signal: 'auth_file_missing', re: /^\(2\)No such file or directory: Could not open password file: (.*)$/, object: 1 },
   { formats: APACHE, signal: 'auth_file_unreadable', re: /^(?:\(\d+\)[^:]*: )?Could not open password file: (.*)$/, object: 1 },
+  // ModSecurity in nginx or Apache (fail2ban's apache-modsecurity and nginx-modsecurity test
+  // logs): the rule id is anywhere in the bracketed fields, before or after the verdict.
+  { formats: [...NGINX, ...APACHE], signal: 'waf_denied', re: /^(?:\[client [^\]]+\] )?ModSecurity: (?=.*?Access denied with code (\d{3}))(?=(?:.*?\[id "(\d+)"\])?)/, object: 2 },
+  // lighttpd (mod_auth; http_auth.c before 1.4.46): the client address is split off by the parser.
+  { formats: LIGHTTPD, signal: 'password_mismatch', re: /^password doesn't match for (\S+) username: (.*)$/, user: 2, object: 1 },
+  { formats: LIGHTTPD, signal: 'password_mismatch', re: /^digest: auth failed for\s+(.*?)\s*: (?:wrong password|uid mismatch)/, user: 1 },
+  // the user is not in the user file (or the file cannot be read): lighttpd does not say which user
+  { formats: LIGHTTPD, signal: 'user_not_found', re: /^get_password failed$/ },
+  { formats: LIGHTTPD, signal: 'wrong_scheme', re: /^client used invalid token: (.*)$/, object: 1 },
   // WP fail2ban (the " from IP" suffix is already split off by the parser)
   { formats: WP_FAIL2BAN, signal: 'wp_user_not_found', re: /^(?:REST |XML-RPC )?[Aa]uthentication attempt for unknown user (.*)$/, user: 1 },
   { formats: WP_FAIL2BAN, signal: 'wp_password_mismatch', re: /^(?:REST |XML-RPC )?[Aa]uthentication failure for (.*)$/, user: 1 },

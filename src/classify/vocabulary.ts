@@ -2,14 +2,14 @@
 import { z } from 'zod';
 
 export const CAUSES_401 = ['no_credentials', 'user_not_found', 'password_mismatch', 'bad_credentials', 'nonce_expired', 'token_rejected', 'session_expired', 'unknown'] as const;
-export const CAUSES_403 = ['nonce_expired', 'auth_file_missing', 'forbidden'] as const;
-export const CauseSchema = z.enum(['no_credentials', 'user_not_found', 'password_mismatch', 'bad_credentials', 'nonce_expired', 'token_rejected', 'session_expired', 'unknown', 'auth_file_missing', 'forbidden']);
+export const CAUSES_403 = ['nonce_expired', 'auth_file_missing', 'waf_blocked', 'forbidden'] as const;
+export const CauseSchema = z.enum(['no_credentials', 'user_not_found', 'password_mismatch', 'bad_credentials', 'nonce_expired', 'token_rejected', 'session_expired', 'unknown', 'auth_file_missing', 'waf_blocked', 'forbidden']);
 export type Cause = z.infer<typeof CauseSchema>;
 
 export const CONFIDENCES = ['proven', 'heuristic'] as const;
 export type Confidence = (typeof CONFIDENCES)[number];
 
-export const LAYERS = ['nginx', 'apache', 'wordpress', 'app', 'unknown'] as const;
+export const LAYERS = ['nginx', 'apache', 'lighttpd', 'wordpress', 'app', 'unknown'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 export const TAGS = [

@@ -17,6 +17,7 @@ export const RULE_PLAYS: Record<string, Play> = {
   'digest-nonce-expired': { title: 'Digest nonces expire before clients use them', confirm: ['curl -v --digest -u {user} {url}', "grep -rn 'AuthDigestNonceLifetime' /etc/apache2/"] },
   'authz-denied-401': { title: 'A known user is not allowed by the Require rules', confirm: ["grep -rn 'Require' /etc/apache2/sites-enabled/ /etc/apache2/conf-enabled/", 'curl -v -u {user} {url}'] },
   'auth-file-missing': { title: 'The server\'s user file is missing', confirm: ['ls -l {file}', "nginx -T 2>/dev/null | grep -n 'auth_basic_user_file'"] },
+  'modsecurity-denied': { title: 'ModSecurity blocks these requests', confirm: ["grep -n 'ModSecurity: Access denied' {errorlog} | tail", "grep -rn 'SecRuleEngine\\|SecRuleRemoveById' /etc/modsecurity/ /etc/nginx/ /etc/apache2/"] },
   'forbidden-rule': { title: 'A server rule refuses these clients', confirm: ["nginx -T 2>/dev/null | grep -nE '\\b(deny|allow)\\b'", 'curl -v {url}'] },
   'wp-ajax-nonce': { title: 'WordPress admin-ajax refuses stale nonces', confirm: ["grep 'admin-ajax.php' {access} | awk '$9 == 403 && $10 == 2' | wc -l", 'curl -s -o /dev/null -w "%{http_code}" -X POST {url}'] },
   'wp-rest-nonce': { title: 'WordPress REST calls carry a stale nonce', confirm: ["grep 'wp-json' {access} | awk '$9 == 403' | wc -l", "curl -s -X POST -H 'X-WP-Nonce: 0' {url}"] },

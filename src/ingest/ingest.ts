@@ -143,7 +143,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
       summaries.set(plan, summaryOf(plan, null, 0, null));
       continue;
     }
-    if (plan.parser.family !== 'access' && zone === null) zone = resolveZone(db, offsets);
+    if ((plan.parser.family !== 'access' || plan.parser.zoneless) && zone === null) zone = resolveZone(db, offsets);
     if (plan.parser.family === 'access' && classifier === null) {
       const { history, storedFailures } = historyOf(db, writer);
       classifier = new OnlineClassifier(history, (sourceId, req, v) => writer.verdict([...verdictColumns(req, v), sourceId, req.line]), DEFAULT_CLASSIFY, storedFailures);
@@ -159,7 +159,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
     const start = { offset: source.offset, lines: source.lines };
     const st = plan.input.stat;
     const bytesTotal = st && !plan.input.compressed ? st.size - start.offset : null;
-    const sourceZone = plan.parser.family === 'access' ? null : zone!;
+    const sourceZone = plan.parser.family === 'access' && !plan.parser.zoneless ? null : zone!;
     let counts: SourceCounts;
     try {
       counts = await readSource(plan.input.contentFrom(start.offset), {

@@ -156,6 +156,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
   };
 
   const onAccess = (r: AccessRecord, raw: string, lineNo: number) => {
+    if (r.zoneless) r.ts = clockOf(typeof o.zone === 'function' ? o.zone() : o.zone).toUtc(r.ts);
     if (r.ts > notAfter) return rejectLine('future_timestamp', raw, lineNo);
     const client = clients.id(r.ip);
     if (r.status !== 401 && r.status !== 403) {

@@ -123,7 +123,7 @@ export class LiveSession {
     // Lines are numbered on from the committed position when reading resumes there.
     const start = { offset: startOffset, lines: row.offset === startOffset ? row.lines : 0 };
     const processor = createLineProcessor({
-      sourceId: row.id, start, parser, ctx: this.ctx, zone: parser.family === 'access' ? fixedZone(0) : () => this.zone(), keepAll: this.o.keepAll,
+      sourceId: row.id, start, parser, ctx: this.ctx, zone: parser.family === 'access' && !parser.zoneless ? fixedZone(0) : () => this.zone(), keepAll: this.o.keepAll,
       writer: this.writer, notAfter: futureLimit(null),
     });
     const input = new PassThrough();

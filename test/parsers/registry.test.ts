@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { SAMPLES, detectFormat, detectionCandidates, parserFor, type FormatChoice } from '../../parsers/index.js';
 
 const ctx = { year: 2026 };
-const name = (choice: string) => (choice === 'json' ? 'nginx-json' : ['combined', 'main', 'common', 'vhost_combined', 'nginx_proxy'].includes(choice) ? 'nginx-access' : choice);
+const name = (choice: string) => (choice === 'json' ? 'nginx-json' : ['combined', 'main', 'common', 'vhost_combined', 'nginx_proxy', 'lighttpd', 'traefik'].includes(choice) ? 'nginx-access' : choice);
 
 describe('parser registry', () => {
   it('has samples for every format choice', () => {
-    for (const choice of ['main', 'combined', 'common', 'vhost_combined', 'nginx_proxy', 'json', 'nginx-error', 'apache-error', 'wordpress-debug']) {
+    for (const choice of ['main', 'combined', 'common', 'vhost_combined', 'nginx_proxy', 'lighttpd', 'traefik', 'json', 'haproxy', 'caddy', 'nginx-error', 'apache-error', 'lighttpd-error', 'wordpress-debug', 'wp-fail2ban']) {
       expect(SAMPLES[choice]?.length, choice).toBeGreaterThan(0);
     }
   });
@@ -34,6 +34,12 @@ describe('parser registry', () => {
     ['nginx-error', 'nginx-error', 'nginx'],
     ['apache-error', 'apache-error', 'apache'],
     ['wordpress-debug', 'wordpress-debug', 'php error_log'],
+    // combined reads lighttpd's lines too (the host in ident's place): the host decides
+    ['lighttpd', 'nginx-access', 'lighttpd'],
+    ['traefik', 'nginx-access', 'traefik'],
+    ['haproxy', 'haproxy', 'httplog'],
+    ['caddy', 'caddy', 'json'],
+    ['lighttpd-error', 'lighttpd-error', 'lighttpd'],
   ])('detects %s from its first lines', (choice, format, variant) => {
     const lines = SAMPLES[choice].flatMap((l) => l.split('\n'));
     const parser = detectFormat(lines, ctx);

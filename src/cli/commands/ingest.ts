@@ -89,8 +89,8 @@ export function exitAfterIngest(result: IngestResult | null): number {
   return result !== null && result.unreadable > 0 ? 66 : 0;
 }
 
-/** The presets nginx and Apache share are no nginx format to an Apache user. */
-const SHARED_PRESETS = new Set(['combined', 'common', 'vhost_combined']);
+/** Presets that are not nginx's alone (shared with Apache, or another server's): `access (PRESET)`. */
+const SHARED_PRESETS = new Set(['combined', 'common', 'vhost_combined', 'lighttpd', 'traefik']);
 function formatLabel(format: string | null, variant: string | null): string | null {
   return format === 'nginx-access' && variant !== null && SHARED_PRESETS.has(variant) ? 'access' : format;
 }
