@@ -7,6 +7,7 @@ import { apacheErrorParser } from './apache-error.js';
 import { caddyParser } from './caddy.js';
 import { haproxyParser } from './haproxy.js';
 import { lighttpdErrorParser } from './lighttpd-error.js';
+import { createW3cParser } from './w3c.js';
 import { createAccessParser, LogFormatError, presetParser, type AccessPreset } from './nginx-access.js';
 import { nginxErrorParser } from './nginx-error.js';
 import { createJsonAccessParser } from './nginx-json.js';
@@ -19,7 +20,7 @@ export { LogFormatError } from './nginx-access.js';
 
 /** Values `--format` accepts. `combined` also reads Apache's combined log. */
 export const FORMAT_CHOICES = [
-  'auto', 'combined', 'main', 'common', 'vhost_combined', 'nginx_proxy', 'lighttpd', 'traefik', 'json', 'haproxy', 'caddy',
+  'auto', 'combined', 'main', 'common', 'vhost_combined', 'nginx_proxy', 'lighttpd', 'traefik', 'json', 'haproxy', 'caddy', 'iis',
   'nginx-error', 'apache-error', 'lighttpd-error', 'wordpress-debug', 'wp-fail2ban',
 ] as const;
 export type FormatChoice = (typeof FORMAT_CHOICES)[number];
@@ -66,6 +67,11 @@ export const SAMPLES: Record<string, string[]> = {
   caddy: [
     '{"level":"info","ts":1646861401.5241024,"logger":"http.log.access","msg":"handled request","request":{"remote_ip":"127.0.0.1","remote_port":"41342","client_ip":"127.0.0.1","proto":"HTTP/2.0","method":"GET","host":"localhost","uri":"/","headers":{"User-Agent":["curl/7.82.0"],"Accept":["*/*"],"Accept-Encoding":["gzip, deflate, br"]},"tls":{"resumed":false,"version":772,"cipher_suite":4865,"proto":"h2","server_name":"example.com"}},"bytes_read":0,"user_id":"","duration":0.000929675,"size":10900,"status":200,"resp_headers":{"Server":["Caddy"],"Content-Encoding":["gzip"],"Content-Type":["text/html; charset=utf-8"],"Vary":["Accept-Encoding"]}}',
     'Jul  4 23:37:51 app2 caddy[2140]: {"level":"info","ts":1751672271.1656768,"logger":"http.log.access.log7","msg":"handled request","request":{"remote_ip":"172.69.176.57","remote_port":"44552","client_ip":"172.69.176.57","proto":"HTTP/2.0","method":"GET","host":"example.org","uri":"/admin/","headers":{"User-Agent":["curl/8.5.0"],"Authorization":["REDACTED"]}},"bytes_read":0,"user_id":"","duration":0.0004,"size":0,"status":401,"resp_headers":{"Server":["Caddy"],"Www-Authenticate":["Basic realm=\\"restricted\\""]}}',
+  ],
+  // IIS W3C extended (learn.microsoft.com, "W3C Extended Log File Format"; IIS's default fields).
+  iis: [
+    '2026-11-27 10:00:01 10.0.0.4 GET /intranet/ - 443 - 203.0.113.10 Mozilla/5.0+(Windows+NT+10.0;+Win64;+x64) - 401 2 5 1',
+    '2026-11-27 10:00:02 10.0.0.4 GET /intranet/ - 443 CONTOSO\\alice 203.0.113.10 Mozilla/5.0+(Windows+NT+10.0;+Win64;+x64) - 401 1 1326 15',
   ],
   json: [
     '{"time":"2026-11-27T10:00:01+00:00","remote_addr":"203.0.113.9","remote_user":"","request":"GET /api HTTP/1.1","status":"401","body_bytes_sent":"179","http_referer":"","http_user_agent":"curl/8.5.0"}',
@@ -121,6 +127,8 @@ export function parserFor(choice: Exclude<FormatChoice, 'auto'>, options: Parser
       return haproxyParser;
     case 'caddy':
       return caddyParser;
+    case 'iis':
+      return createW3cParser();
     case 'lighttpd-error':
       return lighttpdErrorParser;
     case 'json':
@@ -149,7 +157,7 @@ export function detectionCandidates(options: ParserOptions = {}): LogParser[] {
     ? [customAccessParser(options.logFormat)]
     : [
         presetParser('vhost_combined'), presetParser('nginx_proxy'), presetParser('traefik'), presetParser('main'), presetParser('combined'),
-        presetParser('lighttpd'), presetParser('common'), haproxyParser, caddyParser, createJsonAccessParser(),
+        presetParser('lighttpd'), presetParser('common'), haproxyParser, caddyParser, createW3cParser(), createJsonAccessParser(),
       ];
   return [nginxErrorParser, apacheErrorParser, lighttpdErrorParser, wordpressDebugParser, wpFail2banParser, ...access];
 }
@@ -194,7 +202,11 @@ function detectionScore(parser: LogParser, sample: string[], ctx: ParseContext):
     let hosts = 0;
     for (const line of sample) {
       const r = parser.parse(line, ctx);
-      if (!r.ok) continue;
+      // A format's own directive line (W3C `#Fields:`) is recognised, though no record.
+      if (!r.ok) {
+        if (r.reason === 'header') accepted++;
+        continue;
+      }
       accepted++;
       if (r.record.kind === 'access' && ADDRESS.test(r.record.ip)) addresses++;
       if (r.record.kind === 'access' && r.record.host !== null && parser.variant === 'lighttpd') hosts++;

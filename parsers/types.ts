@@ -18,11 +18,13 @@ export const REJECT_REASONS = [
   'truncated_gzip',
   /** A .gz whose data is damaged: what decompressed before the damage is kept. */
   'corrupt_gzip',
+  /** Not a record and no fault: a format's own directive line (W3C `#Fields:`). Counted as read, never kept as a reject. */
+  'header',
 ] as const;
 export const RejectReasonSchema = z.enum(REJECT_REASONS);
 export type RejectReason = z.infer<typeof RejectReasonSchema>;
 
-export const FORMAT_NAMES = ['nginx-access', 'nginx-json', 'nginx-error', 'apache-error', 'wordpress-debug', 'wp-fail2ban', 'lighttpd-error', 'haproxy', 'caddy'] as const;
+export const FORMAT_NAMES = ['nginx-access', 'nginx-json', 'nginx-error', 'apache-error', 'wordpress-debug', 'wp-fail2ban', 'lighttpd-error', 'haproxy', 'caddy', 'iis'] as const;
 export const FormatNameSchema = z.enum(FORMAT_NAMES);
 export type FormatName = z.infer<typeof FormatNameSchema>;
 

@@ -21,6 +21,7 @@ export function ruleMatches(rule: Rule, f: Facts): boolean {
   if (w.priorBasic !== undefined && f.priorBasic !== w.priorBasic) return false;
   if (w.workedForMs !== undefined && !(f.workedForMs !== null && f.workedForMs >= w.workedForMs)) return false;
   if (w.challenge && !(f.req.wwwAuthenticate !== null && w.challenge.test(f.req.wwwAuthenticate))) return false;
+  if (w.extra) for (const [key, re] of Object.entries(w.extra)) if (!(f.req.extra?.[key] !== undefined && re.test(f.req.extra[key]))) return false;
   return true;
 }
 
@@ -51,6 +52,11 @@ function layerOf(rule: Rule, f: Facts): Layer {
     const format = f.event?.format;
     return format === 'apache-error' ? 'apache' : format === 'lighttpd-error' ? 'lighttpd' : format === 'wordpress-debug' || format === 'wp-fail2ban' ? 'wordpress' : 'nginx';
   }
+  // Proxies that log who answered: HAProxy's server (<NOSRV>: itself), Traefik's server URL ("-": a middleware).
+  const x = f.req.extra;
+  const upstream = (): Layer => (f.req.target !== null && WORDPRESS_PATH.test(f.req.target) ? 'wordpress' : 'app');
+  if (x?.frontend !== undefined && x.server !== undefined) return x.server === '<NOSRV>' ? 'haproxy' : upstream();
+  if (x?.traefik_server !== undefined) return x.traefik_server === '-' ? 'traefik' : upstream();
   if (rule.layer === 'upstream') return 'unknown';
   return rule.layer;
 }
@@ -91,6 +97,10 @@ export function classify(f: Facts): Verdict {
     evidence.push({ file: f.event.file, line: f.event.line, text: f.event.message });
   } else if (rule.when.challenge) {
     evidence.push({ file: f.req.file, line: f.req.line, text: `${rule.evidence}: WWW-Authenticate: ${f.req.wwwAuthenticate}` });
+  } else if (rule.when.extra && rule.confidence === 'proven') {
+    // The access line states it (IIS's substatus and Win32 status): it is the evidence.
+    const fields = Object.keys(rule.when.extra).map((k) => `${k} ${f.req.extra?.[k]}`).join(', ');
+    evidence.push({ file: f.req.file, line: f.req.line, text: `${rule.evidence} (${fields})` });
   } else {
     evidence.push({ file: null, line: null, text: `heuristic ${rule.id}: ${rule.evidence}` });
   }

@@ -20,6 +20,8 @@ export interface AuthRequest {
   /** '' when the format logs $sent_http_www_authenticate and none was sent; null when not logged. */
   wwwAuthenticate: string | null;
   endpoint: string | null;
+  /** Format-specific fields (HAProxy's server, IIS's substatus and Win32 status), or null. */
+  extra: Record<string, string> | null;
   file: string;
   line: number;
 }

@@ -29,6 +29,8 @@ export interface RuleWhen {
   workedForMs?: number;
   /** The WWW-Authenticate challenge the server sent, when the format logs it. */
   challenge?: RegExp;
+  /** Format-specific fields the access line itself carries (IIS's substatus, HAProxy's server). */
+  extra?: Record<string, RegExp>;
 }
 
 export interface Rule {
@@ -164,6 +166,23 @@ export const RULES: Rule[] = [
     evidence: 'the server answered with a Bearer challenge saying error="insufficient_scope": the token is valid but lacks the scope this needs (RFC 6750)',
     fix: 'The token {ip} sends is valid but lacks the scope {path} needs: request a token with that scope.' },
 
+  // IIS writes why in the access line itself: the substatus and the Win32 status (W3C log).
+  { id: 'iis-logon-failed', cause: 'bad_credentials', needs: 'access_log', when: { status: 401, extra: { 'sc-substatus': /^1$/, 'sc-win32-status': /^1326$/ } }, confidence: 'proven', layer: 'iis',
+    evidence: 'IIS logged 401.1 with Win32 status 1326: logon failed, unknown user name or bad password (Windows does not say which)',
+    fix: 'Windows refused the logon of "{user}": the account does not exist or the password is wrong. Check the account (net user, Active Directory) and the password the client sends.' },
+  { id: 'iis-account-refused', cause: 'bad_credentials', needs: 'access_log', when: { status: 401, extra: { 'sc-substatus': /^1$/, 'sc-win32-status': /^(?:1327|1328|1330|1331|1385|1793|1909)$/ } }, confidence: 'proven', layer: 'iis',
+    evidence: 'IIS logged 401.1 with an account Win32 status (1327 restriction, 1328 logon hours, 1330 password expired, 1331 disabled, 1385 logon type not granted, 1793 account expired, 1909 locked out)',
+    fix: 'Windows knows "{user}" but refuses the account itself (expired or locked out, disabled, outside logon hours, or without the "log on" right): fix the account in Active Directory or the local users, not the password the client sends.' },
+  { id: 'iis-no-credentials', cause: 'no_credentials', needs: 'access_log', when: { status: 401, extra: { 'sc-substatus': /^2$/ } }, confidence: 'proven', layer: 'iis',
+    evidence: 'IIS logged 401.2: the request carried no credentials the site accepts (the first leg of Negotiate/NTLM, or a method the site does not enable)',
+    fix: 'No credentials the site accepts were sent to {path}: a browser retries with Negotiate/NTLM by itself; a script must send them (curl --negotiate -u : or --ntlm -u USER), and the site must enable the method the client uses.' },
+  { id: 'iis-acl', cause: 'bad_credentials', needs: 'access_log', when: { status: 401, extra: { 'sc-substatus': /^3$/ } }, confidence: 'proven', layer: 'iis',
+    evidence: 'IIS logged 401.3: the user is authenticated, and the file\'s ACL denies them',
+    fix: 'Windows authenticated "{user}", and the NTFS permissions of {path} do not let them read it: grant the user (or the site\'s anonymous identity) read access, or ask for another account.' },
+  { id: 'iis-forbidden', cause: 'forbidden', needs: 'access_log', when: { status: 403, extra: { 'sc-substatus': /^\d+$/ } }, confidence: 'proven', layer: 'iis',
+    evidence: 'IIS logged 403 with a substatus saying which refusal (403.6 address rejected, 403.4 SSL required, 403.14 directory listing denied, 403.503 IP restriction …)',
+    fix: 'IIS refuses {path} for {ip}: look the 403 substatus up (IP and domain restrictions, SSL settings, directory browsing, request filtering) in the site\'s IIS configuration.' },
+
   // Heuristic: what the access log alone shows.
   { id: 'token-stopped-working', cause: 'token_rejected', needs: 'access_log', when: { status: 401, user: 'absent', tag: 'previously_ok', notTag: 'challenge', priorBasic: false, workedForMs: WORKED_FOR_MS }, confidence: 'heuristic', layer: 'upstream',
     evidence: 'this client succeeded on this endpoint before without a Basic user, and is refused now: its token or key is no longer accepted',
@@ -174,6 +193,10 @@ export const RULES: Rule[] = [
   { id: 'no-user', cause: 'no_credentials', needs: 'access_log', when: { status: 401, user: 'absent' }, confidence: 'heuristic', layer: 'upstream',
     evidence: 'the access log shows no user (-): no credentials were sent',
     fix: 'No credentials were sent for {path}: configure the client to send them (a browser prompts and retries; a script needs -u USER or an Authorization header).' },
+  // HAProxy answered itself (server <NOSRV>): its http-request auth; the default log has no user.
+  { id: 'haproxy-auth', cause: 'unknown', needs: 'access_log', when: { status: 401, extra: { server: /^<NOSRV>$/ } }, confidence: 'heuristic', layer: 'upstream',
+    evidence: 'HAProxy answered the 401 itself (server <NOSRV>: http-request auth); its log does not say whether credentials came',
+    fix: 'HAProxy\'s http-request auth refused {ip} on {path}. To tell a missing password from a wrong one, log whether the header came: http-request capture req.hdr(authorization),length len 4 in the frontend.' },
   { id: 'unlogged-user', cause: 'unknown', needs: 'access_log', when: { status: 401, user: 'unlogged' }, confidence: 'heuristic', layer: 'upstream',
     evidence: 'the log format does not record $remote_user, so the access log cannot tell whether credentials were sent',
     fix: 'Add $remote_user to the log_format (and keep the error log at level error) so authlog can tell the causes apart.' },

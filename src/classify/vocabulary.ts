@@ -9,7 +9,7 @@ export type Cause = z.infer<typeof CauseSchema>;
 export const CONFIDENCES = ['proven', 'heuristic'] as const;
 export type Confidence = (typeof CONFIDENCES)[number];
 
-export const LAYERS = ['nginx', 'apache', 'lighttpd', 'wordpress', 'app', 'unknown'] as const;
+export const LAYERS = ['nginx', 'apache', 'lighttpd', 'iis', 'haproxy', 'traefik', 'wordpress', 'app', 'unknown'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 export const TAGS = [

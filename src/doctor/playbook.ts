@@ -18,6 +18,13 @@ export const RULE_PLAYS: Record<string, Play> = {
   'authz-denied-401': { title: 'A known user is not allowed by the Require rules', confirm: ["grep -rn 'Require' /etc/apache2/sites-enabled/ /etc/apache2/conf-enabled/", 'curl -v -u {user} {url}'] },
   'auth-file-missing': { title: 'The server\'s user file is missing', confirm: ['ls -l {file}', "nginx -T 2>/dev/null | grep -n 'auth_basic_user_file'"] },
   'modsecurity-denied': { title: 'ModSecurity blocks these requests', confirm: ["grep -n 'ModSecurity: Access denied' {errorlog} | tail", "grep -rn 'SecRuleEngine\\|SecRuleRemoveById' /etc/modsecurity/ /etc/nginx/ /etc/apache2/"] },
+  'haproxy-auth': { title: 'HAProxy\'s own auth refuses these clients', confirm: ["grep -n 'http-request auth\\|userlist' /etc/haproxy/haproxy.cfg", 'curl -v {url}'] },
+  // curl only: Windows ships it, and the quoting is POSIX (a cmd or PowerShell line quotes otherwise).
+  'iis-logon-failed': { title: 'Windows refuses the logon (unknown user or bad password)', confirm: ['curl -v --ntlm -u {user} {url}'] },
+  'iis-account-refused': { title: 'Windows refuses the account itself (expired, locked, disabled)', confirm: ['curl -v --ntlm -u {user} {url}'] },
+  'iis-no-credentials': { title: 'Clients send no credentials the IIS site accepts', confirm: ['curl -v --negotiate -u : {url}', 'curl -sI {url}'] },
+  'iis-acl': { title: 'NTFS permissions refuse an authenticated user', confirm: ['curl -v --ntlm -u {user} {url}'] },
+  'iis-forbidden': { title: 'IIS refuses these requests (403 with a substatus)', confirm: ['curl -v {url}'] },
   'forbidden-rule': { title: 'A server rule refuses these clients', confirm: ["nginx -T 2>/dev/null | grep -nE '\\b(deny|allow)\\b'", 'curl -v {url}'] },
   'wp-ajax-nonce': { title: 'WordPress admin-ajax refuses stale nonces', confirm: ["grep 'admin-ajax.php' {access} | awk '$9 == 403 && $10 == 2' | wc -l", 'curl -s -o /dev/null -w "%{http_code}" -X POST {url}'] },
   'wp-rest-nonce': { title: 'WordPress REST calls carry a stale nonce', confirm: ["grep 'wp-json' {access} | awk '$9 == 403' | wc -l", "curl -s -X POST -H 'X-WP-Nonce: 0' {url}"] },

@@ -20,7 +20,7 @@ export function authRequestOf(r: AccessRecord, file: string, line: number): Auth
   return {
     id: 0, ts: r.ts, ip: r.ip, user: r.user, userLogged: r.userLogged, method: r.method, target: r.target, path, status: r.status, bytes: r.bytes,
     userAgent: r.userAgent, host: r.host, scheme: r.scheme, upstreamStatus: r.upstreamStatus, wwwAuthenticate: r.wwwAuthenticate,
-    endpoint: path === null ? null : endpointOf(path), file, line,
+    endpoint: path === null ? null : endpointOf(path), extra: Object.keys(r.extra).length > 0 ? r.extra : null, file, line,
   };
 }
 
@@ -216,7 +216,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
       }
     }
     const res = parser.parse(text, ctx);
-    if (!res.ok) return rejectLine(res.reason, text, lineNo);
+    if (!res.ok) return res.reason === 'header' ? undefined : rejectLine(res.reason, text, lineNo);
     if (res.record.kind === 'access') onAccess(res.record, text, lineNo);
     else onEvent(res.record, text, lineNo);
   };

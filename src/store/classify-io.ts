@@ -3,7 +3,7 @@ import type { AuthRequest, SignalEvent } from '../classify/facts.js';
 import { BENIGN_TAGS, type Verdict } from '../classify/vocabulary.js';
 import { writeTransaction, type Db } from './db.js';
 
-const REQUEST_COLUMNS = `r.id, r.ts, r.ip, r.user, r.user_logged AS userLogged, r.method, r.target, r.path, r.status, r.bytes,
+const REQUEST_COLUMNS = `r.id, r.extra, r.ts, r.ip, r.user, r.user_logged AS userLogged, r.method, r.target, r.path, r.status, r.bytes,
   r.user_agent AS userAgent, r.host, r.scheme, r.upstream_status AS upstreamStatus, r.www_authenticate AS wwwAuthenticate,
   r.endpoint, s.path AS file, r.line,
   c.count AS priorCount, c.with_user AS priorWithUser, c.https AS priorHttps, c.first_ts AS priorFirstTs, c.last_ts AS priorLastTs`;
@@ -156,7 +156,10 @@ export function classifyStore(db: Db): ClassifyStore {
     }),
     authPage: (afterTs, afterId, limit) => {
       const rows = page.all(afterTs, afterId, limit) as (AuthRequest & PriorSuccess)[];
-      for (const r of rows) r.userLogged = (r.userLogged as unknown) === 1;
+      for (const r of rows) {
+        r.userLogged = (r.userLogged as unknown) === 1;
+        r.extra = typeof r.extra === 'string' ? (JSON.parse(r.extra) as Record<string, string>) : null;
+      }
       return rows;
     },
     signalEvents: (from, to) => events.all(from, to) as SignalEvent[],

@@ -105,6 +105,7 @@ describe.each(folders)('golden %s', (folder) => {
     // proven: by a correlated error/debug/auth line, or by the challenge the access line itself logged
     if (v.confidence === 'proven') {
       if (v.rule.startsWith('bearer-')) expect([v.evidence[0].file, v.evidence[0].line, v.evidence[0].text]).toEqual([v.file, v.line, expect.stringContaining('WWW-Authenticate: Bearer')]);
+      else if (v.rule.startsWith('iis-')) expect([v.evidence[0].file, v.evidence[0].line, v.evidence[0].text]).toEqual([v.file, v.line, expect.stringContaining('sc-substatus')]);
       else expect(v.evidence[0].file).toMatch(/(error|debug|auth)\.log$/);
     }
   });

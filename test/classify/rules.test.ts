@@ -10,7 +10,7 @@ import { parserFor, type LogEvent } from '../../parsers/index.js';
 
 const req = (over: Partial<AuthRequest> = {}): AuthRequest => ({
   id: 1, ts: 1_000_000, ip: '192.0.2.1', user: null, userLogged: true, method: 'GET', target: '/x', path: '/x', status: 401, bytes: 10,
-  userAgent: 'Mozilla/5.0', host: null, scheme: null, upstreamStatus: null, wwwAuthenticate: null, endpoint: null, file: 'access.log', line: 1, ...over,
+  userAgent: 'Mozilla/5.0', host: null, scheme: null, upstreamStatus: null, wwwAuthenticate: null, endpoint: null, extra: null, file: 'access.log', line: 1, ...over,
 });
 const ev = (over: Partial<SignalEvent> = {}): SignalEvent => ({
   id: 1, ts: 1_000_000, format: 'nginx-error', client: '192.0.2.1', method: 'GET', target: '/x', signal: 'user_not_found', user: null, object: null,

@@ -6,7 +6,7 @@ const name = (choice: string) => (choice === 'json' ? 'nginx-json' : ['combined'
 
 describe('parser registry', () => {
   it('has samples for every format choice', () => {
-    for (const choice of ['main', 'combined', 'common', 'vhost_combined', 'nginx_proxy', 'lighttpd', 'traefik', 'json', 'haproxy', 'caddy', 'nginx-error', 'apache-error', 'lighttpd-error', 'wordpress-debug', 'wp-fail2ban']) {
+    for (const choice of ['main', 'combined', 'common', 'vhost_combined', 'nginx_proxy', 'lighttpd', 'traefik', 'json', 'haproxy', 'caddy', 'iis', 'nginx-error', 'apache-error', 'lighttpd-error', 'wordpress-debug', 'wp-fail2ban']) {
       expect(SAMPLES[choice]?.length, choice).toBeGreaterThan(0);
     }
   });
@@ -40,6 +40,7 @@ describe('parser registry', () => {
     ['haproxy', 'haproxy', 'httplog'],
     ['caddy', 'caddy', 'json'],
     ['lighttpd-error', 'lighttpd-error', 'lighttpd'],
+    ['iis', 'iis', 'w3c'],
   ])('detects %s from its first lines', (choice, format, variant) => {
     const lines = SAMPLES[choice].flatMap((l) => l.split('\n'));
     const parser = detectFormat(lines, ctx);
