@@ -135,3 +135,7 @@ export function detectSignal(event: LogEvent): EventSignal {
   }
   return NONE;
 }
+
+/** The code that turns a line into its signal, as text: a change to it re-derives stored signals. */
+export const SIGNAL_CODE = [detectSignal, pluginSignal].map(String).join('\n');
+

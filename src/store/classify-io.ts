@@ -199,3 +199,24 @@ export function classifyStore(db: Db): ClassifyStore {
     saveVerdicts: (rows) => writeTransaction(db, saveVerdicts, rows),
   };
 }
+
+/**
+ * Signals are stored with their lines at ingest; when the patterns change (a new wording, a
+ * fixed pattern), the stored lines are read again with the new ones so an existing database
+ * gets the fix. Returns how many lines changed their signal.
+ */
+export function rederiveSignals(db: Db, detect: (e: { format: string; message: string }) => { signal: string | null; user: string | null; object: string | null }): number {
+  const read = db.prepare('SELECT id, format, message, signal, signal_user AS user, signal_object AS object FROM events');
+  const update = db.prepare('UPDATE events SET signal = ?, signal_user = ?, signal_object = ? WHERE id = ?');
+  const changes: [string | null, string | null, string | null, number][] = [];
+  for (const row of read.iterate() as Iterable<{ id: number; format: string; message: string; signal: string | null; user: string | null; object: string | null }>) {
+    const s = detect(row);
+    if (s.signal !== row.signal || s.user !== row.user || s.object !== row.object) changes.push([s.signal, s.user, s.object, row.id]);
+  }
+  const write = db.transaction((rows: typeof changes) => {
+    for (const r of rows) update.run(r);
+  });
+  for (let i = 0; i < changes.length; i += 10_000) writeTransaction(db, write, changes.slice(i, i + 10_000));
+  return changes.length;
+}
+

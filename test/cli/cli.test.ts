@@ -112,6 +112,25 @@ describe('authlog CLI', () => {
     expect(r.unauthorized + r.forbidden).toBe(Object.values(r.causes as Record<string, number>).reduce((a, b) => a + b, 0));
   });
 
+  it('a changed signal pattern reaches a database ingested before it: stored lines get the new signal, verdicts are made again', () => {
+    const db = join(tmp(), 'old.db');
+    const site = join(tmp(), 'site');
+    authlog(['ingest', join(SAMPLES, 'lab', 'nginx'), '--db', db, '--quiet']);
+    const rw = new Database(db);
+    const proven = () => (rw.prepare("SELECT count(*) AS n FROM verdicts WHERE confidence = 'proven'").get() as { n: number }).n;
+    const before = proven();
+    // As an older authlog would have left it: no signal on the lines, verdicts without them.
+    rw.prepare('UPDATE events SET signal = NULL, signal_user = NULL, signal_object = NULL').run();
+    rw.prepare("UPDATE verdicts SET confidence = 'heuristic'").run();
+    rw.prepare("UPDATE meta SET value = 'older' WHERE key IN ('signals', 'classifier')").run();
+    writeFileSync(site, '');
+    expect(authlog(['ingest', site, '--db', db, '--quiet']).code).toBe(0);
+    expect((rw.prepare('SELECT count(*) AS n FROM events WHERE signal IS NOT NULL').get() as { n: number }).n).toBeGreaterThan(40);
+    expect(proven()).toBe(before);
+    expect(before).toBeGreaterThan(40);
+    rw.close();
+  });
+
   it('samples/lab, real servers\' output, is read whole: nothing rejected, each cause the lab sent', () => {
     const r = JSON.parse(authlog(['report', join(SAMPLES, 'lab'), '--db', ':memory:', '--format', 'json']).stdout);
     expect(r.rejected).toBe(0);

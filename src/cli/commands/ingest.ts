@@ -9,8 +9,10 @@ import type { CommandIO } from '../io.js';
 import { AuthlogError } from '../../errors.js';
 import { isLogFormatError } from '../../../parsers/index.js';
 import { classifyAll, classifyPending } from '../../classify/index.js';
-import { classifyStore } from '../../store/classify-io.js';
+import { classifyStore, rederiveSignals } from '../../store/classify-io.js';
 import { RULES } from '../../classify/rules.js';
+import { detectSignal, SIGNAL_CODE, SIGNAL_PATTERNS } from '../../classify/signals.js';
+import type { LogEvent } from '../../../parsers/index.js';
 import { packageVersion } from '../paths.js';
 
 export const INGEST_HELP = `Usage: authlog ingest PATH... [options]
@@ -39,6 +41,12 @@ export async function openAndIngest(io: CommandIO, paths: string[], opts: z.outp
   const progress = opts.quiet ? null : progressPrinter(io.stderr);
   // Verdicts another authlog made (other rules) are all made again, not only the new lines'.
   const revision = classifierRevision();
+  // Patterns that changed reach the lines stored before them (then every verdict is made again).
+  const signals = signalRevision();
+  if (getMeta(db, 'signals') !== signals) {
+    rederiveSignals(db, (e) => detectSignal(e as LogEvent));
+    setMeta(db, 'signals', signals);
+  }
   const stale = getMeta(db, 'classifier') !== revision && classifyStore(db).storedCounts().failures;
   let result: IngestResult;
   try {
@@ -136,7 +144,15 @@ export async function runIngest(io: CommandIO, argv: string[]): Promise<number> 
 }
 
 /** This authlog's version and rules: a database classified by another is classified again in full. */
+const asText = (_key: string, value: unknown) => (value instanceof RegExp ? value.source : value);
+
+/** What signal a stored line has: its patterns, and the plugin's mapping (the function's source). */
+function signalRevision(): string {
+  return createHash('sha256').update(JSON.stringify(SIGNAL_PATTERNS, asText)).update(SIGNAL_CODE).digest('hex').slice(0, 12);
+}
+
+/** Verdicts change with the rules and the signals they read. */
 function classifierRevision(): string {
-  const rules = JSON.stringify(RULES, (_key, value: unknown) => (value instanceof RegExp ? value.source : value));
-  return `${packageVersion()} ${createHash('sha256').update(rules).digest('hex').slice(0, 12)}`;
+  const rules = JSON.stringify(RULES, asText);
+  return `${packageVersion()} ${createHash('sha256').update(rules).update(signalRevision()).digest('hex').slice(0, 12)}`;
 }
