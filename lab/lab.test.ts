@@ -100,6 +100,15 @@ describe.skipIf(!installed).each(['America/New_York', 'Asia/Tokyo'])('the lab, s
     expect(events.length).toBe(sent.filter((s) => s.status === 401 || s.status === 403).length);
   });
 
+  it('reads the custom log with the format named in the lab\'s nginx.conf (--nginx-conf), as with the pasted one', () => {
+    const api = join(lab.nginx.logs, 'api-access.log');
+    const pick = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as Event).map((e) => `${e.line} ${e.cause} ${e.rule} ${e.layer}`);
+    const viaConf = authlog(['events', api, '--nginx-conf', lab.nginx.conf, '--db', join(dir, 'conf.db'), '--format', 'ndjson', '--quiet']);
+    const pasted = authlog(['events', api, '--log-format', NGINX_DETAILED_FORMAT, '--db', join(dir, 'pasted.db'), '--format', 'ndjson', '--quiet']);
+    expect(pick(viaConf)).toEqual(pick(pasted));
+    expect(pick(viaConf).length).toBeGreaterThan(1);
+  });
+
   it('says so when the custom log_format is read without --log-format, instead of dropping its fields silently', () => {
     const r = spawnSync(process.execPath, [CLI, 'ingest', join(lab.nginx.logs, 'api-access.log'), '--db', join(dir, 'no-format.db'), '--quiet'], { encoding: 'utf8' });
     expect(r.status).toBe(0);

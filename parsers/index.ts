@@ -145,10 +145,10 @@ export function parserFor(choice: Exclude<FormatChoice, 'auto'>, options: Parser
 }
 
 /** Throws LogFormatError when the format lacks a field authlog cannot do without. */
-export function customAccessParser(logFormat: string): LogParser {
+export function customAccessParser(logFormat: string, variant = 'custom'): LogParser {
   const trimmed = logFormat.trim().replace(/^escape=\w+\s+/, '');
   if (trimmed.startsWith('{')) return createJsonAccessParser(trimmed);
-  return createAccessParser(trimmed, 'custom');
+  return createAccessParser(trimmed, variant);
 }
 
 /** Candidates in the order ties are broken. */
@@ -224,6 +224,12 @@ function detectionScore(parser: LogParser, sample: string[], ctx: ParseContext):
     }
   }
   return { accepted: score, addresses: 0, hosts: 0 };
+}
+
+/** Whether a parser chosen without looking (a configured format) reads most of the file's first lines. */
+export function fitsLines(parser: LogParser, lines: string[], ctx: ParseContext): boolean {
+  const sample = lines.filter((l) => l.trim().length > 0).slice(0, 50);
+  return sample.length === 0 || detectionScore(parser, sample, ctx).accepted * 2 >= sample.length;
 }
 
 export function isLogFormatError(e: unknown): e is LogFormatError {

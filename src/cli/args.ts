@@ -14,6 +14,8 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export const INGEST_OPTIONS = {
   db: { type: 'string' },
   'log-format': { type: 'string' },
+  'nginx-conf': { type: 'string' },
+  'apache-conf': { type: 'string' },
   tz: { type: 'string' },
   'keep-all': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
@@ -53,6 +55,9 @@ export const InputFormatSchema = z.enum(FORMAT_CHOICES);
 export const IngestOptionsSchema = z.object({
   db: z.string().min(1).optional(),
   'log-format': z.string().min(1).optional(),
+  /** The server's configuration: each access log is read with the format it names. */
+  'nginx-conf': z.string().min(1).optional(),
+  'apache-conf': z.string().min(1).optional(),
   tz: ZoneSchema.optional(),
   'keep-all': z.boolean().default(false),
   quiet: z.boolean().default(false),

@@ -14,6 +14,7 @@ import { StoreWriter } from '../store/writer.js';
 import { planSource, refreshExisting, unreadFieldsWarning, type PlanStatus, type SourcePlan } from './plan.js';
 import { DiskFull, futureLimit, readSource, type SourceCounts } from './read-source.js';
 import { AuthlogError } from '../errors.js';
+import type { ConfiguredFormat } from './server-conf.js';
 import { dominantOffset, fixedZone, zonelessZone, type Zone } from './zone.js';
 import { OnlineClassifier } from '../classify/online.js';
 import { DEFAULT_CLASSIFY, intermittentText } from '../classify/index.js';
@@ -24,6 +25,8 @@ export interface IngestOptions {
   paths: string[];
   format: FormatChoice;
   logFormat?: string;
+  /** The format each access log has in the server's configuration (see server-conf.ts). */
+  configured?: (file: string) => ConfiguredFormat | null;
   /** Zone of logs that carry no offset; when absent, the access logs' offset is used. */
   tz?: Zone;
   keepAll: boolean;
@@ -118,9 +121,10 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
       unreadable++;
       continue;
     }
-    const plan = planSource(db, input, o.format, { logFormat: o.logFormat }, ctx);
+    const plan = planSource(db, input, o.format, { logFormat: o.logFormat }, ctx, false, o.configured ?? null);
     plans.push(plan);
-    const unread = o.logFormat ? null : unreadFieldsWarning(plan, ctx);
+    const fromConf = plan.parser?.variant === o.configured?.(input.name)?.origin;
+    const unread = o.logFormat || fromConf ? null : unreadFieldsWarning(plan, ctx);
     if (unread) warnings.push(unread);
   }
   const writer = new StoreWriter(new SqliteSink(db));

@@ -4,7 +4,17 @@
  * where the last run stopped; an unchanged file is skipped without reading.
  */
 import { createHash } from 'node:crypto';
-import { detectFormat, parserFor, type FormatChoice, type LogParser, type ParseContext, type ParserOptions } from '../../parsers/index.js';
+import { customAccessParser, detectFormat, fitsLines, parserFor, type FormatChoice, type LogParser, type ParseContext, type ParserOptions } from '../../parsers/index.js';
+import type { ConfiguredFormat } from './server-conf.js';
+
+/** The parser of a configured format; null when it lacks what authlog needs (detection reads the file then). */
+function configuredParser(conf: ConfiguredFormat): LogParser | null {
+  try {
+    return customAccessParser(conf.format, conf.origin);
+  } catch {
+    return null;
+  }
+}
 import type { OpenedInput } from '../read/open.js';
 import type { Db } from '../store/db.js';
 import { fingerprintLengths, followerOf, sourceByFingerprint, sourceByPath, type SourceRow } from '../store/sources.js';
@@ -92,6 +102,8 @@ export function planSource(
   ctx: ParseContext,
   /** Following a file: even an unchanged one is opened, to read what comes next. */
   follow = false,
+  /** The format the server's configuration gives this file, if any (see server-conf.ts). */
+  configured: ((file: string) => ConfiguredFormat | null) | null = null,
 ): SourcePlan {
   const fpLen = Math.min(FINGERPRINT_BYTES, input.head.length);
   const fingerprint = fingerprintOf(input.head, fpLen);
@@ -103,7 +115,10 @@ export function planSource(
   const existing = findExisting(db, input.head);
   const followedBy = !follow && existing ? followerOf(db, existing) : null;
   if (followedBy !== null) return { ...base, status: 'followed', parser: null, existing, followedBy };
-  const parser = choice === 'auto' ? detectFormat(headLines(input.head), ctx, parserOptions) : parserFor(choice, parserOptions);
+  const conf = choice === 'auto' && !parserOptions.logFormat && configured ? configured(input.name) : null;
+  // A configured format must fit the lines too (a `$host.log` pattern also names error.log).
+  const fromConf = conf ? configuredParser(conf) : null;
+  const parser = (fromConf && fitsLines(fromConf, headLines(input.head), ctx) ? fromConf : null) ?? (choice === 'auto' ? detectFormat(headLines(input.head), ctx, parserOptions) : parserFor(choice, parserOptions));
   if (!parser) return { ...base, status: 'unrecognised', parser: null, existing };
   return { ...base, status: 'read', parser, existing };
 }

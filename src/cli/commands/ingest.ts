@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { configuredFormat, formatsFromConfig, formatsFromNginxT, type ConfiguredFormat } from '../../ingest/server-conf.js';
 import { z } from 'zod';
 import { ingest, type IngestResult } from '../../ingest/ingest.js';
 import { defaultDbPath, getMeta, openDb, registerWriter, setMeta, type Db } from '../../store/db.js';
@@ -25,6 +28,9 @@ Options:
   --db PATH            database file (default: $AUTHLOG_DB or ~/.local/share/authlog/authlog.db; :memory: works)
   --format NAME        force the log format: ${InputFormatSchema.options.join(', ')}
   --log-format STRING  your nginx log_format string (text or JSON), pasted from nginx.conf
+  --nginx-conf FILE    read each access log with the log_format its access_log names in
+                       FILE (and its includes); logs under /var/log: from nginx -T when it runs
+  --apache-conf FILE   the same from LogFormat and CustomLog (Debian's apache2.conf by default)
   --tz ZONE            zone of error logs, which carry no offset (default: the access logs' offset)
   --keep-all           store every request, not only 401/403 and their context
   -q, --quiet          no summary
@@ -54,6 +60,7 @@ export async function openAndIngest(io: CommandIO, paths: string[], opts: z.outp
       paths,
       format: opts.format ?? 'auto',
       logFormat: opts['log-format'],
+      configured: serverFormats(opts, paths),
       tz: opts.tz,
       keepAll: opts['keep-all'],
       stdin: io.stdin,
@@ -72,6 +79,34 @@ export async function openAndIngest(io: CommandIO, paths: string[], opts: z.outp
   else classifyPending(db, result.reclassify);
   if (getMeta(db, 'classifier') !== revision) setMeta(db, 'classifier', revision);
   return { db, result };
+}
+
+/**
+ * The access-log formats the server's configuration names: `--nginx-conf` / `--apache-conf`,
+ * else, for logs under /var/log, what `nginx -T` prints and Debian's apache2.conf says.
+ */
+function serverFormats(opts: { 'nginx-conf'?: string; 'apache-conf'?: string; 'log-format'?: string }, paths: string[]): ((file: string) => ConfiguredFormat | null) | undefined {
+  if (opts['log-format']) return undefined;
+  const logs: ReturnType<typeof formatsFromConfig> = [];
+  for (const [option, file] of [['--nginx-conf', opts['nginx-conf']], ['--apache-conf', opts['apache-conf']]] as const) {
+    if (file === undefined) continue;
+    try {
+      logs.push(...formatsFromConfig(file));
+    } catch (e) {
+      throw new AuthlogError('unreadable_input', `${option}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  if (opts['nginx-conf'] === undefined && opts['apache-conf'] === undefined && paths.some((p) => resolve(p).startsWith('/var/log/'))) {
+    logs.push(...formatsFromNginxT());
+    if (existsSync('/etc/apache2/apache2.conf')) {
+      try {
+        logs.push(...formatsFromConfig('/etc/apache2/apache2.conf'));
+      } catch {
+        // unreadable: the Apache logs are detected instead
+      }
+    }
+  }
+  return logs.length === 0 ? undefined : (file) => configuredFormat(logs, file);
 }
 
 /**
