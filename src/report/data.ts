@@ -34,6 +34,13 @@ export interface ReportData {
   rejectedTotal: number;
   /** "symptom → likely cause → fix", with this site's counts (zero rows included). */
   symptoms: SymptomRow[];
+  /** 401/403s the marks leave out of every count above (0 with --all). */
+  hiddenByMarks: number;
+}
+
+/** The note every count shown beside marks carries. */
+export function hiddenNote(n: number): string {
+  return `${n.toLocaleString('en-US')} 401/403 hidden by marks (--all shows them)`;
 }
 
 export interface SymptomRow {
@@ -61,6 +68,7 @@ export function gatherReport(q: QueryRunner, range: { since: number | null; unti
   })).sort((a, b) => b.count - a.count);
   const benign = causes401.reduce((a, c) => a + c.benign, 0);
   return {
+    hiddenByMarks: q.hiddenByMarks(range.since, range.until),
     requests: summary.requests,
     unauthorized: summary.unauthorized,
     forbidden: summary.forbidden,
@@ -112,6 +120,7 @@ export function reportJson(d: ReportData): Record<string, unknown> {
     layers: d.layers,
     rejected: d.rejectedTotal,
     rejected_by_reason: d.rejected,
+    hidden_by_marks: d.hiddenByMarks,
     symptoms: d.symptoms.map((s) => ({ tag: s.tag, symptom: s.symptom, likely_cause: s.likelyCause, fix: s.fix, count: s.count })),
   };
 }

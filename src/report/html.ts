@@ -4,7 +4,7 @@
  */
 import { escapeHtml as e } from '../util/sanitize.js';
 import { isoUtc } from '../util/time.js';
-import { share, type ReportData } from './data.js';
+import { hiddenNote, share, type ReportData } from './data.js';
 
 function table(headers: string[], rows: unknown[][]): string {
   if (rows.length === 0) return '<p class="none">none</p>';
@@ -53,7 +53,7 @@ th{background:#f4f4f4}.chart text{font-size:12px}.chart rect{fill:#c0392b}.timel
 <html lang="en"><head><meta charset="utf-8"><title>authlog report</title><style>${css}</style></head><body>
 <h1>authlog report</h1>
 <p class="kpi"><span>requests <b>${d.requests}</b></span><span>401 <b>${d.unauthorized}</b> (${share(d.unauthorized, d.requests)})</span><span>403 <b>${d.forbidden}</b> (${share(d.forbidden, d.requests)})</span></p>
-<p>401s that are real failures: <b>${d.realFailures}</b>; benign (browser challenges, monitors): ${d.benign}</p>
+<p>401s that are real failures: <b>${d.realFailures}</b>; benign (browser challenges, monitors): ${d.benign}</p>${d.hiddenByMarks > 0 ? `\n<p>${hiddenNote(d.hiddenByMarks)}</p>` : ''}
 <h2>Causes</h2>${barChart(causes)}
 ${table(['status', 'cause', 'count', 'share', 'proven', 'benign', 'fix'], d.causes.map((c) => [c.status, c.cause, c.count, share(c.count, c.status === 401 ? d.unauthorized : d.forbidden), c.proven, c.benign, c.fix]))}
 <h2>Timeline</h2>${timelineChart(d)}

@@ -1,7 +1,7 @@
 /** The Markdown report: the same sections as text, as tables. Cell text is sanitised and pipes escaped. */
 import { sanitize } from '../util/sanitize.js';
 import { isoUtc } from '../util/time.js';
-import { share, type ReportData } from './data.js';
+import { hiddenNote, share, type ReportData } from './data.js';
 
 const cell = (v: unknown): string => sanitize(v === null || v === undefined ? '-' : String(v)).replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`);
 
@@ -14,6 +14,7 @@ export function renderMarkdown(d: ReportData): string {
   const out: string[] = ['# authlog report', ''];
   out.push(`Requests: **${d.requests}** · 401: **${d.unauthorized}** (${share(d.unauthorized, d.requests)}) · 403: **${d.forbidden}** (${share(d.forbidden, d.requests)})`, '');
   out.push(`401s that are real failures: **${d.realFailures}**; benign (browser challenges, monitors): ${d.benign}`, '');
+  if (d.hiddenByMarks > 0) out.push(hiddenNote(d.hiddenByMarks), '');
   out.push('## Causes', '', table(['status', 'cause', 'count', 'share', 'proven', 'benign', 'fix'], d.causes.map((c) => [c.status, c.cause, c.count, share(c.count, c.status === 401 ? d.unauthorized : d.forbidden), c.proven, c.benign, c.fix])));
   out.push('## Tags', '', table(['tag', 'count'], d.tags.map((t) => [t.tag, t.count])));
   out.push('## Symptom → likely cause → fix', '', table(['count', 'symptom', 'likely cause', 'fix'], d.symptoms.map((s) => [s.count, s.symptom, s.likelyCause, s.fix])));

@@ -62,6 +62,15 @@ export class QueryRunner {
     this.cache.clear();
   }
 
+  /** How many 401/403s of [since, until) the marks leave out (0 with --all or no marks): said wherever counts are shown. */
+  hiddenByMarks(since: number | null, until: number | null): number {
+    if (this.includeSuppressed) return 0;
+    const range = 'WHERE ts >= coalesce(?, -9223372036854775808) AND ts < coalesce(?, 9223372036854775807)';
+    const all = (this.db.prepare(`SELECT count(*) AS n FROM verdicts ${range}`).get(since, until) as { n: number }).n;
+    const shown = (this.db.prepare(`SELECT count(*) AS n FROM report_verdicts ${range}`).get(since, until) as { n: number }).n;
+    return all - shown;
+  }
+
   get(name: string): NamedQuery {
     const q = this.queries.get(name);
     if (!q) throw new AuthlogError('unknown_query', `no query named "${name}" (authlog query --list shows them)`);

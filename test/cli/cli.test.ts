@@ -112,6 +112,19 @@ describe('authlog CLI', () => {
     expect(r.unauthorized + r.forbidden).toBe(Object.values(r.causes as Record<string, number>).reduce((a, b) => a + b, 0));
   });
 
+  it('report -o FILE.html (or .md, .json) without --format writes that format; live on a terminal says how it is used', () => {
+    const dir = tmp();
+    for (const [ext, start] of [['html', /^<!doctype html>/], ['md', /^# authlog report/], ['json', /^\{/]] as const) {
+      expect(authlog(['report', join(SAMPLES, 'nginx'), '--db', ':memory:', '-q', '-o', join(dir, `r.${ext}`)]).code).toBe(0);
+      expect(readFileSync(join(dir, `r.${ext}`), 'utf8')).toMatch(start);
+    }
+    const hasScript = spawnSync('script', ['--version']).status === 0;
+    if (!hasScript) return;
+    const r = spawnSync('script', ['-qec', `${process.execPath} ${CLI} live; echo "rc=$?"`, '/dev/null'], { encoding: 'utf8', timeout: 10_000 });
+    expect(r.stdout).toMatch(/authlog: live reads a log from a pipe: tail -F .* \| authlog live/);
+    expect(r.stdout).toMatch(/rc=2/);
+  });
+
   it('a changed signal pattern reaches a database ingested before it: stored lines get the new signal, verdicts are made again', () => {
     const db = join(tmp(), 'old.db');
     const site = join(tmp(), 'site');
@@ -209,6 +222,11 @@ describe('authlog CLI', () => {
     expect(authlog(['suppress', 'list', '--db', db]).stdout).toMatch(/^ +1 +client +expected .*45\.95\.147\.236\n +2 +user +handled .*erin\n$/);
     const after = JSON.parse(authlog(['report', '--db', db, '--format', 'json']).stdout);
     expect(after.unauthorized).toBe(before.unauthorized - 72 - 3);
+    // marks never hide silently
+    expect(after.hidden_by_marks).toBe(75);
+    expect(authlog(['report', '--db', db]).stdout).toContain('75 401/403 hidden by marks (--all shows them)');
+    expect(authlog(['events', '--db', db, '--format', 'table']).stdout).toMatch(/request\(s\); 75 401\/403 hidden by marks \(--all shows them\)\n$/);
+    expect(authlog(['doctor', '--db', db]).stderr).toBe('authlog: 75 401/403 hidden by marks (--all shows them)\n');
     expect(after.tags.brute_force ?? 0).toBe(0);
     const events = authlog(['events', '--db', db, '--ip', '45.95.147.236']).stdout;
     expect(events).toBe('');

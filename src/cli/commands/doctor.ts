@@ -1,3 +1,4 @@
+import { hiddenNote } from '../../report/data.js';
 import { z } from 'zod';
 import { gatherFindings } from '../../doctor/findings.js';
 import { doctorJson, doctorMarkdown, doctorText } from '../../doctor/render.js';
@@ -40,7 +41,10 @@ export async function runDoctor(io: CommandIO, argv: string[]): Promise<number> 
   }
   const opts = validate(Schema, values);
   const { db, result } = await openAndIngest(io, positionals, { ...opts, quiet: true, format: opts['input-format'] });
-  const { findings, total } = gatherFindings(new QueryRunner(db, loadQueries(packageFile('queries')), opts.all), { since: opts.since ?? null, until: opts.until ?? null }, opts.limit);
+  const runner = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all);
+  const { findings, total } = gatherFindings(runner, { since: opts.since ?? null, until: opts.until ?? null }, opts.limit);
+  const hidden = runner.hiddenByMarks(opts.since ?? null, opts.until ?? null);
+  if (hidden > 0) io.stderr.write(`authlog: ${hiddenNote(hidden)}\n`);
   db.close();
   const render = { text: doctorText, json: doctorJson, markdown: doctorMarkdown }[opts.format];
   io.stdout.write(render(findings, total));

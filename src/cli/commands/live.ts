@@ -52,6 +52,10 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
   const opts = validate(Schema, values);
   if (mode === 'follow' && positionals.length === 0) throw new AuthlogError('bad_option', 'follow needs at least one PATH');
   if (mode === 'live' && positionals.some((p) => p !== '-')) throw new AuthlogError('bad_option', 'live reads stdin (-); use follow for files');
+  // A terminal on stdin: keystrokes would be read as log lines. Say how it is used instead.
+  if (mode === 'live' && (io.stdin as NodeJS.ReadStream).isTTY === true) {
+    throw new AuthlogError('bad_option', 'live reads a log from a pipe: tail -F /var/log/nginx/access.log | authlog live (or authlog follow /var/log/nginx/)');
+  }
   const db = openWriterDb(io, opts.db ?? defaultDbPath(io.env), mode);
   const queries = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all);
   const session = new LiveSession(db, { format: opts.format, logFormat: opts['log-format'], tz: opts.tz, keepAll: opts['keep-all'], queries });

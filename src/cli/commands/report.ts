@@ -23,7 +23,8 @@ rejected lines.
 Options:
   --since TIME, --until TIME      ISO 8601 or relative (15m, 2h, 7d)
   --format text|json|markdown|html   default text
-  -o, --output FILE               write the report to FILE instead of stdout
+  -o, --output FILE               write the report to FILE instead of stdout (its extension,
+                                  .html .md .json .txt, sets the format when --format is not given)
   --no-color                      no colour in text (also when NO_COLOR is set or not a terminal)
   --all                        include what triage marked as expected or handled (authlog suppress)
 Reading (with PATH): --db, --input-format, --log-format, --tz, --keep-all, -q (see authlog ingest --help)
@@ -47,6 +48,10 @@ export async function runReport(io: CommandIO, argv: string[]): Promise<number> 
     io.stdout.write(REPORT_HELP);
     return 0;
   }
+  // `-o r.html` without --format: the file's extension names the format.
+  const byExtension: Record<string, string> = { '.html': 'html', '.htm': 'html', '.md': 'markdown', '.json': 'json', '.txt': 'text' };
+  const extension = typeof values.output === 'string' ? /\.[A-Za-z]+$/.exec(values.output)?.[0].toLowerCase() : undefined;
+  if (values.format === undefined && extension !== undefined && byExtension[extension]) values.format = byExtension[extension];
   const opts = validate(Schema, values);
   const { db, result } = await openAndIngest(io, positionals, { ...opts, format: opts['input-format'] });
   // What was read is a side note: the report alone goes to stdout (and into a redirected file).
