@@ -65,9 +65,18 @@ function fillAll(templates: string[], ex: Example, object: string | null, errorL
 }
 
 /** The error log a correlated line came from, for the grep commands. */
-function errorLogOf(evidence: Evidence[], access: string): string | null {
-  return evidence.find((e) => e.file !== null && e.file !== access)?.file ?? null;
+/**
+ * The error log a finding's commands should read: the one its evidence names, else an error
+ * log the database has read (beside the access log first), else the placeholder.
+ */
+function errorLogOf(evidence: Evidence[], access: string, known: string[]): string | null {
+  const named = evidence.find((e) => e.file !== null && e.file !== access)?.file;
+  if (named) return named;
+  const dir = access.slice(0, access.lastIndexOf('/') + 1);
+  return known.find((f) => dir !== '' && f.startsWith(dir)) ?? known[0] ?? null;
 }
+
+const ERROR_FORMATS = new Set(['nginx-error', 'apache-error', 'lighttpd-error']);
 
 /** The user file an error line names, for the commands. */
 function objectOf(evidence: Evidence[]): string | null {
@@ -84,6 +93,7 @@ export function gatherFindings(q: QueryRunner, range: { since: number | null; un
   const total = summary.unauthorized + summary.forbidden;
   const share = (n: number) => (total === 0 ? 0 : n / total);
   const findings: Finding[] = [];
+  const errorLogs = q.all<{ path: string; format: string }>('sources').filter((r) => ERROR_FORMATS.has(r.format)).map((r) => r.path);
 
   type GroupRow = Example & { status: number; cause: string; rule: string; fix: string; count: number; clients: number; users: string; paths: string; first_ts: number; last_ts: number };
   const list = (json: string) => {
@@ -102,7 +112,7 @@ export function gatherFindings(q: QueryRunner, range: { since: number | null; un
         { file: g.file, line: g.line, text: `example: ${g.method ?? ''} ${g.target ?? ''} from ${g.ip}; ${g.count} time(s) ${isoUtc(g.first_ts)} – ${isoUtc(g.last_ts)}` },
         { file: null, line: null, text: `${list(g.users) ? `users: ${list(g.users)}; ` : ''}paths: ${list(g.paths) || '-'}` },
       ],
-      fix: g.fix, ...fillAll(play?.confirm ?? ['curl -v {url}'], g, object, errorLogOf(evidence, g.file)),
+      fix: g.fix, ...fillAll(play?.confirm ?? ['curl -v {url}'], g, object, errorLogOf(evidence, g.file, errorLogs)),
     });
   }
 
@@ -117,7 +127,7 @@ export function gatherFindings(q: QueryRunner, range: { since: number | null; un
     evidence.push({ file: t.file, line: t.line, text: `example: ${t.method ?? ''} ${t.target ?? ''} from ${t.ip}${t.user_agent ? ` (${t.user_agent})` : ''}${users.length ? `; users: ${users.slice(0, 8).join(', ')}` : ''}` });
     findings.push({
       kind, title: play.title, cause: null, tag: t.tag, status: null, count: t.count, clients: t.clients, share: share(t.count),
-      likelyCause: play.likelyCause, evidence, fix: play.fix, ...fillAll(play.confirm, t, null, errorLogOf(allEvidence, t.file)),
+      likelyCause: play.likelyCause, evidence, fix: play.fix, ...fillAll(play.confirm, t, null, errorLogOf(allEvidence, t.file, errorLogs)),
     });
   }
   // By how many requests each explains; noise to silence after the rest.

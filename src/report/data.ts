@@ -38,6 +38,19 @@ export interface ReportData {
   hiddenByMarks: number;
 }
 
+/**
+ * When a time range found nothing: the span the database holds and a range that has data,
+ * or null when the range was not the reason (no range given, or the database is empty).
+ */
+export function emptyRangeNote(q: QueryRunner, range: { since: number | null; until: number | null }): string | null {
+  if (range.since === null && range.until === null) return null;
+  const all = q.all<{ unauthorized: number; forbidden: number; first_minute: number | null; last_minute: number | null }>('summary', { since: null, until: null })[0];
+  if (all.first_minute === null || all.last_minute === null || all.unauthorized + all.forbidden === 0) return null;
+  const day = new Date(all.last_minute).toISOString().slice(0, 10);
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16) + 'Z';
+  return `nothing in that time range: the database holds ${iso(all.first_minute)} – ${iso(all.last_minute + 59_999)} (--since counts back from now; try --since ${day})`;
+}
+
 /** The note every count shown beside marks carries. */
 export function hiddenNote(n: number): string {
   return `${n.toLocaleString('en-US')} 401/403 hidden by marks (--all shows them)`;

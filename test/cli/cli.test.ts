@@ -125,6 +125,13 @@ describe('authlog CLI', () => {
     expect(r.stdout).toMatch(/rc=2/);
   });
 
+  it('a time range that finds nothing names the span the database holds and a range to try', () => {
+    const r = authlog(['events', join(SAMPLES, 'nginx'), '--db', ':memory:', '--since', '1h', '-q', '--format', 'table']);
+    expect(r.stdout).toMatch(/^0 request\(s\)$/m);
+    expect(r.stderr).toBe('authlog: nothing in that time range: the database holds 2026-11-24T08:00Z – 2026-11-26T11:00Z (--since counts back from now; try --since 2026-11-26)\n');
+    expect(authlog(['report', join(SAMPLES, 'nginx'), '--db', ':memory:', '--since', '1h', '-q']).stderr).toMatch(/nothing in that time range/);
+  });
+
   it('a changed signal pattern reaches a database ingested before it: stored lines get the new signal, verdicts are made again', () => {
     const db = join(tmp(), 'old.db');
     const site = join(tmp(), 'site');
@@ -196,6 +203,9 @@ describe('authlog CLI', () => {
     const real = noise < 0 ? counts : counts.slice(0, noise);
     expect(real).toEqual([...real].sort((a, b) => b - a));
     expect(text).toContain("confirm: grep -c '^45\\.95\\.147\\.236 ' ");
+    // the error log the database read, not a path it never saw
+    expect(text).toMatch(/confirm: grep -nF ops \S*samples\/nginx\/error\.log \| tail/);
+    expect(text).not.toContain('/var/log/nginx/error.log');
     expect(text).not.toMatch(/\u001b/);
     const json = JSON.parse(authlog(['doctor', ...STORY_SAMPLES, '--db', ':memory:', '--format', 'json', '--limit', '60']).stdout);
     expect(json.total).toBe(133);

@@ -1,4 +1,4 @@
-import { hiddenNote } from '../../report/data.js';
+import { emptyRangeNote, hiddenNote } from '../../report/data.js';
 import { z } from 'zod';
 import { CauseSchema, TAGS } from '../../classify/vocabulary.js';
 
@@ -83,6 +83,8 @@ export async function runEvents(io: CommandIO, argv: string[]): Promise<number> 
     // CSV is exact for a pipe or file; on a terminal its log text could carry escapes.
     io.stdout.write((format === 'table' ? tableLine(e, width) : format === 'csv' && io.stdout.isTTY ? sanitize(formatEvent(e, format)) : formatEvent(e, format)) + '\n');
   }
+  const empty = count === 0 ? emptyRangeNote(runner, { since: filterParams(opts).since as number | null, until: filterParams(opts).until as number | null }) : null;
+  if (empty) io.stderr.write(`authlog: ${empty}\n`);
   const hidden = runner.hiddenByMarks(filterParams(opts).since as number | null, filterParams(opts).until as number | null);
   if (format === 'table') io.stdout.write(`${count} request(s)${hidden > 0 ? `; ${hiddenNote(hidden)}` : ''}\n`);
   // NDJSON and CSV stay data only: the note goes to stderr.

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AuthlogError } from '../../errors.js';
-import { gatherReport, reportJson } from '../../report/data.js';
+import { emptyRangeNote, gatherReport, reportJson } from '../../report/data.js';
 import { renderHtml } from '../../report/html.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import { COLOUR, PLAIN, renderText } from '../../report/text.js';
@@ -56,7 +56,10 @@ export async function runReport(io: CommandIO, argv: string[]): Promise<number> 
   const { db, result } = await openAndIngest(io, positionals, { ...opts, format: opts['input-format'] });
   // What was read is a side note: the report alone goes to stdout (and into a redirected file).
   if (result && !opts.quiet) io.stderr.write(formatIngestSummary(result));
-  const data = gatherReport(new QueryRunner(db, loadQueries(packageFile('queries')), opts.all), { since: opts.since ?? null, until: opts.until ?? null });
+  const runner = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all);
+  const data = gatherReport(runner, { since: opts.since ?? null, until: opts.until ?? null });
+  const empty = data.unauthorized + data.forbidden === 0 ? emptyRangeNote(runner, { since: opts.since ?? null, until: opts.until ?? null }) : null;
+  if (empty) io.stderr.write(`authlog: ${empty}\n`);
   db.close();
   const colour = !opts.output && io.stdout.isTTY && !opts['no-color'] && !io.env.NO_COLOR;
   let text: string;
