@@ -1,6 +1,7 @@
 /** Everything a report shows, gathered through the named queries; the renderers only format it. */
 import { SYMPTOM_TAGS, TAG_PLAYS } from '../doctor/playbook.js';
 import type { Params, QueryRunner } from '../store/queries.js';
+import { packageVersion } from '../cli/paths.js';
 
 export interface CauseRow { status: number; cause: string; count: number; benign: number; proven: number; fix: string }
 export interface ClientRow { ip: string; count: number; unauthorized: number; forbidden: number; main_cause: string; users: number; user_agent: string | null }
@@ -36,6 +37,10 @@ export interface ReportData {
   symptoms: SymptomRow[];
   /** 401/403s the marks leave out of every count above (0 with --all). */
   hiddenByMarks: number;
+  /** The log files the database read, and when and by which version this was made. */
+  sources: { path: string; format: string; lines: number }[];
+  generatedAt: number;
+  version: string;
 }
 
 /**
@@ -81,6 +86,9 @@ export function gatherReport(q: QueryRunner, range: { since: number | null; unti
   })).sort((a, b) => b.count - a.count);
   const benign = causes401.reduce((a, c) => a + c.benign, 0);
   return {
+    sources: q.all<{ path: string; format: string; lines: number }>('sources').map((r) => ({ path: r.path, format: r.format, lines: r.lines })),
+    generatedAt: Date.now(),
+    version: packageVersion(),
     hiddenByMarks: q.hiddenByMarks(range.since, range.until),
     requests: summary.requests,
     unauthorized: summary.unauthorized,

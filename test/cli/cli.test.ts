@@ -118,6 +118,11 @@ describe('authlog CLI', () => {
       expect(authlog(['report', join(SAMPLES, 'nginx'), '--db', ':memory:', '-q', '-o', join(dir, `r.${ext}`)]).code).toBe(0);
       expect(readFileSync(join(dir, `r.${ext}`), 'utf8')).toMatch(start);
     }
+    // a report to forward: its range, what it read, when; the timeline keeps quiet hours as gaps
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    expect(html).toMatch(/<p class="meta">2026-11-24T08:00Z – 2026-11-26T11:00Z · generated \d{4}-\d{2}-\d{2}T\d{2}:\d{2}Z by authlog /);
+    expect(html).toMatch(/<summary>6 log file\(s\) read<\/summary>/);
+    expect(html).toMatch(/per hour \(UTC\); 52 hour\(s\) from the first to the last, \d+ of them without any/);
     const hasScript = spawnSync('script', ['--version']).status === 0;
     if (!hasScript) return;
     const r = spawnSync('script', ['-qec', `${process.execPath} ${CLI} live; echo "rc=$?"`, '/dev/null'], { encoding: 'utf8', timeout: 10_000 });
