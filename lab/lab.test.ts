@@ -3,7 +3,7 @@
  * on loopback, in a zone west and one east of UTC; scripted traffic with its truth; then
  * authlog run on the servers' logs as a user runs it, and every verdict checked.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,35 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRow } from '../src/report/event-rows.js';
 import { NGINX_DETAILED_FORMAT, serversInstalled, startLab, type Lab } from './servers.js';
 import { Traffic, type Sent } from './traffic.js';
+import { authlog as run, CLI, live, stopped } from './cli.js';
 
-const CLI = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'main.js');
 const installed = serversInstalled();
 
 /** An NDJSON record of `authlog events` (and of the live modes). */
 type Event = EventRow;
 
-function authlog(args: string[]): string {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`authlog ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
-  return r.stdout;
-}
-
-/** An authlog live process whose NDJSON lines are collected with the time each arrived. */
-function live(args: string[], stdin?: NodeJS.ReadableStream): { child: ChildProcess; got: { at: number; event: Event }[] } {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'inherit'] });
-  if (stdin) stdin.pipe(child.stdin!);
-  const got: { at: number; event: Event }[] = [];
-  let buf = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    buf += d.toString();
-    const parts = buf.split('\n');
-    buf = parts.pop()!;
-    for (const p of parts) if (p.trim()) got.push({ at: Date.now(), event: JSON.parse(p) as Event });
-  });
-  return { child, got };
-}
-
-const stopped = (c: ChildProcess) => new Promise<number | null>((resolve) => (c.exitCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code))));
+/** A batch command's stdout. */
+const authlog = (args: string[]) => run(args).stdout;
 
 /** The 401/403 lines the servers wrote, counted from the raw access logs. */
 function rawAuthLines(files: string[]): number {

@@ -3,7 +3,6 @@
  * nginx, authlog's must-use plugin writing debug.log; scripted traffic with its truth, then
  * authlog run on nginx's logs and debug.log as a user runs it, and every verdict checked.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,14 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRow } from '../src/report/event-rows.js';
 import { Traffic, type Sent } from './traffic.js';
 import { startWordPress, wordpressInstalled, type WordPressLab } from './wordpress.js';
-
-const CLI = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'main.js');
-
-function authlog(args: string[]): { stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`authlog ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
-  return { stdout: r.stdout, stderr: r.stderr };
-}
+import { authlog, live, stopped } from './cli.js';
 
 const ndjson = (s: string) => s.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as EventRow);
 
@@ -31,22 +23,6 @@ function pairs(sent: Sent[], events: EventRow[]): { s: Sent; e: EventRow | undef
   }
   return sent.filter((s) => s.status === 401 || s.status === 403).map((s) => ({ s, e: pool.get(`${s.ip} ${s.status} ${s.path}`)?.shift() }));
 }
-
-/** An authlog live process whose NDJSON lines are collected with the time each arrived. */
-function live(args: string[]): { child: ChildProcess; got: { at: number; event: EventRow }[] } {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const got: { at: number; event: EventRow }[] = [];
-  let buf = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    buf += d.toString();
-    const parts = buf.split('\n');
-    buf = parts.pop()!;
-    for (const p of parts) if (p.trim()) got.push({ at: Date.now(), event: JSON.parse(p) as EventRow });
-  });
-  return { child, got };
-}
-
-const stopped = (c: ChildProcess) => new Promise<number | null>((resolve) => (c.exitCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code))));
 
 describe.skipIf(!wordpressInstalled()).each(['Europe/Berlin', 'America/Los_Angeles'])('the lab, WordPress behind nginx in %s', (tz) => {
   let wp: WordPressLab;

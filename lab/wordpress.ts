@@ -7,7 +7,7 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageFile } from '../src/cli/paths.js';
+import { CLI } from './cli.js';
 import { freePort, run, waitForPort } from './servers.js';
 import type { WordPressCookies } from './traffic.js';
 
@@ -22,7 +22,7 @@ export interface WordPressLab {
 }
 
 const PHP_FPM = '/usr/sbin/php-fpm8.2';
-const CLI = packageFile('dist/src/cli/main.js');
+
 
 export function wordpressInstalled(): boolean {
   return ['/usr/share/wordpress/wp-login.php', PHP_FPM, '/usr/sbin/mariadbd', '/usr/bin/mariadb-install-db', '/usr/bin/php', '/usr/sbin/nginx'].every((f) => existsSync(f));
