@@ -210,7 +210,8 @@ function addTags(req: AuthRequest & PriorSuccess, f: Facts, t: TagInputs, o: Cla
 
 /** Says the threshold, not the span so far: the same words whenever the verdict was made. */
 export function intermittentText(endpoint: string, o: ClassifyOptions = DEFAULT_CLASSIFY): string {
-  return `intermittent: this client's 401s on ${endpoint} span ${Math.round(o.intermittentMs / 3_600_000)} h or more with successes in between: a session, nonce or token lifetime, not a wrong password`;
+  // Said of proven password failures too, so it names what the pattern suggests without denying the verdict.
+  return `intermittent: this client's 401s on ${endpoint} span ${Math.round(o.intermittentMs / 3_600_000)} h or more with successes in between: where no error line names a refused password, a session, nonce or token lifetime`;
 }
 
 const lastUpstreamStatus = (up: string | null): string | null => (up === null ? null : up.split(/[,:]\s*/).pop()!.trim());

@@ -130,6 +130,17 @@ describe('authlog CLI', () => {
     expect(r.stdout).toMatch(/rc=2/);
   });
 
+  it('events table never cuts an address, and tag texts never deny the verdict', () => {
+    const dir = tmp();
+    const log = join(dir, 'access.log');
+    const ip = '2001:db8:1234:5678:9abc:def0:1234:5678';
+    writeFileSync(log, `${ip} - bob [27/Nov/2026:10:00:00 +0000] "GET /x HTTP/1.1" 401 179 "-" "curl/8.5.0"\n`);
+    expect(authlog(['events', log, '--db', ':memory:', '-q', '--format', 'table']).stdout).toContain(` ${ip} `.trimStart());
+    const events = authlog(['events', ...STORY_SAMPLES, '--db', ':memory:', '-q', '--format', 'ndjson', '--tag', 'intermittent']).stdout.trim().split('\n');
+    expect(events.length).toBeGreaterThan(0);
+    for (const l of events) expect(l).not.toContain('not a wrong password');
+  });
+
   it('a time range that finds nothing names the span the database holds and a range to try', () => {
     const r = authlog(['events', join(SAMPLES, 'nginx'), '--db', ':memory:', '--since', '1h', '-q', '--format', 'table']);
     expect(r.stdout).toMatch(/^0 request\(s\)$/m);

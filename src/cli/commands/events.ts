@@ -51,7 +51,8 @@ function tableLine(e: EventRow, width: number): string {
   const fixed = [
     fit(sanitize(e.time.slice(5, 19).replace('T', ' ')), 14),
     fit(sanitize(String(e.status)), 3),
-    fit(sanitize(e.ip), 15),
+    // An address is never cut (it would not paste): a long IPv6 one widens its row instead.
+    sanitize(e.ip).padEnd(15),
     fit(sanitize(e.user ?? '-'), 10),
     fit(sanitize(e.cause), 17),
     fit(sanitize(e.confidence === 'proven' ? 'proven' : 'heur.'), 6),
