@@ -8,6 +8,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { FormatChoice, LogParser, ParseContext } from '../../parsers/index.js';
 import { classifySpan, DEFAULT_CLASSIFY } from '../classify/index.js';
 import { planSource, type SourcePlan } from '../ingest/plan.js';
+import type { ConfiguredFormat } from '../ingest/server-conf.js';
 import { createLineProcessor, futureLimit, type LineProcessor } from '../ingest/read-source.js';
 import { dominantOffset, fixedZone, zonelessZone, type Zone } from '../ingest/zone.js';
 import { readInto } from '../read/lines.js';
@@ -23,6 +24,8 @@ import { toEventRow, type EventQueryRow, type EventRow } from '../report/event-r
 export interface LiveOptions {
   format: FormatChoice;
   logFormat?: string;
+  /** The format each access log has in the server's configuration (--nginx-conf, --apache-conf). */
+  configured?: (file: string) => ConfiguredFormat | null;
   tz?: Zone;
   keepAll: boolean;
   queries: QueryRunner;
@@ -82,7 +85,7 @@ export class LiveSession {
   }
 
   plan(input: OpenedInput, follow = false): SourcePlan {
-    return planSource(this.db, input, this.o.format, { logFormat: this.o.logFormat }, this.ctx, follow);
+    return planSource(this.db, input, this.o.format, { logFormat: this.o.logFormat }, this.ctx, follow, this.o.configured ?? null);
   }
 
   /**

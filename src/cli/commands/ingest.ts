@@ -85,7 +85,7 @@ export async function openAndIngest(io: CommandIO, paths: string[], opts: z.outp
  * The access-log formats the server's configuration names: `--nginx-conf` / `--apache-conf`,
  * else, for logs under /var/log, what `nginx -T` prints and Debian's apache2.conf says.
  */
-function serverFormats(opts: { 'nginx-conf'?: string; 'apache-conf'?: string; 'log-format'?: string }, paths: string[]): ((file: string) => ConfiguredFormat | null) | undefined {
+export function serverFormats(opts: { 'nginx-conf'?: string; 'apache-conf'?: string; 'log-format'?: string }, paths: string[]): ((file: string) => ConfiguredFormat | null) | undefined {
   if (opts['log-format']) return undefined;
   const logs: ReturnType<typeof formatsFromConfig> = [];
   for (const [option, file] of [['--nginx-conf', opts['nginx-conf']], ['--apache-conf', opts['apache-conf']]] as const) {

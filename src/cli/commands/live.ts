@@ -11,7 +11,7 @@ import { sanitize } from '../../util/sanitize.js';
 import { LiveSession, type TickResult } from '../../live/session.js';
 import { openStream } from '../../read/open.js';
 import { defaultDbPath } from '../../store/db.js';
-import { openWriterDb } from './ingest.js';
+import { openWriterDb, serverFormats } from './ingest.js';
 import { QueryRunner, loadQueries } from '../../store/queries.js';
 import { safeJson } from '../../util/json.js';
 import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate } from '../args.js';
@@ -32,7 +32,7 @@ On a terminal: a live dashboard (keys: q quit, p pause, ? help). Otherwise: one 
 per classified request, as 'authlog events' prints them. Ctrl-C, SIGTERM, SIGHUP and end of
 input write what was read and exit 0.
 
-Options: --db, --format (input format), --log-format, --tz, --keep-all,
+Options: --db, --format (input format), --log-format, --nginx-conf, --apache-conf, --tz, --keep-all,
          --output ndjson|dashboard   force the output (default: dashboard on a terminal)
 `;
 
@@ -58,7 +58,8 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
   }
   const db = openWriterDb(io, opts.db ?? defaultDbPath(io.env), mode);
   const queries = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all);
-  const session = new LiveSession(db, { format: opts.format, logFormat: opts['log-format'], tz: opts.tz, keepAll: opts['keep-all'], queries });
+  const configured = serverFormats(opts, mode === 'follow' ? positionals : []);
+  const session = new LiveSession(db, { format: opts.format, logFormat: opts['log-format'], configured, tz: opts.tz, keepAll: opts['keep-all'], queries });
   const useDashboard = (opts.output ?? (io.stdout.isTTY ? 'dashboard' : 'ndjson')) === 'dashboard';
   let dashboard: Dashboard | null = null;
   // Ink and React load only for the dashboard: NDJSON output starts sooner without them.
