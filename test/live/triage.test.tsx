@@ -80,6 +80,27 @@ describe.each([80, 120])('triage TUI at %i columns', (width) => {
   });
 });
 
+describe('triage tag filter', () => {
+  it('says how to show them when a benign tag is picked while benign events are hidden', async () => {
+    const { path } = await sampleDb();
+    const db = openDb(path);
+    const queries = new QueryRunner(db, loadQueries(join(REPO, 'queries')));
+    const app = render(
+      <TriageApp db={db} queries={queries} exportDir={path} width={120} height={24} keys onQuit={() => {}} refreshMs={60_000}
+        initial={{ range: 'all', since: null, until: null, text: null, tag: null, benign: false }} />,
+    );
+    await tick();
+    app.stdin.write('g'); // the first tag: challenge
+    await tick();
+    expect(stripAnsi(app.lastFrame()!)).toContain('challenge events are benign and hidden: press b to show them');
+    app.stdin.write('b');
+    await tick();
+    expect(stripAnsi(app.lastFrame()!)).toMatch(/benign shown/);
+    app.unmount();
+    db.close();
+  });
+});
+
 describe('triage keys', () => {
   it('has one table with every key the help screen lists', () => {
     expect(TRIAGE_KEYS.map((k) => k.action)).toEqual(expect.arrayContaining(['up', 'down', 'switch', 'enter', 'back', 'filter', 'range', 'mark', 'exportNdjson', 'help', 'quit']));

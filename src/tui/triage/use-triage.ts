@@ -1,7 +1,7 @@
 /** All TUI state in one hook: filters, focus, selection, view; data read for it through the queries. */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { useCallback, useMemo, useRef, useState } from 'react';
-import { TAGS } from '../../classify/vocabulary.js';
+import { BENIGN_TAGS, TAGS } from '../../classify/vocabulary.js';
 import type { QueryRunner } from '../../store/queries.js';
 import { addSuppression, type SuppressionKind, type SuppressionState } from '../../store/suppressions.js';
 import { EVENT_FIELDS, formatEvent } from '../../report/event-rows.js';
@@ -140,7 +140,10 @@ export function useTriage(deps: TriageDeps, eventRows: number) {
       }
       case 'tag': {
         const i = s.filters.tag === null ? 0 : TAGS.indexOf(s.filters.tag) + 1;
-        return update({ filters: { ...s.filters, tag: i < TAGS.length ? TAGS[i] : null }, causeIndex: 0, eventIndex: 0 });
+        const tag = i < TAGS.length ? TAGS[i] : null;
+        // A benign tag while benign events are hidden would show an empty list without a word.
+        const hint = tag !== null && BENIGN_TAGS.includes(tag) && !s.filters.benign ? `${tag} events are benign and hidden: press b to show them` : null;
+        return update({ filters: { ...s.filters, tag }, causeIndex: 0, eventIndex: 0, message: hint });
       }
       case 'benign': return update({ filters: { ...s.filters, benign: !s.filters.benign } });
       case 'mark':
