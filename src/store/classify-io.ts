@@ -206,17 +206,25 @@ export function classifyStore(db: Db): ClassifyStore {
  * gets the fix. Returns how many lines changed their signal.
  */
 export function rederiveSignals(db: Db, detect: (e: { format: string; message: string }) => { signal: string | null; user: string | null; object: string | null }): number {
-  const read = db.prepare('SELECT id, format, message, signal, signal_user AS user, signal_object AS object FROM events');
+  // A page of lines at a time, each page's changes written before the next is read: a large
+  // database's events never sit in memory at once.
+  const page = db.prepare('SELECT id, format, message, signal, signal_user AS user, signal_object AS object FROM events WHERE id > ? ORDER BY id LIMIT 10000');
   const update = db.prepare('UPDATE events SET signal = ?, signal_user = ?, signal_object = ? WHERE id = ?');
-  const changes: [string | null, string | null, string | null, number][] = [];
-  for (const row of read.iterate() as Iterable<{ id: number; format: string; message: string; signal: string | null; user: string | null; object: string | null }>) {
-    const s = detect(row);
-    if (s.signal !== row.signal || s.user !== row.user || s.object !== row.object) changes.push([s.signal, s.user, s.object, row.id]);
-  }
-  const write = db.transaction((rows: typeof changes) => {
+  const write = db.transaction((rows: [string | null, string | null, string | null, number][]) => {
     for (const r of rows) update.run(r);
   });
-  for (let i = 0; i < changes.length; i += 10_000) writeTransaction(db, write, changes.slice(i, i + 10_000));
-  return changes.length;
+  let changed = 0;
+  for (let after = 0; ; ) {
+    const rows = page.all(after) as { id: number; format: string; message: string; signal: string | null; user: string | null; object: string | null }[];
+    if (rows.length === 0) break;
+    const changes: [string | null, string | null, string | null, number][] = [];
+    for (const row of rows) {
+      const s = detect(row);
+      if (s.signal !== row.signal || s.user !== row.user || s.object !== row.object) changes.push([s.signal, s.user, s.object, row.id]);
+    }
+    if (changes.length > 0) writeTransaction(db, write, changes);
+    changed += changes.length;
+    after = rows[rows.length - 1].id;
+  }
+  return changed;
 }
-
