@@ -7,8 +7,9 @@
  *    "host":"example.com","uri":"/","headers":{"User-Agent":["curl/7.82.0"]}},
  *    "user_id":"","duration":0.0009,"size":10900,"status":200,"resp_headers":{...}}
  *
- * `user_id` names the user only when basic_auth accepted it. Caddy logs request headers, with
- * Authorization (and Cookie) shown as `REDACTED` since v2.5: a present Authorization header
+ * `user_id` names the user only when basic_auth accepted it. Caddy logs request headers with
+ * the Authorization (and Cookie) value withheld: an empty list in Caddy 2.6 (seen on a real
+ * 2.6.2, test/golden/caddy), `REDACTED` in later releases. A present Authorization header
  * without a user_id means credentials were sent and refused, a missing one that none were
  * (Caddy before 2.5 logged it in the clear: the Basic user name is read from it). A journald
  * or syslog prefix before the object is skipped.

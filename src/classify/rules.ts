@@ -188,7 +188,7 @@ export const RULES: Rule[] = [
     evidence: 'this client succeeded on this endpoint before without a Basic user, and is refused now: its token or key is no longer accepted',
     fix: 'The token, key or cookie {ip} sends to {path} stopped working (expired, revoked or rotated): issue a new one, or check what changed on the server at that time.' },
   { id: 'user-refused', cause: 'bad_credentials', needs: 'access_log', when: { status: 401, user: 'present' }, confidence: 'heuristic', layer: 'upstream',
-    evidence: 'the access log shows the user name the client sent, so credentials were sent and refused (no error-log line says why)',
+    evidence: 'the access log shows credentials were sent (the user name, or an Authorization header whose value the server withheld) and refused (no error-log line says why)',
     fix: 'Credentials for "{user}" were refused on {path}: check the user exists and its password (`htpasswd -v FILE {user}`); read the error log at the same time to learn which.' },
   { id: 'no-user', cause: 'no_credentials', needs: 'access_log', when: { status: 401, user: 'absent' }, confidence: 'heuristic', layer: 'upstream',
     evidence: 'the access log shows no user (-): no credentials were sent',
