@@ -24,6 +24,7 @@ const STATUS_OF: Record<Signal, number[]> = {
   crypt_failed: [],
   auth_request_status: [],
   waf_denied: [403],
+  credentials_refused: [401],
   wp_user_not_found: [401],
   wp_password_mismatch: [401],
   wp_app_passwords_disabled: [401],

@@ -23,6 +23,8 @@ export const SIGNALS = [
   'auth_request_status',
   // a web application firewall (ModSecurity) denied the request
   'waf_denied',
+  // credentials refused, the server not saying whether the user or the password was wrong
+  'credentials_refused',
   // WordPress, from authlog's mu-plugin in debug.log or from WP fail2ban's syslog lines
   'wp_user_not_found',
   'wp_password_mismatch',
@@ -85,7 +87,8 @@ export const SIGNAL_PATTERNS: SignalPattern[] = [
   // logs): the rule id is anywhere in the bracketed fields, before or after the verdict.
   { formats: [...NGINX, ...APACHE], signal: 'waf_denied', re: /^(?:\[client [^\]]+\] )?ModSecurity: (?=.*?Access denied with code (\d{3}))(?=(?:.*?\[id "(\d+)"\])?)/, object: 2, samples: ['[client 172.16.224.1] ModSecurity: Access denied with code 403 (phase 2).  [file "/etc/nginx/waf/REQUEST-942.conf"] [line "43"] [id "942100"] [uri "/foo"]'] },
   // lighttpd (mod_auth; http_auth.c before 1.4.46): the client address is split off by the parser.
-  { formats: LIGHTTPD, signal: 'password_mismatch', re: /^password doesn't match for (\S+) username: (.*)$/, user: 2, object: 1, samples: ['password doesn\'t match for /gitweb/ username: francois'] },
+  // "password doesn't match" is written for an unknown user too (seen on a real 1.4.69).
+  { formats: LIGHTTPD, signal: 'credentials_refused', re: /^password doesn't match for (\S+) username: (.*)$/, user: 2, object: 1, samples: ['password doesn\'t match for /gitweb/ username: francois'] },
   { formats: LIGHTTPD, signal: 'password_mismatch', re: /^digest: auth failed for\s+(.*?)\s*: (?:wrong password|uid mismatch)/, user: 1, samples: ['digest: auth failed for  xxx : wrong password'] },
   // the user is not in the user file (or the file cannot be read): lighttpd does not say which user
   { formats: LIGHTTPD, signal: 'user_not_found', re: /^get_password failed$/, samples: ['get_password failed'] },

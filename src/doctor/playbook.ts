@@ -17,6 +17,7 @@ export const RULE_PLAYS: Record<string, Play> = {
   'digest-nonce-expired': { title: 'Digest nonces expire before clients use them', confirm: ['curl -v --digest -u {user} {url}', "grep -rn 'AuthDigestNonceLifetime' /etc/apache2/"] },
   'authz-denied-401': { title: 'A known user is not allowed by the Require rules', confirm: ["grep -rn 'Require' /etc/apache2/sites-enabled/ /etc/apache2/conf-enabled/", 'curl -v -u {user} {url}'] },
   'auth-file-missing': { title: 'The server\'s user file is missing', confirm: ['ls -l {file}', "nginx -T 2>/dev/null | grep -n 'auth_basic_user_file'"] },
+  'credentials-refused': { title: 'Credentials are refused (unknown user or wrong password: the server does not say which)', confirm: ['htpasswd -v FILE {user}', 'curl -v -u {user} {url}'] },
   'modsecurity-denied': { title: 'ModSecurity blocks these requests', confirm: ["grep -n 'ModSecurity: Access denied' {errorlog} | tail", "grep -rn 'SecRuleEngine\\|SecRuleRemoveById' /etc/modsecurity/ /etc/nginx/ /etc/apache2/"] },
   'haproxy-auth': { title: 'HAProxy\'s own auth refuses these clients', confirm: ["grep -n 'http-request auth\\|userlist' /etc/haproxy/haproxy.cfg", 'curl -v {url}'] },
   // curl only: Windows ships it, and the quoting is POSIX (a cmd or PowerShell line quotes otherwise).

@@ -84,7 +84,7 @@ const EVENTS: { source: string; format: Parameters<typeof parserFor>[0]; line: s
     source: 'fail2ban tests/files/logs/lighttpd-auth (lighttpd before 1.4.46)',
     format: 'lighttpd-error',
     line: "2011-12-25 17:09:20: (http_auth.c.875) password doesn't match for /gitweb/ username: francois, IP: 4.4.4.4",
-    client: '4.4.4.4', signal: 'password_mismatch', user: 'francois', object: '/gitweb/', target: '/gitweb/',
+    client: '4.4.4.4', signal: 'credentials_refused', user: 'francois', object: '/gitweb/', target: '/gitweb/',
   },
   {
     source: 'fail2ban lighttpd-auth: Digest',
@@ -108,7 +108,7 @@ const EVENTS: { source: string; format: Parameters<typeof parserFor>[0]; line: s
     source: 'lighttpd 1.4.5x mod_auth.c: log_error(..., "password doesn\'t match for %s username: %s IP: %s") (no comma)',
     format: 'lighttpd-error',
     line: "2024-03-02 10:11:12: (mod_auth.c.852) password doesn't match for /private/ username: bob IP: 2001:db8::5",
-    client: '2001:db8::5', signal: 'password_mismatch', user: 'bob', object: '/private/',
+    client: '2001:db8::5', signal: 'credentials_refused', user: 'bob', object: '/private/',
   },
   {
     source: 'lighttpd start-up line: no signal',
