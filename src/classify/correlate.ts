@@ -2,38 +2,14 @@
  * Pairs each 401/403 with the error-log line that explains it: same client, same request
  * line and user where both sides show them, status-compatible signal, within a few seconds.
  * Each line explains at most one request; the closest in time wins. Pairs a signal rarely
- * makes (UNUSUAL) are made last, so a REST 401 without a nonce does not take the nonce
+ * makes (a signal's unusualStatus) are made last, so a REST 401 without a nonce does not take the nonce
  * failure of the 403 beside it (seen in the lab).
  */
 import type { AuthRequest, SignalEvent } from './facts.js';
-import type { Signal } from './signals.js';
+import { SECONDARY_MS, STATUS_OF, UNUSUAL_STATUS } from './catalogue/index.js';
 
 export const DEFAULT_WINDOW_MS = 2_000;
 
-const STATUS_OF: Record<Signal, number[]> = {
-  no_credentials: [401],
-  user_not_found: [401],
-  password_mismatch: [401],
-  pam_failure: [401],
-  wrong_scheme: [401],
-  nonce_expired: [401],
-  authz_denied: [401, 403],
-  auth_file_missing: [403],
-  auth_file_unreadable: [403],
-  forbidden_rule: [403],
-  crypt_failed: [],
-  auth_request_status: [],
-  waf_denied: [403],
-  credentials_refused: [401],
-  wp_user_not_found: [401],
-  wp_password_mismatch: [401],
-  wp_app_passwords_disabled: [401],
-  wp_login_failed: [401],
-  // an invalid nonce answers 403; a REST write whose session is gone answers 401
-  wp_nonce_failed: [401, 403],
-  wp_cookie_expired: [401, 403],
-  wp_cookie_invalid: [401, 403],
-};
 
 function safeDecode(s: string): string {
   try {
@@ -56,19 +32,10 @@ function sameRequest(req: AuthRequest, ev: SignalEvent): boolean {
   return true;
 }
 
-/**
- * When one request wrote several lines, the one that says why wins: an expired or rejected
- * login cookie makes the nonce check after it fail too (WordPress writes both, same second).
- */
-const SECONDARY_MS: Partial<Record<Signal, number>> = { wp_nonce_failed: 1_000 };
-
-/** A failed nonce answers 403; a 401 only when a REST write's session is gone as well. */
-const UNUSUAL: Partial<Record<Signal, number>> = { wp_nonce_failed: 401 };
-
 export function compatible(req: AuthRequest, ev: SignalEvent, windowMs: number): boolean {
   if (ev.client !== req.ip) return false;
   if (Math.abs(ev.ts - req.ts) > windowMs) return false;
-  if (!STATUS_OF[ev.signal].includes(req.status)) return false;
+  if (!(STATUS_OF[ev.signal] as readonly number[]).includes(req.status)) return false;
   if (ev.user !== null && req.user !== null && ev.user !== req.user) return false;
   return sameRequest(req, ev);
 }
@@ -110,9 +77,9 @@ export function correlate(requests: AuthRequest[], events: SignalEvent[], window
         const ev = candidates[i];
         if (ev.ts > req.ts + windowMs) break;
         if (used.has(ev.id) || !compatible(req, ev, windowMs)) continue;
-        if (usual === (UNUSUAL[ev.signal] === req.status)) continue;
+        if (usual === (UNUSUAL_STATUS[ev.signal] === req.status)) continue;
         // Closer in time wins; a user match breaks ties before time does.
-        const score = Math.abs(ev.ts - req.ts) - (ev.user !== null && ev.user === req.user ? windowMs : 0) + (SECONDARY_MS[ev.signal] ?? 0);
+        const score = Math.abs(ev.ts - req.ts) - (ev.user !== null && ev.user === req.user ? windowMs : 0) + (SECONDARY_MS[ev.signal] ?? 0); // a line that yields to the one saying why (an expired cookie beside its nonce failure)
         if (score < bestScore) [best, bestScore] = [ev, score];
       }
       if (best) {

@@ -1,6 +1,6 @@
 /** Applies the rules to the facts of one request: a pure function, tested on golden files. */
 import type { Facts } from './facts.js';
-import { RULES, type Rule } from './rules.js';
+import { namesUserFile, RULES, type Rule } from './catalogue/index.js';
 import type { Evidence, Layer, Verdict } from './vocabulary.js';
 import { renderFix, type Slot } from '../util/shell.js';
 
@@ -68,8 +68,7 @@ function layerOf(rule: Rule, f: Facts): Layer {
  */
 function userFileOf(e: Facts['event']): string | null {
   if (!e?.object) return null;
-  const names = e.signal === 'auth_file_missing' || e.signal === 'auth_file_unreadable' || (e.format === 'nginx-error' && e.signal === 'user_not_found');
-  return names ? e.object : null;
+  return namesUserFile(e.format, e.signal) ? e.object : null;
 }
 
 function fillFix(template: string, f: Facts): string {

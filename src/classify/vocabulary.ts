@@ -1,10 +1,10 @@
 /** The closed vocabularies shared by SQL, JSON, CSV, text reports and the TUI. */
 import { z } from 'zod';
+import { CAUSES, type Cause } from './catalogue/index.js';
 
-export const CAUSES_401 = ['no_credentials', 'user_not_found', 'password_mismatch', 'bad_credentials', 'nonce_expired', 'token_rejected', 'session_expired', 'unknown'] as const;
-export const CAUSES_403 = ['nonce_expired', 'auth_file_missing', 'waf_blocked', 'forbidden'] as const;
-export const CauseSchema = z.enum(['no_credentials', 'user_not_found', 'password_mismatch', 'bad_credentials', 'nonce_expired', 'token_rejected', 'session_expired', 'unknown', 'auth_file_missing', 'waf_blocked', 'forbidden']);
-export type Cause = z.infer<typeof CauseSchema>;
+/** The causes come from the catalogue (src/classify/catalogue/): one home for each. */
+export { CAUSES, CAUSES_401, CAUSES_403, type Cause } from './catalogue/index.js';
+export const CauseSchema = z.enum(CAUSES as unknown as readonly [Cause, ...Cause[]]);
 
 export const CONFIDENCES = ['proven', 'heuristic'] as const;
 export type Confidence = (typeof CONFIDENCES)[number];

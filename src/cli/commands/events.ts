@@ -1,6 +1,7 @@
 import { emptyRangeNote, hiddenNote } from '../../report/data.js';
 import { z } from 'zod';
-import { CauseSchema, TAGS } from '../../classify/vocabulary.js';
+import { TAGS } from '../../classify/vocabulary.js';
+import { causeHelp } from '../../classify/catalogue/index.js';
 
 /** A comma list wrapped under a help column (the vocabulary is the one source of the names). */
 function wrapList(items: readonly string[], indent: number, width = 96): string {
@@ -32,13 +33,16 @@ confidence (proven by a correlated log line, or heuristic), layer, tags, evidenc
 
 Filters:
   --since TIME, --until TIME   ISO 8601 (2026-11-27T10:00Z) or relative (15m, 2h, 7d)
-  --cause CAUSE                ${wrapList(CauseSchema.options, 31)}
+  --cause CAUSE                one of the causes below
   --ip IP, --user NAME, --status 401|403
   --tag TAG                    ${wrapList(TAGS, 31)}
 Output:
   --format table|ndjson|csv    default: table on a terminal, NDJSON when piped
   --all                        include what triage marked as expected or handled (authlog suppress)
 Reading (with PATH): --db, --input-format, --log-format, --tz, --keep-all (see authlog ingest --help)
+
+Causes (status, meaning):
+${causeHelp()}
 `;
 
 const Schema = IngestOptionsSchema.extend(FilterSchema.shape).extend({

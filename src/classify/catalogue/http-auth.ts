@@ -1,0 +1,163 @@
+/**
+ * HTTP authentication by the server itself (Basic, Digest, PAM; nginx, Apache, lighttpd):
+ * the user file or the account database says who the client is not.
+ */
+import type { EventFormat, Family } from './types.js';
+
+const NGINX: EventFormat[] = ['nginx-error'];
+const APACHE: EventFormat[] = ['apache-error'];
+const LIGHTTPD: EventFormat[] = ['lighttpd-error'];
+const WP_FAIL2BAN: EventFormat[] = ['wp-fail2ban'];
+
+export const httpAuth = {
+  name: 'http-auth',
+  causes: {
+    no_credentials: {
+      statuses: [401],
+      summary: 'no credentials were sent (often the first leg of a browser\'s prompt-and-retry)',
+      provenBy: 'nginx `no user/password was provided` (info level), Apache AH01629, IIS 401.2, WordPress `empty_username`',
+      heuristic: '`$remote_user` is `-`; REST API 401 without credentials',
+    },
+    user_not_found: {
+      statuses: [401],
+      summary: 'the user name sent is not in the user file (or WordPress has no such user)',
+      provenBy: 'nginx `user "X" was not found in "FILE"`, Apache AH01618 / AH01790, lighttpd `get_password failed`, WordPress `invalid_username`',
+      heuristic: '—',
+    },
+    password_mismatch: {
+      statuses: [401],
+      summary: 'the user exists and the password sent is wrong',
+      provenBy: 'nginx `user "X": password mismatch`, Apache AH01617 / AH01792, lighttpd Digest `wrong password`, WordPress `incorrect_password`',
+      heuristic: '—',
+    },
+    bad_credentials: {
+      statuses: [401],
+      summary: 'credentials were sent and refused, without the log saying whether the user or the password was wrong (or the account itself is refused)',
+      provenBy: 'lighttpd `password doesn\'t match for PATH username: X` (written for unknown users too, seen on a real lighttpd 1.4.69), PAM failure, Apache AH01631 (known user, not allowed), IIS 401.1 + 1326 (unknown user or bad password: Windows does not say which), 401.1 + 1909/1330/1331/… (the account itself), 401.3 (NTFS ACL); a logged Bearer challenge with `error="invalid_request"`',
+      heuristic: 'a user was sent and refused; application password refused on `/wp-json/`',
+    },
+    unknown: {
+      statuses: [401],
+      summary: 'the log cannot tell (the format does not record the user, or HAProxy answered itself)',
+      provenBy: '—',
+      heuristic: 'the log format does not record `$remote_user`; HAProxy\'s own `http-request auth` (`<NOSRV>`)',
+    },
+  },
+  signals: {
+    no_credentials: {
+      meaning: 'the request carried no credentials',
+      statuses: [401],
+      patterns: [
+        { formats: NGINX, re: /^no user\/password was provided for basic authentication$/, samples: ['no user/password was provided for basic authentication'],
+          negatives: ['no live upstreams while connecting to upstream'] },
+        { formats: APACHE, re: /^authorization failure \(no authenticated user\): (.*)$/, object: 1, samples: ['authorization failure (no authenticated user): /private/'] },
+        { formats: WP_FAIL2BAN, re: /^Empty username$/, samples: ['Empty username'] },
+      ],
+    },
+    user_not_found: {
+      meaning: 'the user is not in the user file',
+      statuses: [401],
+      patterns: [
+        { formats: NGINX, re: /^user "(.*)" was not found in "([^"]*)"$/, user: 1, object: 2, objectIsUserFile: true, samples: ['user "xyz" was not found in "/var/www/.htpasswd"'],
+          negatives: ['open() "/var/www/.htpasswd" failed (2: No such file or directory)'] },
+        // The realm form first: the plain form would take "`user' in realm `realm'" for the user (AH01790).
+        { formats: APACHE, re: /^(?:Digest: )?user `(.*)' in realm `(.*)' not found(?:: (.*))?$/, user: 1, object: 3, samples: ['Digest: user `username\' in realm `digest private area\' not found: /digest/', 'user `user_test\' in realm `home.me\' not found: /'] },
+        // 2.2 writes it without the path too: "[client 192.168.0.2] user root not found"
+        { formats: APACHE, re: /^user (?!`)(.*) not found(?:: (.*))?$/, user: 1, object: 2, samples: ['user gg not found: /', 'user root not found'],
+          // fail2ban apache-auth's "DoS vector" line: a requested path carrying the words
+          negatives: ['File does not exist: /var/www/user root not found'] },
+        // lighttpd (mod_auth) does not say which user: it is not in the user file, or the file cannot be read
+        { formats: LIGHTTPD, re: /^get_password failed$/, samples: ['get_password failed'] },
+      ],
+    },
+    password_mismatch: {
+      meaning: 'the user exists and the password is wrong',
+      statuses: [401],
+      patterns: [
+        { formats: NGINX, re: /^user "(.*)": password mismatch$/, user: 1, samples: ['user "scribendio": password mismatch'] },
+        // Apache 2.4 (with AH code) and 2.2 (without) share the message texts.
+        { formats: APACHE, re: /^user (.*): authentication failure for "(.*)": Password Mismatch$/, user: 1, object: 2, samples: ['user username: authentication failure for "/basic/file": Password Mismatch'],
+          negatives: ['user bob: authorization failure for "/admin/": '] },
+        { formats: APACHE, re: /^(?:Digest: )?user (.*): password mismatch: (.*)$/, user: 1, object: 2, samples: ['Digest: user alice: password mismatch: /digest/'] },
+        { formats: LIGHTTPD, re: /^digest: auth failed for\s+(.*?)\s*: (?:wrong password|uid mismatch)/, user: 1, samples: ['digest: auth failed for  xxx : wrong password'] },
+      ],
+    },
+    pam_failure: {
+      meaning: 'PAM refused the credentials',
+      statuses: [401],
+      patterns: [
+        { formats: NGINX, re: /^PAM: user '(.*)' - not authenticated: (.*)$/, user: 1, object: 2, samples: ['PAM: user \'bob\' - not authenticated: Authentication failure'],
+          // the account check after a good password (pam_acct_mgmt) is another message
+          negatives: ['PAM: user \'bob\' - not authorized: User account has expired'] },
+      ],
+    },
+    credentials_refused: {
+      meaning: 'credentials refused, the server not saying whether the user or the password was wrong',
+      statuses: [401],
+      patterns: [
+        // lighttpd (mod_auth; the client address is split off by the parser). Written for an
+        // unknown user too (seen on a real 1.4.69).
+        { formats: LIGHTTPD, re: /^password doesn't match for (\S+) username: (.*)$/, user: 2, object: 1, samples: ['password doesn\'t match for /gitweb/ username: francois'],
+          negatives: ['digest: auth failed for  xxx : wrong password'] },
+      ],
+    },
+    nonce_expired: {
+      meaning: 'a Digest nonce expired',
+      statuses: [401],
+      patterns: [
+        { formats: APACHE, re: /^user (.*): nonce expired \([\d.]+ seconds old/, user: 1, samples: ['user ivan: nonce expired (87.93 seconds old - max lifetime 60) - sending new nonce'],
+          // AH01775, a forged or foreign nonce: not an expired one
+          negatives: ['Digest: invalid nonce JJd5ZNlLBQA=a3f4f4b0d1c3d6a4 received - hash is not 4d9dc0b64fee0a0d3f9d5b4a0c8e4c1b'] },
+      ],
+    },
+  },
+  rules: [
+    { id: 'user-not-found', cause: 'user_not_found', tier: 'stated', needs: 'error_log', when: { status: 401, signal: ['user_not_found'] }, confidence: 'proven', layer: 'event',
+      evidence: 'the server logged that the user does not exist',
+      fix: 'User "{user}" is not in {file}: add it (`htpasswd {fileArg} {user}`) or correct the user name the client sends.',
+      doctor: { title: 'Clients log in as a user the user file does not have', confirm: ['grep -c ^{user:re}: {file}', 'curl -v -u {user} {url}'] } },
+    { id: 'password-mismatch', cause: 'password_mismatch', tier: 'stated', needs: 'error_log', when: { status: 401, signal: ['password_mismatch'] }, confidence: 'proven', layer: 'event',
+      evidence: 'the server logged a password mismatch',
+      fix: 'The password sent for "{user}" does not match {file}: reset it (`htpasswd {fileArg} {user}`) or update the password stored in the client.',
+      doctor: { title: 'A known user sends the wrong password', confirm: ['htpasswd -v {file} {user}', 'curl -v -u {user} {url}'] } },
+    { id: 'pam-failure', cause: 'bad_credentials', tier: 'stated', needs: 'error_log', when: { status: 401, signal: ['pam_failure'] }, confidence: 'proven', layer: 'event',
+      evidence: 'PAM refused the credentials',
+      fix: 'PAM refused "{user}" ({object}): check the account and password in the PAM service nginx uses.',
+      doctor: { title: 'PAM refuses the credentials', confirm: ['curl -v -u {user} {url}', 'journalctl -u nginx --since today | grep PAM'] } },
+    { id: 'no-credentials-logged', cause: 'no_credentials', tier: 'stated', needs: 'error_log', when: { status: 401, signal: ['no_credentials'] }, confidence: 'proven', layer: 'event',
+      evidence: 'the server logged that no credentials were sent',
+      fix: 'No credentials were sent for {path}: configure the client to send them; a browser will prompt and retry.',
+      doctor: { title: 'Clients send no credentials', confirm: ["curl -sv {url} -o /dev/null 2>&1 | grep -i '^< www-authenticate'", 'curl -v -u USER {url}'] } },
+    { id: 'digest-nonce-expired', cause: 'nonce_expired', tier: 'stated', needs: 'error_log', when: { status: 401, signal: ['nonce_expired'] }, confidence: 'proven', layer: 'event',
+      evidence: 'the server logged that the Digest nonce expired',
+      fix: 'The Digest nonce of "{user}" expired; the client should retry with the new nonce. If it keeps failing, raise AuthDigestNonceLifetime.',
+      doctor: { title: 'Digest nonces expire before clients use them', confirm: ['curl -v --digest -u {user} {url}', "grep -rn 'AuthDigestNonceLifetime' /etc/apache2/"] } },
+    { id: 'authz-denied-401', cause: 'bad_credentials', tier: 'stated', needs: 'error_log', when: { status: 401, signal: ['authz_denied'] }, confidence: 'proven', layer: 'event',
+      evidence: 'the user authenticated but the Require rules refused it',
+      fix: '"{user}" is known but not allowed on {object}: add it to the Require user/group for that path, or set AuthzSendForbiddenOnFailure On to answer 403.',
+      doctor: { title: 'A known user is not allowed by the Require rules', confirm: ["grep -rn 'Require' /etc/apache2/sites-enabled/ /etc/apache2/conf-enabled/", 'curl -v -u {user} {url}'] } },
+    { id: 'credentials-refused', cause: 'bad_credentials', tier: 'stated', needs: 'error_log', when: { status: 401, signal: ['credentials_refused'] }, confidence: 'proven', layer: 'event',
+      evidence: 'the server refused the credentials without saying whether the user or the password was wrong',
+      fix: 'The credentials of "{user}" were refused on {path}: the user is not in the user file or its password is wrong (the server does not say which). Check both: grep for the user in the user file, then htpasswd -v FILE {user}.',
+      doctor: { title: 'Credentials are refused (unknown user or wrong password: the server does not say which)', confirm: ['htpasswd -v FILE {user}', 'curl -v -u {user} {url}'] } },
+
+    // What the access log alone shows.
+    { id: 'user-refused', cause: 'bad_credentials', tier: 'access', needs: 'access_log', when: { status: 401, user: 'present' }, confidence: 'heuristic', layer: 'upstream',
+      evidence: 'the access log shows credentials were sent (the user name, or an Authorization header whose value the server withheld) and refused (no error-log line says why)',
+      fix: 'Credentials for "{user}" were refused on {path}: check the user exists and its password (`htpasswd -v FILE {user}`); read the error log at the same time to learn which.',
+      doctor: { title: 'Credentials are sent and refused (the error log does not say why)', confirm: ['htpasswd -v FILE {user}', 'grep -nF {user} {errorlog} | tail'] } },
+    { id: 'no-user', cause: 'no_credentials', tier: 'access', needs: 'access_log', when: { status: 401, user: 'absent' }, confidence: 'heuristic', layer: 'upstream',
+      evidence: 'the access log shows no user (-): no credentials were sent',
+      fix: 'No credentials were sent for {path}: configure the client to send them (a browser prompts and retries; a script needs -u USER or an Authorization header).',
+      doctor: { title: 'Clients send no credentials', confirm: ["curl -sv {url} -o /dev/null 2>&1 | grep -i '^< www-authenticate'", "grep ' 401 ' {access} | awk '$3 == \"-\"' | wc -l"] } },
+    // HAProxy answered itself (server <NOSRV>): its http-request auth; the default log has no user.
+    { id: 'haproxy-auth', cause: 'unknown', tier: 'fallback', needs: 'access_log', when: { status: 401, extra: { server: /^<NOSRV>$/ } }, confidence: 'heuristic', layer: 'upstream',
+      evidence: 'HAProxy answered the 401 itself (server <NOSRV>: http-request auth); its log does not say whether credentials came',
+      fix: 'HAProxy\'s http-request auth refused {ip} on {path}. To tell a missing password from a wrong one, log whether the header came: http-request capture req.hdr(authorization),length len 4 in the frontend.',
+      doctor: { title: 'HAProxy\'s own auth refuses these clients', confirm: ["grep -n 'http-request auth\\|userlist' /etc/haproxy/haproxy.cfg", 'curl -v {url}'] } },
+    { id: 'unlogged-user', cause: 'unknown', tier: 'fallback', needs: 'access_log', when: { status: 401, user: 'unlogged' }, confidence: 'heuristic', layer: 'upstream',
+      evidence: 'the log format does not record $remote_user, so the access log cannot tell whether credentials were sent',
+      fix: 'Add $remote_user to the log_format (and keep the error log at level error) so authlog can tell the causes apart.',
+      doctor: { title: 'The log format hides whether credentials were sent', confirm: ["nginx -T 2>/dev/null | grep -n 'log_format'"] } },
+  ],
+} satisfies Family;

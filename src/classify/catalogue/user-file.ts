@@ -1,0 +1,58 @@
+/** The server's own auth setup is broken: its user file is missing or unreadable, crypt fails. */
+import type { Family } from './types.js';
+
+export const userFile = {
+  name: 'user-file',
+  causes: {
+    auth_file_missing: {
+      statuses: [403],
+      summary: 'the server cannot open its user file: nobody can log in',
+      provenBy: 'nginx `open() "FILE" failed (2: …)`, Apache `Could not open password file` (2)',
+      heuristic: '—',
+    },
+  },
+  signals: {
+    auth_file_missing: {
+      meaning: 'the user file does not exist',
+      statuses: [403],
+      patterns: [
+        // nginx writes the same text for a missing static file (a 404): the status keeps them apart.
+        { formats: ['nginx-error'], re: /^open\(\) "([^"]*)" failed \(2: No such file or directory\)$/, object: 1, objectIsUserFile: true, samples: ['open() "/etc/nginx/.htpasswd" failed (2: No such file or directory)'],
+          negatives: ['open() "/etc/nginx/.htpasswd" failed (13: Permission denied)'] },
+        { formats: ['apache-error'], re: /^\(2\)No such file or directory: Could not open password file: (.*)$/, object: 1, objectIsUserFile: true, samples: ['(2)No such file or directory: Could not open password file: /etc/apache2/.htpasswd'],
+          negatives: ['(13)Permission denied: Could not open password file: /etc/apache2/.htpasswd'] },
+      ],
+    },
+    auth_file_unreadable: {
+      meaning: 'the user file cannot be read (permissions)',
+      statuses: [403],
+      patterns: [
+        { formats: ['nginx-error'], re: /^open\(\) "([^"]*)" failed \(13: Permission denied\)$/, object: 1, objectIsUserFile: true, samples: ['open() "/etc/nginx/.htpasswd" failed (13: Permission denied)'] },
+        { formats: ['apache-error'], re: /^(?:\((?!2\))\d+\)[^:]*: )?Could not open password file: (.*)$/, object: 1, objectIsUserFile: true, samples: ['(13)Permission denied: Could not open password file: /etc/apache2/.htpasswd'],
+          negatives: ['(2)No such file or directory: Could not open password file: /etc/apache2/.htpasswd'] },
+      ],
+    },
+    crypt_failed: {
+      meaning: 'the password hash in the user file cannot be checked',
+      statuses: [],
+      patterns: [
+        { formats: ['nginx-error'], re: /^crypt(?:_r)?\(\) failed/, samples: ['crypt_r() failed (22: Invalid argument)'],
+          negatives: ['open() "/etc/nginx/.htpasswd" failed (13: Permission denied)'] },
+      ],
+    },
+    auth_request_status: {
+      meaning: 'the auth_request subrequest answered an unexpected status',
+      statuses: [],
+      patterns: [
+        { formats: ['nginx-error'], re: /^auth request unexpected status: (\d+)/, object: 1, samples: ['auth request unexpected status: 502 while sending to client'],
+          negatives: ['upstream prematurely closed connection while reading response header from upstream'] },
+      ],
+    },
+  },
+  rules: [
+    { id: 'auth-file-missing', cause: 'auth_file_missing', tier: 'stated', needs: 'error_log', when: { status: 403, signal: ['auth_file_missing'] }, confidence: 'proven', layer: 'event',
+      evidence: 'the server could not open its user file',
+      fix: 'The user file {file} does not exist: create it (`htpasswd -c {fileArg} USER`) or fix auth_basic_user_file / AuthUserFile.',
+      doctor: { title: 'The server\'s user file is missing', confirm: ['ls -l {file}', "nginx -T 2>/dev/null | grep -n 'auth_basic_user_file'"] } },
+  ],
+} satisfies Family;
