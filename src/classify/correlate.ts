@@ -2,11 +2,12 @@
  * Pairs each 401/403 with the error-log line that explains it: same client, same request
  * line and user where both sides show them, status-compatible signal, within a few seconds.
  * Each line explains at most one request; the closest in time wins. Pairs a signal rarely
- * makes (a signal's unusualStatus) are made last, so a REST 401 without a nonce does not take the nonce
- * failure of the 403 beside it (seen in the lab).
+ * makes (its unusualStatus) are made last, so a REST 401 without a nonce does not take the
+ * nonce failure of the 403 beside it (seen in the lab); a refused-credentials line goes to a
+ * challenge's anonymous first leg only when no retry takes it (seen on a real lighttpd).
  */
 import type { AuthRequest, SignalEvent } from './facts.js';
-import { SECONDARY_MS, STATUS_OF, UNUSUAL_STATUS } from './catalogue/index.js';
+import { CREDENTIAL_SIGNALS, SECONDARY_MS, STATUS_OF, UNUSUAL_STATUS } from './catalogue/index.js';
 
 export const DEFAULT_WINDOW_MS = 2_000;
 
@@ -53,6 +54,30 @@ function firstAtOrAfter(events: SignalEvent[], ts: number): number {
 }
 
 /**
+ * Requests the same client repeated on the same target within the window, with no user logged:
+ * the anonymous first leg of a challenge. A line saying refused credentials came belongs to the
+ * retry (seen on a real lighttpd: the retry's error line a second before its access line).
+ */
+function firstLegs(requests: AuthRequest[], windowMs: number): Set<number> {
+  const last = new Map<string, AuthRequest>();
+  const out = new Set<number>();
+  for (const req of requests) {
+    if (req.user !== null || req.status !== 401) continue;
+    const key = `${req.ip} ${req.target}`;
+    const before = last.get(key);
+    if (before && req.ts - before.ts <= windowMs) out.add(before.id);
+    last.set(key, req);
+  }
+  return out;
+}
+
+/**
+ * Pairs are made in rounds: first the usual ones, then a refused-credentials line with a
+ * challenge's anonymous first leg, last the pairs a signal rarely makes (its unusualStatus).
+ */
+const ROUNDS = 3;
+
+/**
  * Requests in time order, events in time order; returns request id → event. `used` holds
  * the ids of events that already explain a request (kept across calls by a caller that
  * correlates in consecutive spans).
@@ -65,8 +90,10 @@ export function correlate(requests: AuthRequest[], events: SignalEvent[], window
     if (list) list.push(ev);
     else byClient.set(ev.client, [ev]);
   }
+  const legs = firstLegs(requests, windowMs);
+  const round = (req: AuthRequest, ev: SignalEvent) => (UNUSUAL_STATUS[ev.signal] === req.status ? 2 : legs.has(req.id) && CREDENTIAL_SIGNALS.has(ev.signal) ? 1 : 0);
   const out = new Map<number, SignalEvent>();
-  for (const usual of [true, false]) {
+  for (let r = 0; r < ROUNDS; r++) {
     for (const req of requests) {
       if (out.has(req.id)) continue;
       const candidates = byClient.get(req.ip);
@@ -76,10 +103,10 @@ export function correlate(requests: AuthRequest[], events: SignalEvent[], window
       for (let i = firstAtOrAfter(candidates, req.ts - windowMs); i < candidates.length; i++) {
         const ev = candidates[i];
         if (ev.ts > req.ts + windowMs) break;
-        if (used.has(ev.id) || !compatible(req, ev, windowMs)) continue;
-        if (usual === (UNUSUAL_STATUS[ev.signal] === req.status)) continue;
-        // Closer in time wins; a user match breaks ties before time does.
-        const score = Math.abs(ev.ts - req.ts) - (ev.user !== null && ev.user === req.user ? windowMs : 0) + (SECONDARY_MS[ev.signal] ?? 0); // a line that yields to the one saying why (an expired cookie beside its nonce failure)
+        if (used.has(ev.id) || !compatible(req, ev, windowMs) || round(req, ev) !== r) continue;
+        // Closer in time wins; a user match breaks ties before time does; a line that yields to
+        // the one saying why (an expired cookie beside its nonce failure) comes after.
+        const score = Math.abs(ev.ts - req.ts) - (ev.user !== null && ev.user === req.user ? windowMs : 0) + (SECONDARY_MS[ev.signal] ?? 0);
         if (score < bestScore) [best, bestScore] = [ev, score];
       }
       if (best) {

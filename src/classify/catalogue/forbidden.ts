@@ -29,7 +29,7 @@ export const forbidden = {
     },
     authz_denied: {
       meaning: 'the user authenticated and the Require rules refused it',
-      statuses: [401, 403],
+      statuses: [401, 403], credentialsSent: true,
       patterns: [
         { formats: ['apache-error'], re: /^user (.*): authorization failure for "(.*)": ?$/, user: 1, object: 2, samples: ['user bob: authorization failure for "/admin/": '],
           negatives: ['user username: authentication failure for "/basic/file": Password Mismatch'] },

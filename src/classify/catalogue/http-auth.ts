@@ -56,7 +56,7 @@ export const httpAuth = {
     },
     user_not_found: {
       meaning: 'the user is not in the user file',
-      statuses: [401],
+      statuses: [401], credentialsSent: true,
       patterns: [
         { formats: NGINX, re: /^user "(.*)" was not found in "([^"]*)"$/, user: 1, object: 2, objectIsUserFile: true, samples: ['user "xyz" was not found in "/var/www/.htpasswd"'],
           negatives: ['open() "/var/www/.htpasswd" failed (2: No such file or directory)'] },
@@ -72,7 +72,7 @@ export const httpAuth = {
     },
     password_mismatch: {
       meaning: 'the user exists and the password is wrong',
-      statuses: [401],
+      statuses: [401], credentialsSent: true,
       patterns: [
         { formats: NGINX, re: /^user "(.*)": password mismatch$/, user: 1, samples: ['user "scribendio": password mismatch'] },
         // Apache 2.4 (with AH code) and 2.2 (without) share the message texts.
@@ -84,7 +84,7 @@ export const httpAuth = {
     },
     pam_failure: {
       meaning: 'PAM refused the credentials',
-      statuses: [401],
+      statuses: [401], credentialsSent: true,
       patterns: [
         { formats: NGINX, re: /^PAM: user '(.*)' - not authenticated: (.*)$/, user: 1, object: 2, samples: ['PAM: user \'bob\' - not authenticated: Authentication failure'],
           // the account check after a good password (pam_acct_mgmt) is another message
@@ -93,7 +93,7 @@ export const httpAuth = {
     },
     credentials_refused: {
       meaning: 'credentials refused, the server not saying whether the user or the password was wrong',
-      statuses: [401],
+      statuses: [401], credentialsSent: true,
       patterns: [
         // lighttpd (mod_auth; the client address is split off by the parser). Written for an
         // unknown user too (seen on a real 1.4.69).
@@ -103,7 +103,7 @@ export const httpAuth = {
     },
     nonce_expired: {
       meaning: 'a Digest nonce expired',
-      statuses: [401],
+      statuses: [401], credentialsSent: true,
       patterns: [
         { formats: APACHE, re: /^user (.*): nonce expired \([\d.]+ seconds old/, user: 1, samples: ['user ivan: nonce expired (87.93 seconds old - max lifetime 60) - sending new nonce'],
           // AH01775, a forged or foreign nonce: not an expired one

@@ -85,6 +85,7 @@ export const SIGNAL_PATTERNS: SignalPattern[] = [...signalDefs].flatMap(([signal
 
 export const STATUS_OF = Object.fromEntries([...signalDefs].map(([s, d]) => [s, d.statuses])) as Record<Signal, Status[]>;
 export const UNUSUAL_STATUS = Object.fromEntries([...signalDefs].filter(([, d]) => d.unusualStatus).map(([s, d]) => [s, d.unusualStatus])) as Partial<Record<Signal, Status>>;
+export const CREDENTIAL_SIGNALS: ReadonlySet<Signal> = new Set([...signalDefs].filter(([, d]) => d.credentialsSent).map(([s]) => s as Signal));
 export const SECONDARY_MS = Object.fromEntries([...signalDefs].filter(([, d]) => d.secondaryMs).map(([s, d]) => [s, d.secondaryMs])) as Partial<Record<Signal, number>>;
 
 const USER_FILE_OBJECTS = new Set(SIGNAL_PATTERNS.filter((p) => p.objectIsUserFile).flatMap((p) => p.formats.map((f) => `${f} ${p.signal}`)));

@@ -23,7 +23,7 @@ export const tokens = {
   signals: {
     wrong_scheme: {
       meaning: 'the client sent another Authorization scheme (a token) where Basic is configured',
-      statuses: [401],
+      statuses: [401], credentialsSent: true,
       patterns: [
         { formats: ['apache-error'], re: /^client used wrong authentication scheme:? `?([^']*?)'?(?:: (.*))?$/, object: 1, samples: ['client used wrong authentication scheme: /basic/'],
           negatives: ['authorization failure (no authenticated user): /private/'] },

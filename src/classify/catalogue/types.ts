@@ -43,6 +43,11 @@ export interface SignalDef {
   statuses: Status[];
   /** A status it explains rarely: such pairs are made after all usual ones. */
   unusualStatus?: Status;
+  /**
+   * The message says credentials came (refused ones): when a client repeats a request within
+   * the window, the line belongs to the retry, not the anonymous first leg of a challenge.
+   */
+  credentialsSent?: boolean;
   /** When one request wrote several lines, this one yields to the others by this much (ms). */
   secondaryMs?: number;
   /** None for signals only WordPress's plugin mapping gives (see wordpress.ts). */

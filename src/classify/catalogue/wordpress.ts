@@ -79,7 +79,7 @@ export const wordpress = {
   signals: {
     wp_user_not_found: {
       meaning: 'WordPress has no user by that name or e-mail',
-      statuses: [401],
+      statuses: [401], credentialsSent: true,
       patterns: [
         // WP fail2ban (the " from IP" suffix is already split off by the parser)
         { formats: WP_FAIL2BAN, re: /^(?:REST |XML-RPC )?[Aa]uthentication attempt for unknown user (.*)$/, user: 1, samples: ['Authentication attempt for unknown user admin', 'REST authentication attempt for unknown user ghost'],
@@ -88,18 +88,18 @@ export const wordpress = {
     },
     wp_password_mismatch: {
       meaning: 'WordPress refused the password or application password',
-      statuses: [401],
+      statuses: [401], credentialsSent: true,
       patterns: [
         { formats: WP_FAIL2BAN, re: /^(?:REST |XML-RPC )?[Aa]uthentication failure for (.*)$/, user: 1, samples: ['Authentication failure for admin', 'XML-RPC authentication failure for editor'],
           negatives: ['Authentication attempt for unknown user admin'] },
       ],
     },
-    wp_app_passwords_disabled: { meaning: 'application passwords are disabled', statuses: [401], patterns: [] },
-    wp_login_failed: { meaning: 'WordPress refused the credentials for another reason', statuses: [401], patterns: [] },
+    wp_app_passwords_disabled: { meaning: 'application passwords are disabled', statuses: [401], credentialsSent: true, patterns: [] },
+    wp_login_failed: { meaning: 'WordPress refused the credentials for another reason', statuses: [401], credentialsSent: true, patterns: [] },
     // an invalid nonce answers 403; a REST write whose session is gone answers 401
     wp_nonce_failed: { meaning: 'a nonce check failed', statuses: [401, 403], unusualStatus: 401, secondaryMs: 1_000, patterns: [] },
-    wp_cookie_expired: { meaning: 'the login cookie expired', statuses: [401, 403], patterns: [] },
-    wp_cookie_invalid: { meaning: 'the login cookie is not valid (bad hash, session token or user)', statuses: [401, 403], patterns: [] },
+    wp_cookie_expired: { meaning: 'the login cookie expired', statuses: [401, 403], credentialsSent: true, patterns: [] },
+    wp_cookie_invalid: { meaning: 'the login cookie is not valid (bad hash, session token or user)', statuses: [401, 403], credentialsSent: true, patterns: [] },
   },
   rules: [
     // Proven by WordPress itself: authlog's mu-plugin in debug.log, or WP fail2ban's syslog lines.
