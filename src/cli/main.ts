@@ -28,7 +28,7 @@ Options for every command:
   -h, --help         help for a command
   -V, --version      print the version
 
-Run 'authlog <command> --help' for a command's options.
+Run 'authlog <command> --help' for a command's options; 'authlog events --help' lists the causes.
 `;
 
 type Command = (io: CommandIO, argv: string[]) => Promise<number>;
