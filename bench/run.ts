@@ -101,7 +101,7 @@ for (const size of sizes) {
 
   // The TUI's first screen (time span, causes with trends, top lists and a page of events),
   // then moving to another cause: what a keypress costs.
-  const filters: Filters = { range: 'all', since: null, until: null, text: null, tag: null, benign: false };
+  const filters: Filters = { range: 'all', since: null, until: null, text: null, tag: null, benign: false, pick: null };
   const firstMs: number[] = [];
   const moveMs: number[] = [];
   for (let i = 0; i < 5; i++) {

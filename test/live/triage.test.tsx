@@ -39,7 +39,7 @@ describe.each([80, 120])('triage TUI at %i columns', (width) => {
     const queries = new QueryRunner(db, loadQueries(join(REPO, 'queries')));
     const app = render(
       <TriageApp db={db} queries={queries} exportDir={dir} width={width} height={24} keys onQuit={() => {}} refreshMs={60_000}
-        initial={{ range: 'all', since: null, until: null, text: null, tag: null, benign: false }} />,
+        initial={{ range: 'all', since: null, until: null, text: null, tag: null, benign: false, pick: null }} />,
     );
     const frame = () => app.lastFrame()!;
     const check = () => {
@@ -80,6 +80,71 @@ describe.each([80, 120])('triage TUI at %i columns', (width) => {
   });
 });
 
+describe.each([[80, 24], [120, 40]])('triage TUI at %i×%i', (width, height) => {
+  it('keeps its state and ? help / q quit visible, drills into a client and shows the log lines around an event', async () => {
+    const { path, dir } = await sampleDb();
+    const db = openDb(path);
+    const queries = new QueryRunner(db, loadQueries(join(REPO, 'queries')));
+    const app = render(
+      <TriageApp db={db} queries={queries} exportDir={dir} width={width} height={height} keys onQuit={() => {}} refreshMs={60_000}
+        initial={{ range: 'all', since: null, until: null, text: null, tag: null, benign: false, pick: null }} />,
+    );
+    const lines = () => stripAnsi(app.lastFrame()!).split('\n');
+    await tick();
+    expect(lines()[0]).toMatch(/^authlog tui · benign hidden · /);
+    expect(lines().at(-1)).toMatch(/\? help  q quit\s*$/);
+    for (const l of lines()) expect(stringWidth(l)).toBeLessThanOrEqual(width);
+    // Tab to the top clients/users/paths, Enter on the first client: everything narrows to it.
+    app.stdin.write('\t');
+    await tick();
+    const client = /^clients: (\S+) \(/.exec(lines().find((l) => l.startsWith('clients:'))!)![1];
+    app.stdin.write('\r');
+    await tick();
+    expect(lines()[0]).toContain(`client ${client}`);
+    const events = lines().filter((l) => /^[ ›]\d\d-\d\d \d\d:/.test(l));
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) expect(e).toContain(client);
+    expect(lines().at(-1)).toMatch(/\? help  q quit\s*$/);
+    // Esc drops the pick.
+    app.stdin.write('\u001b');
+    await tick();
+    expect(lines()[0]).not.toContain(`client ${client}`);
+    app.unmount();
+    db.close();
+  });
+
+  it('shows the access and error lines around a proven event, from the file and the database', async () => {
+    const { path, dir } = await sampleDb();
+    const db = openDb(path);
+    const queries = new QueryRunner(db, loadQueries(join(REPO, 'queries')));
+    const app = render(
+      <TriageApp db={db} queries={queries} exportDir={dir} width={width} height={height} keys onQuit={() => {}} refreshMs={60_000}
+        initial={{ range: 'all', since: null, until: null, text: null, tag: null, benign: false, pick: null }} />,
+    );
+    const frame = () => stripAnsi(app.lastFrame()!);
+    await tick();
+    app.stdin.write('/');
+    await tick();
+    for (const ch of '192.0.2.44') app.stdin.write(ch);
+    app.stdin.write('\r');
+    await tick();
+    while (!/›401 user_not_found/.test(frame())) {
+      app.stdin.write('j');
+      await tick();
+    }
+    app.stdin.write('\r');
+    await tick();
+    app.stdin.write('\r');
+    await tick();
+    expect(frame()).toMatch(/around it/);
+    // the event's own line from the file, marked, and the error line the database kept
+    expect(frame()).toMatch(/› .*access\.log:\d+ 192\.0\.2\.44 /);
+    expect(frame()).toMatch(/^ E error\.log:\d+ user "bob" was not found/m);
+    app.unmount();
+    db.close();
+  });
+});
+
 describe('triage tag filter', () => {
   it('says how to show them when a benign tag is picked while benign events are hidden', async () => {
     const { path } = await sampleDb();
@@ -87,7 +152,7 @@ describe('triage tag filter', () => {
     const queries = new QueryRunner(db, loadQueries(join(REPO, 'queries')));
     const app = render(
       <TriageApp db={db} queries={queries} exportDir={path} width={120} height={24} keys onQuit={() => {}} refreshMs={60_000}
-        initial={{ range: 'all', since: null, until: null, text: null, tag: null, benign: false }} />,
+        initial={{ range: 'all', since: null, until: null, text: null, tag: null, benign: false, pick: null }} />,
     );
     await tick();
     app.stdin.write('g'); // the first tag: challenge
@@ -127,6 +192,24 @@ describe.runIf(hasTmux)('triage TUI in a real terminal (tmux)', () => {
       await t.waitFor(/EXITED 0/);
       const marks = new Database(path, { readonly: true }).prepare('SELECT kind, state FROM suppressions').all();
       expect(marks).toEqual([{ kind: 'client', state: 'expected' }]);
+    } finally {
+      t.kill();
+    }
+  });
+
+  it.each([[80, 24], [120, 40]])('at %i×%i shows its state and ? help / q quit, and quitting gives the terminal back (alternate screen)', async (width, height) => {
+    const { path } = await sampleDb();
+    const t = tmuxSession(`authlog-tui-alt-${process.pid}-${width}`, width, height, `sh -c 'echo BEFORE-THE-TUI; ${process.execPath} ${CLI} tui --db ${path}; echo EXITED $?; sleep 30'`);
+    try {
+      await t.waitFor(/causes \(\d+\)/);
+      const lines = t.screen().split('\n').filter((l) => l.trim() !== '');
+      expect(lines[0]).toMatch(/^authlog tui · benign hidden/);
+      expect(lines.at(-1)).toMatch(/\? help  q quit\s*$/);
+      expect(t.screen()).not.toContain('BEFORE-THE-TUI');
+      t.keys('q');
+      await t.waitFor(/EXITED 0/);
+      expect(t.screen()).toContain('BEFORE-THE-TUI');
+      expect(t.screen()).not.toMatch(/causes \(\d+\)/);
     } finally {
       t.kill();
     }

@@ -36,7 +36,7 @@ export async function runTui(io: CommandIO, argv: string[]): Promise<number> {
     throw new AuthlogError('bad_option', 'tui needs a terminal (use report, events or query in scripts)');
   }
   const queries = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all);
-  await runTriage({ db, queries, exportDir: process.cwd(), initial: { range: 'all', since: opts.since ?? null, until: opts.until ?? null, text: null, tag: null, benign: false } }, io.stdout, stdin);
+  await runTriage({ db, queries, exportDir: process.cwd(), initial: { range: 'all', since: opts.since ?? null, until: opts.until ?? null, text: null, tag: null, benign: false, pick: null } }, io.stdout, stdin);
   db.close();
   return 0;
 }

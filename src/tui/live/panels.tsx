@@ -28,7 +28,8 @@ function top(counts: Record<string, number>, n: number): [string, number][] {
 
 export function Header({ state, width }: { state: LiveState; width: number }) {
   const rate = state.rate.length > 0 ? state.rate[state.rate.length - 1] : 0;
-  const line = `authlog live · ${sanitize(state.title)} · ${state.totalLines} lines · ${rate}/s ${sparkline(state.rate.slice(-20))} · 401 ${state.unauthorized} · 403 ${state.forbidden}${state.paused ? ' · PAUSED' : ''}`;
+  // The state and the counts first: at 80 columns the title and the rate are what gets cut.
+  const line = `authlog live${state.paused ? ' · PAUSED' : ''} · 401 ${state.unauthorized} · 403 ${state.forbidden} · ${state.totalLines} lines · ${rate}/s ${sparkline(state.rate.slice(-20))} · ${sanitize(state.title)}`;
   return <Text bold>{fit(sanitize(line), width)}</Text>;
 }
 

@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import { ReadStream } from 'node:tty';
 import { render } from 'ink';
 import type { TickResult } from '../../live/session.js';
+import { enterAlternateScreen } from '../screen.js';
 import { LiveApp } from './app.js';
 import { LiveStore } from './store.js';
 
@@ -29,6 +30,7 @@ export function startDashboard(o: { stdout: NodeJS.WriteStream; title: string; o
   const stdin = tty ?? (Object.assign(new PassThrough(), { isTTY: false }) as unknown as NodeJS.ReadStream);
   const size = () => ({ width: Math.max(40, (o.stdout.columns ?? 80) - 1), height: Math.max(10, (o.stdout.rows ?? 24) - 1) });
   const app = () => <LiveApp store={store} {...size()} keys={tty !== null} onQuit={o.onQuit} />;
+  const leaveScreen = enterAlternateScreen(o.stdout);
   const instance = render(app(), { stdout: o.stdout, stdin: stdin as NodeJS.ReadStream, exitOnCtrlC: false, patchConsole: false });
   const onResize = () => instance.rerender(app());
   o.stdout.on('resize', onResize);
@@ -40,6 +42,7 @@ export function startDashboard(o: { stdout: NodeJS.WriteStream; title: string; o
       instance.cleanup();
       tty?.setRawMode?.(false);
       tty?.destroy();
+      leaveScreen();
     },
   };
 }

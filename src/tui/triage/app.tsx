@@ -28,23 +28,32 @@ export function TriageApp(props: TriageAppProps) {
 
   const range = t.w.since !== null || t.filters.range !== 'all' ? `${t.filters.range}` : 'all';
   const span = t.w.first !== null && t.w.last !== null ? `${isoUtc(t.w.since ?? t.w.first).slice(0, 16)} … ${isoUtc(t.w.last).slice(0, 16)}` : 'no data';
-  const top = `authlog tui · ${range} · ${span} · filter ${t.editing !== null ? `${t.editing}▏` : t.filters.text ?? '-'} · tag ${t.filters.tag ?? '-'} · benign ${t.filters.benign ? 'shown' : 'hidden'}`;
+  // The state first: at 80 columns the time span is what gets cut, never what narrows the view.
+  const state = [
+    t.filters.benign ? 'benign shown' : 'benign hidden',
+    t.filters.pick ? `${t.filters.pick.kind} ${t.filters.pick.value}` : null,
+    t.editing !== null ? `filter ${t.editing}▏` : t.filters.text ? `filter ${t.filters.text}` : null,
+    t.filters.tag ? `tag ${t.filters.tag}` : null,
+  ].filter(Boolean);
+  const top = `authlog tui · ${state.join(' · ')} · ${range} · ${span}`;
   const title = t.cause ? `events · ${t.cause.status} ${t.cause.cause} · ${t.eventIndex + (t.cause.count ? 1 : 0)}/${t.cause.count}` : 'events';
 
   return (
     <Box flexDirection="column" width={width} height={height}>
       <TopBar text={top} width={width} />
+      <Box flexDirection="column" flexGrow={1}>
       {t.view === 'help' ? (
         <HelpPane width={width} rows={height - 2} />
       ) : t.view === 'evidence' && t.event ? (
-        <EvidencePane event={t.event} width={width} rows={height - 2} />
+        <EvidencePane event={t.event} around={t.around} width={width} rows={height - 2} />
       ) : (
         <Box flexDirection="column">
           <CausesPane causes={t.causes} selected={t.causeIndex} focused={t.focus === 'causes'} width={width} rows={causeRows} />
-          <TopPane top={t.top} width={width} />
+          <TopPane top={t.top} selected={t.topIndex} focused={t.focus === 'top'} width={width} />
           <EventsPane title={title} events={t.page} selected={t.eventIndex - t.pageStart} focused={t.focus === 'events'} width={width} rows={eventRows} />
         </Box>
       )}
+      </Box>
       <Footer message={t.message} width={width} />
     </Box>
   );

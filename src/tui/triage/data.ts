@@ -16,6 +16,13 @@ export interface Filters {
   text: string | null;
   tag: (typeof TAGS)[number] | null;
   benign: boolean;
+  /** A client, user or path picked from the top lists: everything narrows to it. */
+  pick: TopPick | null;
+}
+
+export interface TopPick {
+  kind: 'client' | 'user' | 'path';
+  value: string;
 }
 
 export interface CauseRow {
@@ -47,7 +54,8 @@ export function window(q: QueryRunner, f: Filters): { since: number | null; unti
 }
 
 export function filterParams(f: Filters, w: { since: number | null; until: number | null }): Params {
-  return { since: w.since, until: w.until, tag: f.tag, text: f.text, benign: f.benign ? 1 : 0 };
+  const pick = (kind: TopPick['kind']) => (f.pick?.kind === kind ? f.pick.value : null);
+  return { since: w.since, until: w.until, tag: f.tag, text: f.text, benign: f.benign ? 1 : 0, ip: pick('client'), user: pick('user'), path: pick('path') };
 }
 
 export function loadCauses(q: QueryRunner, p: Params): CauseRow[] {

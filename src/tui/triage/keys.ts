@@ -18,9 +18,9 @@ export const TRIAGE_KEYS: TriageKey[] = [
   { keys: ['down', 'j'], label: '↓/j', help: 'move down', action: 'down' },
   { keys: ['pageUp'], label: 'PgUp', help: 'page up', action: 'pageUp' },
   { keys: ['pageDown'], label: 'PgDn', help: 'page down', action: 'pageDown' },
-  { keys: ['tab'], label: 'Tab', help: 'switch between causes and events', action: 'switch', footer: 'pane' },
-  { keys: ['return'], label: 'Enter', help: 'drill in: a cause to its events, an event to its evidence', action: 'enter', footer: 'drill' },
-  { keys: ['escape'], label: 'Esc', help: 'back', action: 'back', footer: 'back' },
+  { keys: ['tab'], label: 'Tab', help: 'next pane: causes, their top clients/users/paths, events', action: 'switch', footer: 'pane' },
+  { keys: ['return'], label: 'Enter', help: 'drill in: a cause or a client/user/path to its events, an event to its evidence and the log lines around it', action: 'enter', footer: 'drill' },
+  { keys: ['escape'], label: 'Esc', help: 'back; on the main screen, drop the picked client, user or path', action: 'back', footer: 'back' },
   { keys: ['/'], label: '/', help: 'filter by client, user or path (Enter applies, Esc clears)', action: 'filter', footer: 'filter' },
   { keys: ['t'], label: 't', help: 'time range: all, last hour, day, week (of the logs)', action: 'range', footer: 'range' },
   { keys: ['g'], label: 'g', help: 'filter by tag (cycles)', action: 'tag', footer: 'tag' },
@@ -50,5 +50,9 @@ export function triageAction(input: string, key: KeyInfo): TriageAction | null {
   return TRIAGE_KEYS.find((k) => k.keys.includes(name))?.action ?? null;
 }
 
-/** The footer line, from the same table as input and help. */
-export const FOOTER = TRIAGE_KEYS.filter((k) => k.footer).map((k) => `${k.label} ${k.footer}`).join('  ');
+/** Always shown at the footer's right end, whatever the width (GoAccess keeps them at 80×24). */
+const ALWAYS: TriageAction[] = ['help', 'quit'];
+/** The footer's keys, from the same table as input and help: the rest, then help and quit. */
+export const FOOTER_KEYS = TRIAGE_KEYS.filter((k) => k.footer && !ALWAYS.includes(k.action)).map((k) => `${k.label} ${k.footer}`).join('  ');
+export const FOOTER_TAIL = TRIAGE_KEYS.filter((k) => ALWAYS.includes(k.action)).map((k) => `${k.label} ${k.footer}`).join('  ');
+export const FOOTER = `${FOOTER_KEYS}  ${FOOTER_TAIL}`;

@@ -1,10 +1,12 @@
 /** TUI panels: pure props to text; every log-derived string passes through sanitize(). */
+import { basename } from 'node:path';
 import { Box, Text } from 'ink';
 import { sparkline } from '../../report/text.js';
 import { fit, sanitize } from '../../util/sanitize.js';
 import { isoUtc } from '../../util/time.js';
+import type { ContextLine } from './context.js';
 import type { CauseRow, EventItem, TopRow } from './data.js';
-import { FOOTER, TRIAGE_KEYS } from './keys.js';
+import { FOOTER_KEYS, FOOTER_TAIL, TRIAGE_KEYS } from './keys.js';
 
 const pct = (part: number, whole: number) => (whole === 0 ? '0%' : `${Math.round((100 * part) / whole)}%`);
 
@@ -28,14 +30,36 @@ export function CausesPane({ causes, selected, focused, width, rows }: { causes:
   );
 }
 
-export function TopPane({ top, width }: { top: TopRow[]; width: number }) {
-  const line = (kind: TopRow['kind'], label: string) =>
-    `${label} ${top.filter((t) => t.kind === kind).map((t) => `${t.value} (${t.count})`).join(', ') || '-'}`;
+/** Clients, users and paths of the cause; with the pane focused, one of them is selected (Enter picks it). */
+export function TopPane({ top, selected, focused, width }: { top: TopRow[]; selected: number; focused: boolean; width: number }) {
+  const row = (kind: TopRow['kind'], label: string) => {
+    const items = top.map((t, i) => ({ t, i })).filter(({ t }) => t.kind === kind);
+    let used = label.length;
+    const parts: { text: string; active: boolean }[] = [{ text: label, active: false }];
+    if (items.length === 0) parts.push({ text: ' -', active: false });
+    for (const { t, i } of items) {
+      const text = ` ${sanitize(t.value)} (${t.count})`;
+      if (used + text.length > width) {
+        // The selected item is never cut away: it takes the rest of the line.
+        if (!(focused && i === selected)) break;
+      }
+      parts.push({ text: used + text.length > width ? text.slice(0, Math.max(0, width - used)) : text, active: focused && i === selected });
+      used += text.length;
+      if (used >= width) break;
+    }
+    return (
+      <Text key={kind}>
+        {parts.map((p, k) => (
+          <Text key={k} inverse={p.active} bold={p.active}>{p.text}</Text>
+        ))}
+      </Text>
+    );
+  };
   return (
     <Box flexDirection="column">
-      <Text>{fit(sanitize(line('client', 'clients:')), width)}</Text>
-      <Text>{fit(sanitize(line('user', 'users:  ')), width)}</Text>
-      <Text>{fit(sanitize(line('path', 'paths:  ')), width)}</Text>
+      {row('client', 'clients:')}
+      {row('user', 'users:  ')}
+      {row('path', 'paths:  ')}
     </Box>
   );
 }
@@ -57,7 +81,7 @@ export function EventsPane({ title, events, selected, focused, width, rows }: { 
   );
 }
 
-export function EvidencePane({ event, width, rows }: { event: EventItem; width: number; rows: number }) {
+export function EvidencePane({ event, around, width, rows }: { event: EventItem; around: ContextLine[]; width: number; rows: number }) {
   const lines: { text: string; bold?: boolean; dim?: boolean }[] = [
     { text: `${event.status} ${event.cause} (${event.confidence}, ${event.layer})${event.tags.length ? ` tags: ${event.tags.join(', ')}` : ''}`, bold: true },
     { text: `access line ${event.file}:${event.line}`, dim: true },
@@ -76,9 +100,18 @@ export function EvidencePane({ event, width, rows }: { event: EventItem; width: 
     for (let i = 0; i < clean.length; i += Math.max(10, width)) parts.push(clean.slice(i, i + width));
     return (parts.length ? parts : ['']).map((p) => ({ ...l, text: p }));
   });
+  // The lines around it are one screen line each, as in lnav: the start of a line says where it is.
+  const context: { text: string; bold?: boolean; dim?: boolean }[] = around.length > 0
+    ? [
+        { text: 'around it: the file\'s lines (› the event), then what the database kept of this client', dim: true },
+        ...around.map((c) => ({ text: `${c.self ? '›' : ' '}${c.kind === 'error' ? 'E' : c.kind === 'access' ? 'A' : ' '} ${basename(c.file)}:${c.line} ${c.text}`, bold: c.self, dim: !c.self && c.kind === 'access' })),
+      ]
+    : [];
+  // The verdict, evidence and fix first, whole; the lines around it take the rest (at least four).
+  const shown = [...wrapped.slice(0, Math.max(0, rows - Math.min(context.length, 4))), ...context].slice(0, rows);
   return (
     <Box flexDirection="column">
-      {wrapped.slice(0, rows).map((l, i) => (
+      {shown.map((l, i) => (
         <Text key={i} bold={l.bold} dimColor={l.dim}>{fit(sanitize(l.text), width)}</Text>
       ))}
     </Box>
@@ -96,6 +129,14 @@ export function HelpPane({ width, rows }: { width: number; rows: number }) {
   );
 }
 
+/** The message or the keys, with `? help  q quit` always at the right end. */
 export function Footer({ message, width }: { message: string | null; width: number }) {
-  return <Text dimColor={!message}>{fit(sanitize(message ?? FOOTER), width)}</Text>;
+  const room = Math.max(0, width - FOOTER_TAIL.length - 2);
+  const left = fit(sanitize(message ?? FOOTER_KEYS), room).padEnd(room);
+  return (
+    <Text>
+      <Text dimColor={!message}>{left}</Text>
+      <Text dimColor>{fit(sanitize(`  ${FOOTER_TAIL}`), width - room)}</Text>
+    </Text>
+  );
 }

@@ -6,11 +6,12 @@ import type { QueryRunner } from '../../store/queries.js';
 import { addSuppression, type SuppressionKind, type SuppressionState } from '../../store/suppressions.js';
 import { EVENT_FIELDS, formatEvent } from '../../report/event-rows.js';
 import { isoUtc } from '../../util/time.js';
-import { allEvents, filterParams, loadCauses, loadEvents, loadTop, RANGES, window, type EventItem, type Filters } from './data.js';
+import { allEvents, filterParams, loadCauses, loadEvents, loadTop, RANGES, window, type EventItem, type Filters, type TopPick } from './data.js';
+import { contextAround, type ContextLine } from './context.js';
 import type { TriageAction } from './keys.js';
 import type { Db } from '../../store/db.js';
 
-export type Focus = 'causes' | 'events';
+export type Focus = 'causes' | 'top' | 'events';
 export type View = 'main' | 'evidence' | 'help';
 
 export interface TriageDeps {
@@ -29,6 +30,7 @@ interface UiState {
   focus: Focus;
   view: View;
   causeIndex: number;
+  topIndex: number;
   eventIndex: number;
   editing: string | null;
   marking: SuppressionState | null;
@@ -38,7 +40,7 @@ interface UiState {
 
 export function useTriage(deps: TriageDeps, eventRows: number) {
   const [state, setState] = useState<UiState>({
-    filters: deps.initial, focus: 'causes', view: 'main', causeIndex: 0, eventIndex: 0, editing: null, marking: null, message: null, version: 0,
+    filters: deps.initial, focus: 'causes', view: 'main', causeIndex: 0, topIndex: 0, eventIndex: 0, editing: null, marking: null, message: null, version: 0,
   });
   // Keys can arrive faster than renders: every handler reads and writes the latest state here.
   const ui = useRef(state);
@@ -47,7 +49,7 @@ export function useTriage(deps: TriageDeps, eventRows: number) {
     ui.current = { ...ui.current, ...(typeof patch === 'function' ? patch(ui.current) : patch) };
     setState(ui.current);
   };
-  const { filters, focus, view, causeIndex, eventIndex, editing, marking, message, version } = state;
+  const { filters, focus, view, causeIndex, topIndex, eventIndex, editing, marking, message, version } = state;
   const setMessage = (m: string | null) => update({ message: m });
 
   const w = useMemo(() => window(deps.queries, filters), [deps.queries, filters, version]);
@@ -59,8 +61,10 @@ export function useTriage(deps: TriageDeps, eventRows: number) {
   const pageStart = Math.floor(eventIndex / PAGE) * PAGE;
   const page = useMemo(() => (cause ? loadEvents(deps.queries, params, cause, pageStart, PAGE) : []), [deps.queries, params, cause?.status, cause?.cause, pageStart, version]);
   const event: EventItem | null = page[eventIndex - pageStart] ?? null;
-  const data = useRef({ causes, cause, event });
-  data.current = { causes, cause, event };
+  // The log lines around the event, read when its evidence is shown.
+  const around: ContextLine[] = useMemo(() => (view === 'evidence' && event ? contextAround(deps.queries, event) : []), [deps.queries, view, event?.id, version]);
+  const data = useRef({ causes, cause, event, top });
+  data.current = { causes, cause, event, top };
   const refresh = useCallback(() => {
     ui.current = { ...ui.current, version: ui.current.version + 1 };
     setState(ui.current);
@@ -98,7 +102,7 @@ export function useTriage(deps: TriageDeps, eventRows: number) {
   /** Typed text while editing the filter, or an action from the key table. */
   const handle = (action: TriageAction | null, input: string, key: { return?: boolean; escape?: boolean; backspace?: boolean; delete?: boolean }) => {
     const s = ui.current;
-    const { causes, cause, event } = data.current;
+    const { causes, cause, event, top } = data.current;
     if (s.editing !== null) {
       if (key.return) update({ filters: { ...s.filters, text: s.editing.trim() || null }, editing: null, causeIndex: 0, eventIndex: 0 });
       else if (key.escape) update({ editing: null, filters: { ...s.filters, text: null } });
@@ -115,23 +119,39 @@ export function useTriage(deps: TriageDeps, eventRows: number) {
       return;
     }
     if (s.message) update({ message: null });
-    const total = s.focus === 'causes' ? causes.length : cause?.count ?? 0;
+    const total = s.focus === 'causes' ? causes.length : s.focus === 'top' ? top.length : cause?.count ?? 0;
+    const clamp = (i: number) => Math.max(0, Math.min(total - 1, i));
     const move = (d: number) =>
       s.focus === 'causes'
-        ? update({ causeIndex: Math.max(0, Math.min(total - 1, s.causeIndex + d)), eventIndex: 0 })
-        : update({ eventIndex: Math.max(0, Math.min(total - 1, s.eventIndex + d)) });
+        ? update({ causeIndex: clamp(s.causeIndex + d), topIndex: 0, eventIndex: 0 })
+        : s.focus === 'top'
+          ? update({ topIndex: clamp(s.topIndex + d) })
+          : update({ eventIndex: clamp(s.eventIndex + d) });
+    /** Narrows everything to a client, user or path, staying on the same cause. */
+    const pickTop = (pick: TopPick | null) => {
+      const filters = { ...s.filters, pick };
+      const next = loadCauses(deps.queries, filterParams(filters, window(deps.queries, filters)));
+      const keep = cause ? next.findIndex((c) => c.status === cause.status && c.cause === cause.cause) : -1;
+      update({ filters, causeIndex: Math.max(0, keep), topIndex: 0, eventIndex: 0, focus: pick ? 'events' : s.focus === 'top' ? 'causes' : s.focus });
+    };
     switch (action) {
       case 'up': return move(-1);
       case 'down': return move(1);
       case 'pageUp': return move(-eventRows);
       case 'pageDown': return move(eventRows);
-      case 'switch': return update({ focus: s.focus === 'causes' ? 'events' : 'causes' });
+      case 'switch': {
+        // causes → top clients/users/paths → events → causes
+        const order: Focus[] = top.length > 0 ? ['causes', 'top', 'events'] : ['causes', 'events'];
+        return update({ focus: order[(order.indexOf(s.focus) + 1) % order.length], topIndex: 0 });
+      }
       case 'enter':
         if (s.view === 'main' && s.focus === 'causes') return update({ focus: 'events' });
+        if (s.view === 'main' && s.focus === 'top' && top[s.topIndex]) return pickTop({ kind: top[s.topIndex].kind, value: top[s.topIndex].value });
         if (s.view === 'main' && s.focus === 'events' && event) return update({ view: 'evidence' });
         return;
       case 'back':
         if (s.view !== 'main') return update({ view: 'main' });
+        if (s.filters.pick) return pickTop(null);
         return update({ focus: 'causes' });
       case 'filter': return update({ editing: s.filters.text ?? '' });
       case 'range': {
@@ -161,5 +181,5 @@ export function useTriage(deps: TriageDeps, eventRows: number) {
     }
   };
 
-  return { filters, w, focus, view, causes, cause, causeIndex, top, page, pageStart, eventIndex, event, editing, message, handle, refresh };
+  return { filters, w, focus, view, causes, cause, causeIndex, top, topIndex, page, pageStart, eventIndex, event, around, editing, message, handle, refresh };
 }

@@ -1,0 +1,82 @@
+/**
+ * The log lines around an event, as lnav shows them: from the file itself when it is still
+ * there and still holds that line (a plain file, the line naming the same client and status),
+ * else from what the database kept (the client's stored access lines and its error lines).
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import type { QueryRunner } from '../../store/queries.js';
+
+export interface ContextLine {
+  ts: number | null;
+  kind: 'access' | 'error' | 'file';
+  file: string;
+  line: number;
+  /** The event's own line. */
+  self: boolean;
+  text: string;
+}
+
+/** Reading stops here: a TUI must not stall on a huge file (the database's lines remain). */
+const MAX_SCAN_BYTES = 512 * 1024 * 1024;
+
+/** Lines `line - radius` … `line + radius` (1-based) of a plain file, or null when it cannot say. */
+export function fileLinesAround(path: string, line: number, radius: number): string[] | null {
+  if (/\.gz$/i.test(path)) return null;
+  let fd: number;
+  try {
+    if (!statSync(path).isFile()) return null;
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const first = Math.max(1, line - radius);
+    const last = line + radius;
+    const out: string[] = [];
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let lineNo = 1;
+    let partial: Buffer[] = [];
+    let pos = 0;
+    while (pos < MAX_SCAN_BYTES) {
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      if (n === 0) break;
+      pos += n;
+      let start = 0;
+      for (let i = buf.indexOf(10, 0); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) {
+        if (lineNo >= first) out.push(Buffer.concat([...partial, buf.subarray(start, i)]).toString('utf8'));
+        partial = [];
+        lineNo++;
+        start = i + 1;
+        if (lineNo > last) return out;
+      }
+      if (lineNo >= first && start < n) partial.push(Buffer.from(buf.subarray(start, n)));
+    }
+    if (partial.length > 0 && lineNo >= first && lineNo <= last) out.push(Buffer.concat(partial).toString('utf8'));
+    return out.length > 0 && lineNo > line ? out : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Around one request: the file's neighbouring lines when the file still holds the event's line
+ * (it names the client and the status; a rotated-away file's successor would not), and the
+ * database's lines of the same client around it, error lines included.
+ */
+export function contextAround(q: QueryRunner, e: { id: number; ip: string; status: number; file: string; line: number }, radius = 2): ContextLine[] {
+  const stored = q.all<{ ts: number; kind: 'access' | 'error'; file: string; line: number; self: number; text: string }>('tui-around', { id: e.id });
+  const lines = fileLinesAround(e.file, e.line, radius);
+  const own = lines?.[Math.min(radius, e.line - 1)];
+  const fromFile: ContextLine[] =
+    lines && own !== undefined && own.includes(e.ip) && own.includes(String(e.status))
+      ? lines.map((text, i) => {
+          const line = Math.max(1, e.line - radius) + i;
+          return { ts: null, kind: 'file', file: e.file, line, self: line === e.line, text };
+        })
+      : [];
+  // The error lines first: they say why; then the client's other stored requests.
+  const db = [...stored.filter((r) => r.kind === 'error'), ...stored.filter((r) => r.kind === 'access')]
+    .filter((r) => !(fromFile.length > 0 && r.kind === 'access' && r.file === e.file && Math.abs(r.line - e.line) <= radius))
+    .map((r) => ({ ts: r.ts, kind: r.kind, file: r.file, line: r.line, self: r.self === 1, text: r.text }));
+  return [...fromFile, ...db];
+}
