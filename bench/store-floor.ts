@@ -18,7 +18,7 @@ export function storeFloorMs(from: Db, scratchPath: string): number {
     ['events', read(`SELECT source_id, line, ts, format, level, module, code, pid, conn, client, server, request,
       method, target, path, upstream, host, referrer, message, signal, signal_user, signal_object FROM events ORDER BY id`)],
     ['clientOk', read('SELECT ip, path, count, with_user, https, first_ts, last_ts FROM client_ok ORDER BY ip, path')],
-    ['traffic', read('SELECT minute, status, count FROM traffic')],
+    ['traffic', read('SELECT minute, source_id, status, count FROM traffic')],
   ];
   const sources = read('SELECT id, path, format, fingerprint, fp_len, updated_at FROM sources');
   for (const suffix of ['', '-wal', '-shm']) rmSync(scratchPath + suffix, { force: true });

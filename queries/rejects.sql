@@ -1,7 +1,7 @@
 -- description: lines that could not be parsed, by reason, with a sample of each (file and line)
 -- params: limit
 SELECT x.reason, count(*) AS count, s.path AS file,
-       (SELECT line FROM rejects y WHERE y.reason = x.reason ORDER BY y.id LIMIT 1) AS sample_line,
-       (SELECT excerpt FROM rejects y WHERE y.reason = x.reason ORDER BY y.id LIMIT 1) AS sample
-FROM rejects x JOIN sources s ON s.id = (SELECT source_id FROM rejects y WHERE y.reason = x.reason ORDER BY y.id LIMIT 1)
+       (SELECT line FROM report_rejects y WHERE y.reason = x.reason ORDER BY y.id LIMIT 1) AS sample_line,
+       (SELECT excerpt FROM report_rejects y WHERE y.reason = x.reason ORDER BY y.id LIMIT 1) AS sample
+FROM report_rejects x JOIN sources s ON s.id = (SELECT source_id FROM report_rejects y WHERE y.reason = x.reason ORDER BY y.id LIMIT 1)
 GROUP BY x.reason ORDER BY count DESC LIMIT coalesce(:limit, 20);

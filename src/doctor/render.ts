@@ -11,9 +11,10 @@ function headline(f: Finding): string {
   return `${f.title} [${what}]: ${f.count} request(s) from ${f.clients} client(s), ${pct(f.share)} of 401/403s`;
 }
 
-export function doctorText(findings: Finding[], total: number): string {
-  if (total === 0) return 'No 401 or 403 in the database for this range: nothing to diagnose.\n';
-  const out = [`authlog doctor: ${total} 401/403 request(s); the findings that explain them, most important first.`, ''];
+export function doctorText(findings: Finding[], total: number, scope = ''): string {
+  const header = scope ? `${s(scope)}\n` : '';
+  if (total === 0) return `No 401 or 403 in the database for this range: nothing to diagnose.\n${header}`;
+  const out = [`authlog doctor: ${total} 401/403 request(s); the findings that explain them, most important first.`, ...(scope ? [s(scope)] : []), ''];
   findings.forEach((f, i) => {
     out.push(`${i + 1}. ${s(headline(f))}`);
     if (f.likelyCause) out.push(`   likely cause: ${s(f.likelyCause)}`);
@@ -26,9 +27,9 @@ export function doctorText(findings: Finding[], total: number): string {
   return out.join('\n');
 }
 
-export function doctorMarkdown(findings: Finding[], total: number): string {
+export function doctorMarkdown(findings: Finding[], total: number, scope = ''): string {
   const esc = (v: string) => sanitize(v).replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`);
-  const out = ['# authlog doctor', '', `${total} 401/403 request(s). Findings, most important first:`, ''];
+  const out = ['# authlog doctor', '', ...(scope ? [esc(scope), ''] : []), `${total} 401/403 request(s). Findings, most important first:`, ''];
   findings.forEach((f, i) => {
     out.push(`## ${i + 1}. ${esc(headline(f))}`, '');
     if (f.likelyCause) out.push(`- **Likely cause:** ${esc(f.likelyCause)}`);
@@ -38,6 +39,6 @@ export function doctorMarkdown(findings: Finding[], total: number): string {
   return out.join('\n');
 }
 
-export function doctorJson(findings: Finding[], total: number): string {
-  return safeJson({ total, findings }, 2) + '\n';
+export function doctorJson(findings: Finding[], total: number, _scope = '', covers: unknown = undefined): string {
+  return safeJson({ total, covers, findings }, 2) + '\n';
 }

@@ -49,6 +49,8 @@ export interface ProgressEvent {
 
 export interface SourceSummary {
   path: string;
+  /** The database's source for this file (its earlier generations are the same source), or null when none was made. */
+  sourceId: number | null;
   status: PlanStatus;
   format: string | null;
   variant: string | null;
@@ -83,9 +85,10 @@ async function openInput(path: string, stdin: Readable | undefined): Promise<Ope
   return openFile(path);
 }
 
-function summaryOf(plan: SourcePlan, counts: SourceCounts | null, seconds: number, zone: string | null): SourceSummary {
+function summaryOf(plan: SourcePlan, counts: SourceCounts | null, seconds: number, zone: string | null, sourceId = plan.existing?.id ?? null): SourceSummary {
   return {
     path: plan.input.name,
+    sourceId,
     status: plan.status,
     format: plan.parser?.name ?? plan.existing?.format ?? null,
     variant: plan.parser?.variant ?? plan.existing?.variant ?? null,
@@ -183,12 +186,12 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
         throw new AuthlogError('io', `disk full writing ${db.name}: stored up to ${plan.input.name}:${e.lines}; re-run after freeing space resumes there`);
       }
       if (!(e instanceof PositionConflict)) throw e;
-      summaries.set(plan, { ...summaryOf(plan, null, 0, null), status: 'conflict' });
+      summaries.set(plan, { ...summaryOf(plan, null, 0, null, source.id), status: 'conflict' });
       continue;
     }
     for (const [offset, count] of counts.offsets) offsets.set(offset, (offsets.get(offset) ?? 0) + count);
     // "read in" only where a time needed the zone (debug.log's times say UTC themselves).
-    summaries.set(plan, summaryOf(plan, counts, (performance.now() - started) / 1000, counts.zoneless > 0 ? sourceZone?.name ?? null : null));
+    summaries.set(plan, summaryOf(plan, counts, (performance.now() - started) / 1000, counts.zoneless > 0 ? sourceZone?.name ?? null : null, source.id));
   }
   const runOffset = dominantOffset(offsets);
   if (runOffset !== null) setMeta(db, 'access_offset', String(runOffset));

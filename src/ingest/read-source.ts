@@ -138,7 +138,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
 
   /** Ordinary traffic: counted and remembered as a client's success (at `endpoint`, an id or -1), not stored. */
   const countOrdinary = (ts: number, offsetMin: number | null, client: number, status: number, endpoint: number, hasUser: boolean, https: boolean) => {
-    writer.countTraffic(ts, status);
+    writer.countTraffic(o.sourceId, ts, status);
     if (classifier !== undefined && ts >= classifier.nextDue) classifier.advance(ts);
     if (offsetMin !== lastOffset) {
       flushOffset();

@@ -39,6 +39,9 @@ export interface ReportData {
   hiddenByMarks: number;
   /** The log files the database read, and when and by which version this was made. */
   sources: { path: string; format: string; lines: number }[];
+  /** The database read, and whether the report covers only the sources of the paths named. */
+  database: string;
+  scoped: boolean;
   generatedAt: number;
   version: string;
 }
@@ -56,6 +59,23 @@ export function emptyRangeNote(q: QueryRunner, range: { since: number | null; un
   return `nothing in that time range: the database holds ${iso(all.first_minute)} – ${iso(all.last_minute + 59_999)} (--since counts back from now; try --since ${day})`;
 }
 
+/** "3 sources: a.log (nginx-access, 1,200 lines), … · database x.db": the header of a text or Markdown report. */
+export function sourcesLine(d: Pick<ReportData, 'sources' | 'scoped' | 'database'>, max = 4): string {
+  const listed = d.sources.slice(0, max).map((s) => `${s.path} (${s.format}, ${s.lines.toLocaleString('en-US')} lines)`);
+  if (d.sources.length > max) listed.push(`${d.sources.length - max} more`);
+  const what = d.scoped ? 'the paths named' : 'the whole database';
+  return `${what}: ${d.sources.length} source(s)${listed.length ? `: ${listed.join(', ')}` : ''} · database ${d.database || '-'}`;
+}
+
+/** What a command's output covers, for its header: the sources (named paths or all) and the database. */
+export function coverage(q: QueryRunner, database: string): Pick<ReportData, 'sources' | 'scoped' | 'database'> {
+  return {
+    sources: q.all<{ path: string; format: string; lines: number }>('sources').map((r) => ({ path: r.path, format: r.format, lines: r.lines })),
+    scoped: q.scope !== null,
+    database,
+  };
+}
+
 /** The note every count shown beside marks carries. */
 export function hiddenNote(n: number): string {
   return `${n.toLocaleString('en-US')} 401/403 hidden by marks (--all shows them)`;
@@ -69,7 +89,7 @@ export interface SymptomRow {
   count: number;
 }
 
-export function gatherReport(q: QueryRunner, range: { since: number | null; until: number | null }): ReportData {
+export function gatherReport(q: QueryRunner, range: { since: number | null; until: number | null }, database = ''): ReportData {
   const p: Params = { since: range.since, until: range.until };
   const summary = q.all<{ requests: number; unauthorized: number; forbidden: number; first_minute: number | null; last_minute: number | null }>('summary', p)[0];
   const causes = q.all<CauseRow>('causes', p);
@@ -86,7 +106,7 @@ export function gatherReport(q: QueryRunner, range: { since: number | null; unti
   })).sort((a, b) => b.count - a.count);
   const benign = causes401.reduce((a, c) => a + c.benign, 0);
   return {
-    sources: q.all<{ path: string; format: string; lines: number }>('sources').map((r) => ({ path: r.path, format: r.format, lines: r.lines })),
+    ...coverage(q, database),
     generatedAt: Date.now(),
     version: packageVersion(),
     hiddenByMarks: q.hiddenByMarks(range.since, range.until),
@@ -125,6 +145,11 @@ export function reportJson(d: ReportData): Record<string, unknown> {
   const tags: Record<string, number> = {};
   for (const t of d.tags) tags[t.tag] = t.count;
   return {
+    range: d.firstMinute !== null && d.lastMinute !== null ? { from: new Date(d.firstMinute).toISOString(), to: new Date(d.lastMinute + 59_999).toISOString() } : null,
+    sources: d.sources,
+    scope: d.scoped ? 'paths' : 'database',
+    database: d.database,
+    generated_at: new Date(d.generatedAt).toISOString(),
     requests: d.requests,
     unauthorized: d.unauthorized,
     forbidden: d.forbidden,

@@ -68,7 +68,8 @@ function timelineChart(d: ReportData): string {
 function metaLine(d: ReportData): string {
   const range = d.firstMinute !== null && d.lastMinute !== null ? `${isoUtc(d.firstMinute).slice(0, 16)}Z – ${isoUtc(d.lastMinute + 59_999).slice(0, 16)}Z` : 'no requests';
   const sources = d.sources.length === 0 ? '' : `<details><summary>${d.sources.length} log file(s) read</summary><ul>${d.sources.map((s) => `<li>${e(s.path)} (${e(s.format)}, ${s.lines.toLocaleString('en-US')} lines)</li>`).join('')}</ul></details>`;
-  return `<p class="meta">${e(range)} · generated ${e(isoUtc(d.generatedAt).slice(0, 16))}Z by authlog ${e(d.version)}</p>${sources}`;
+  const scope = d.scoped ? 'the paths named' : 'the whole database';
+  return `<p class="meta">${e(range)} · ${e(scope)} · database ${e(d.database || '-')} · generated ${e(isoUtc(d.generatedAt).slice(0, 16))}Z by authlog ${e(d.version)}</p>${sources}`;
 }
 
 export function renderHtml(d: ReportData): string {

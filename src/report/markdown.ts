@@ -1,7 +1,7 @@
 /** The Markdown report: the same sections as text, as tables. Cell text is sanitised and pipes escaped. */
 import { sanitize } from '../util/sanitize.js';
 import { isoUtc } from '../util/time.js';
-import { hiddenNote, share, type ReportData } from './data.js';
+import { hiddenNote, share, sourcesLine, type ReportData } from './data.js';
 
 const cell = (v: unknown): string => sanitize(v === null || v === undefined ? '-' : String(v)).replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`);
 
@@ -12,6 +12,8 @@ function table(headers: string[], rows: unknown[][]): string {
 
 export function renderMarkdown(d: ReportData): string {
   const out: string[] = ['# authlog report', ''];
+  const span = d.firstMinute !== null && d.lastMinute !== null ? `${isoUtc(d.firstMinute)} – ${isoUtc(d.lastMinute + 59_000)}` : 'no requests';
+  out.push(cell(`${span} · ${sourcesLine(d)} · generated ${isoUtc(d.generatedAt)} by authlog ${d.version}`), '');
   out.push(`Requests: **${d.requests}** · 401: **${d.unauthorized}** (${share(d.unauthorized, d.requests)}) · 403: **${d.forbidden}** (${share(d.forbidden, d.requests)})`, '');
   out.push(`401s that are real failures: **${d.realFailures}**; benign (browser challenges, monitors): ${d.benign}`, '');
   if (d.hiddenByMarks > 0) out.push(hiddenNote(d.hiddenByMarks), '');

@@ -1,7 +1,7 @@
 /** The terminal report: sections of aligned text, with bars, a sparkline and optional colour. */
 import { fit, sanitize, type SafeText } from '../util/sanitize.js';
 import { isoUtc } from '../util/time.js';
-import { hiddenNote, share, type ReportData } from './data.js';
+import { hiddenNote, share, sourcesLine, type ReportData } from './data.js';
 
 const SPARK = '▁▂▃▄▅▆▇█';
 
@@ -37,6 +37,7 @@ export function renderText(d: ReportData, st: TextStyle = PLAIN): string {
   const h = (title: string) => out.push('', st.bold(title));
   const span = d.firstMinute !== null && d.lastMinute !== null ? ` (${isoUtc(d.firstMinute)} – ${isoUtc(d.lastMinute + 59_000)})` : '';
   out.push(st.bold(`authlog report${span}`));
+  out.push(st.dim(s(sourcesLine(d))));
   out.push(`requests ${d.requests}   401 ${d.unauthorized} (${share(d.unauthorized, d.requests)})   403 ${d.forbidden} (${share(d.forbidden, d.requests)})`);
   out.push(`401s that are real failures: ${st.red(String(d.realFailures))}   benign (browser challenges, monitors): ${d.benign}`);
   if (d.hiddenByMarks > 0) out.push(hiddenNote(d.hiddenByMarks));

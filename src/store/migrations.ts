@@ -191,5 +191,19 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE sources ADD COLUMN key TEXT;
   ALTER TABLE sources ADD COLUMN owner_pid INTEGER;
   UPDATE sources SET key = substr(fingerprint, 1, 16);
+  `,  `
+  -- Traffic per source, so a report on named paths counts their requests only (one database
+  -- may hold the samples beside a site). Counts written before have no source (0): they are
+  -- in reports over the whole database only.
+  CREATE TABLE traffic_by_source (
+    minute INTEGER NOT NULL,
+    source_id INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (minute, source_id, status)
+  ) WITHOUT ROWID;
+  INSERT INTO traffic_by_source SELECT minute, 0, status, count FROM traffic;
+  DROP TABLE traffic;
+  ALTER TABLE traffic_by_source RENAME TO traffic;
   `,
 ];

@@ -33,28 +33,46 @@ export class QueryRunner {
   private readonly cache = new Map<string, ReturnType<Db['prepare']>>();
 
   /**
-   * The queries read `report_verdicts`: verdicts less what triage marked, or with
-   * `includeSuppressed` all of them. A temporary view, so each connection chooses.
+   * The queries read `report_verdicts` and `report_traffic`: verdicts less what triage
+   * marked (or with `includeSuppressed` all of them), and, with `sources`, only the requests
+   * of those sources (a report on named paths). Temporary views, so each connection chooses.
    */
   constructor(
     private readonly db: Db,
     readonly queries: Map<string, NamedQuery>,
     private readonly includeSuppressed = false,
+    private readonly sources: readonly number[] | null = null,
   ) {
     this.refreshView();
   }
 
   /**
-   * (Re)defines the view; call after marks change. With no marks it is the table itself, so
-   * the common case pays nothing; otherwise one indexed lookup per kind of mark.
+   * (Re)defines the views; call after marks change. With no marks and no scope they are the
+   * tables themselves, so the common case pays nothing; otherwise one indexed lookup each.
    */
   refreshView(): void {
     const marks = this.includeSuppressed ? false : (this.db.prepare('SELECT EXISTS (SELECT 1 FROM suppressions) AS any').get() as { any: number }).any === 1;
-    this.db.exec('DROP VIEW IF EXISTS temp.report_verdicts');
+    for (const view of ['report_verdicts', 'scoped_verdicts', 'report_traffic', 'report_rejects', 'report_sources']) this.db.exec(`DROP VIEW IF EXISTS temp.${view}`);
+    this.db.exec('DROP TABLE IF EXISTS temp.report_scope');
+    if (this.sources === null) {
+      this.db.exec('CREATE TEMP VIEW scoped_verdicts AS SELECT * FROM verdicts');
+      this.db.exec('CREATE TEMP VIEW report_traffic AS SELECT * FROM traffic');
+      this.db.exec('CREATE TEMP VIEW report_rejects AS SELECT * FROM rejects');
+      this.db.exec('CREATE TEMP VIEW report_sources AS SELECT * FROM sources');
+    } else {
+      this.db.exec('CREATE TEMP TABLE report_scope (source_id INTEGER PRIMARY KEY)');
+      const add = this.db.prepare('INSERT OR IGNORE INTO temp.report_scope VALUES (?)');
+      for (const id of this.sources) add.run(id);
+      this.db.exec(`CREATE TEMP VIEW scoped_verdicts AS SELECT v.* FROM verdicts v
+        WHERE (SELECT r.source_id FROM requests r WHERE r.id = v.request_id) IN (SELECT source_id FROM temp.report_scope)`);
+      this.db.exec('CREATE TEMP VIEW report_traffic AS SELECT * FROM traffic WHERE source_id IN (SELECT source_id FROM temp.report_scope)');
+      this.db.exec('CREATE TEMP VIEW report_rejects AS SELECT * FROM rejects WHERE source_id IN (SELECT source_id FROM temp.report_scope)');
+      this.db.exec('CREATE TEMP VIEW report_sources AS SELECT * FROM sources WHERE id IN (SELECT source_id FROM temp.report_scope)');
+    }
     this.db.exec(
       !marks
-        ? 'CREATE TEMP VIEW report_verdicts AS SELECT * FROM verdicts'
-        : `CREATE TEMP VIEW report_verdicts AS SELECT * FROM verdicts v
+        ? 'CREATE TEMP VIEW report_verdicts AS SELECT * FROM scoped_verdicts'
+        : `CREATE TEMP VIEW report_verdicts AS SELECT * FROM scoped_verdicts v
            WHERE NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.kind = 'client' AND x.value = v.ip)
              AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.kind = 'user' AND x.value = v.user)
              AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.kind = 'path' AND x.value = v.path)`,
@@ -62,11 +80,16 @@ export class QueryRunner {
     this.cache.clear();
   }
 
+  /** The sources a report covers: null for the whole database. */
+  get scope(): readonly number[] | null {
+    return this.sources;
+  }
+
   /** How many 401/403s of [since, until) the marks leave out (0 with --all or no marks): said wherever counts are shown. */
   hiddenByMarks(since: number | null, until: number | null): number {
     if (this.includeSuppressed) return 0;
     const range = 'WHERE ts >= coalesce(?, -9223372036854775808) AND ts < coalesce(?, 9223372036854775807)';
-    const all = (this.db.prepare(`SELECT count(*) AS n FROM verdicts ${range}`).get(since, until) as { n: number }).n;
+    const all = (this.db.prepare(`SELECT count(*) AS n FROM scoped_verdicts ${range}`).get(since, until) as { n: number }).n;
     const shown = (this.db.prepare(`SELECT count(*) AS n FROM report_verdicts ${range}`).get(since, until) as { n: number }).n;
     return all - shown;
   }

@@ -53,7 +53,7 @@ export class SqliteSink implements RowSink {
     );
     const insertReject = db.prepare('INSERT OR IGNORE INTO rejects (source_id, line, reason, excerpt) VALUES (?, ?, ?, ?)');
     const upsertTraffic = db.prepare(
-      'INSERT INTO traffic (minute, status, count) VALUES (?, ?, ?) ON CONFLICT(minute, status) DO UPDATE SET count = count + excluded.count',
+      'INSERT INTO traffic (minute, source_id, status, count) VALUES (?, ?, ?, ?) ON CONFLICT(minute, source_id, status) DO UPDATE SET count = count + excluded.count',
     );
     const upsertClientOk = db.prepare(
       `INSERT INTO client_ok (ip, path, count, with_user, https, first_ts, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?)

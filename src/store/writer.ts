@@ -65,7 +65,10 @@ export function pathOf(target: string | null): string | null {
 export class StoreWriter {
   private batch: Batch = emptyBatch();
   private pending = 0;
-  private traffic = new Map<number, number>();
+  /** source id → (minute * 1000 + status) → count. */
+  private traffic = new Map<number, Map<number, number>>();
+  /** The map of the source counted last: a source's lines come in runs, so one lookup per run. */
+  private trafficOf: { sourceId: number; counts: Map<number, number> } | null = null;
   readonly clients = new ClientIndex();
   private clientOk = new SuccessAggregate(this.clients);
   /** Earliest time of a 401/403 or log event written since the last take (live re-classification). */
@@ -153,10 +156,16 @@ export class StoreWriter {
   }
 
   /** Every request, kept or not, is counted here: the denominator of every share. */
-  countTraffic(ts: number, status: number): void {
+  countTraffic(sourceId: number, ts: number, status: number): void {
     if (ts < this.earliest) this.earliest = ts;
     const key = Math.floor(ts / 60_000) * 1000 + status;
-    this.traffic.set(key, (this.traffic.get(key) ?? 0) + 1);
+    let t = this.trafficOf;
+    if (t === null || t.sourceId !== sourceId) {
+      let counts = this.traffic.get(sourceId);
+      if (!counts) this.traffic.set(sourceId, (counts = new Map()));
+      t = this.trafficOf = { sourceId, counts };
+    }
+    t.counts.set(key, (t.counts.get(key) ?? 0) + 1);
   }
 
   /** The id `clientSuccess` takes for an endpoint (see `endpointOf`). */
@@ -233,11 +242,14 @@ export class StoreWriter {
     this.rowsDue = false;
     this.sinceCheckpoint = 0;
     this.checkpointedAt = performance.now();
-    for (const [key, count] of this.traffic) {
-      const minute = Math.floor(key / 1000);
-      batch.traffic.push([minute * 60_000, key - minute * 1000, count]);
+    for (const [sourceId, counts] of this.traffic) {
+      for (const [key, count] of counts) {
+        const minute = Math.floor(key / 1000);
+        batch.traffic.push([minute * 60_000, sourceId, key - minute * 1000, count]);
+      }
     }
     this.traffic = new Map();
+    this.trafficOf = null;
     batch.clientOk = this.clientOk.takeChanged();
     if (this.clientOk.full) this.clientOk.reset();
     const sources: [PositionSource, SourceProgress][] = [];

@@ -1,4 +1,4 @@
-import { hiddenNote } from '../../report/data.js';
+import { coverage, hiddenNote, sourcesLine } from '../../report/data.js';
 import { z } from 'zod';
 import { gatherFindings } from '../../doctor/findings.js';
 import { doctorJson, doctorMarkdown, doctorText } from '../../doctor/render.js';
@@ -7,7 +7,7 @@ import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate
 import { FilterSchema } from '../filters.js';
 import type { CommandIO } from '../io.js';
 import { packageFile } from '../paths.js';
-import { exitAfterIngest, openAndIngest } from './ingest.js';
+import { exitAfterIngest, openAndIngest, scopeOf } from './ingest.js';
 
 export const DOCTOR_HELP = `Usage: authlog doctor [PATH...] [options]
 
@@ -41,12 +41,13 @@ export async function runDoctor(io: CommandIO, argv: string[]): Promise<number> 
   }
   const opts = validate(Schema, values);
   const { db, result } = await openAndIngest(io, positionals, { ...opts, quiet: true, format: opts['input-format'] });
-  const runner = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all);
+  const runner = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all, scopeOf(result));
   const { findings, total } = gatherFindings(runner, { since: opts.since ?? null, until: opts.until ?? null }, opts.limit);
   const hidden = runner.hiddenByMarks(opts.since ?? null, opts.until ?? null);
   if (hidden > 0) io.stderr.write(`authlog: ${hiddenNote(hidden)}\n`);
+  const covers = coverage(runner, db.name);
   db.close();
   const render = { text: doctorText, json: doctorJson, markdown: doctorMarkdown }[opts.format];
-  io.stdout.write(render(findings, total));
+  io.stdout.write(render(findings, total, sourcesLine(covers), { scope: covers.scoped ? 'paths' : 'database', database: covers.database, sources: covers.sources }));
   return exitAfterIngest(result);
 }

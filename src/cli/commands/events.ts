@@ -24,7 +24,7 @@ import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate
 import { FILTER_OPTIONS, FilterSchema, filterParams } from '../filters.js';
 import type { CommandIO } from '../io.js';
 import { packageFile } from '../paths.js';
-import { exitAfterIngest, openAndIngest } from './ingest.js';
+import { exitAfterIngest, openAndIngest, scopeOf } from './ingest.js';
 
 export const EVENTS_HELP = `Usage: authlog events [PATH...] [options]
 
@@ -74,7 +74,7 @@ export async function runEvents(io: CommandIO, argv: string[]): Promise<number> 
   }
   const opts = validate(Schema, values);
   const { db, result } = await openAndIngest(io, positionals, { ...opts, format: opts['input-format'] });
-  const runner = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all);
+  const runner = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all, scopeOf(result));
   const format = opts.format ?? (io.stdout.isTTY ? 'table' : 'ndjson');
   const width = io.stdout.columns ?? 120;
   if (format === 'csv') io.stdout.write(EVENT_FIELDS.join(',') + '\n');

@@ -40,6 +40,14 @@ const Schema = IngestOptionsSchema.extend({ format: InputFormatSchema.default('a
 export type IngestCliOptions = z.output<typeof Schema>;
 
 /** Shared by every command that takes PATH...: open the database and ingest into it. */
+/**
+ * What a report, events or doctor run on named paths covers: the sources those paths resolved
+ * to (rotated generations read before included, by fingerprint); null without paths: all.
+ */
+export function scopeOf(result: IngestResult | null): number[] | null {
+  return result === null ? null : result.sources.flatMap((s) => (s.sourceId === null ? [] : [s.sourceId]));
+}
+
 export async function openAndIngest(io: CommandIO, paths: string[], opts: z.output<typeof IngestOptionsSchema> & { format?: IngestCliOptions['format'] }): Promise<{ db: Db; result: IngestResult | null }> {
   // Without paths the command only reads: it never creates a database.
   if (paths.length === 0) return { db: openDb(opts.db ?? defaultDbPath(io.env), 'existing'), result: null };
