@@ -1,12 +1,16 @@
 /**
  * Follows files and directories like `tail -F`: reads what is appended, survives rotation by
  * rename (the old file is read to its end first) and by truncation, and picks up new logs in
- * followed directories. A followed access log brings the error log and debug.log beside it.
+ * followed directories. A named access log brings its own error log and the debug.log beside
+ * it, not the other sites' logs in its directory. A file never read before starts at its end
+ * (what it holds already is not read, as tail -F); `fromStart` reads it whole; a file read
+ * before goes on from where that stopped.
  */
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { openFile } from '../read/open.js';
+import { skipTo } from '../store/sources.js';
 import type { LiveSession } from './session.js';
 
 interface Followed {
@@ -48,6 +52,36 @@ function readAt(fd: number, at: number, length: number): Buffer {
   return buf.subarray(0, got);
 }
 
+/**
+ * The logs of a named file's own site: its error log by name (`access.log` → `error.log`,
+ * `site-b.access.log` → `site-b.error.log`, `access_log` → `error_log`) and a debug.log beside
+ * it; not the other sites' logs in the same directory.
+ */
+function ownNeighbours(path: string): string[] {
+  const dir = dirname(path);
+  const base = basename(path);
+  const out = [join(dir, 'debug.log')];
+  if (/access/i.test(base)) out.push(join(dir, base.replace(/access/i, (m) => (m === 'ACCESS' ? 'ERROR' : m[0] === 'A' ? 'Error' : 'error'))));
+  return out.filter((p) => p !== path);
+}
+
+/** Where the file's complete lines end (after its last newline) and how many there are. */
+function completeLines(fd: number, size: number): { offset: number; lines: number } {
+  const buf = Buffer.allocUnsafe(READ_CHUNK);
+  let lines = 0;
+  let offset = 0;
+  for (let at = 0; at < size; ) {
+    const n = readSync(fd, buf, 0, Math.min(READ_CHUNK, size - at), at);
+    if (n <= 0) break;
+    for (let i = buf.indexOf(10, 0); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) {
+      lines++;
+      offset = at + i + 1;
+    }
+    at += n;
+  }
+  return { offset, lines };
+}
+
 export class Follower {
   private readonly files = new Map<string, Followed>();
   /** Paths seen but not (yet) readable as a log: empty, or not recognised. */
@@ -55,12 +89,17 @@ export class Follower {
   /** Paths another authlog follows, and when that was last found. */
   private readonly elsewhere = new Map<string, number>();
   private busy = false;
+  /** Files there at the first round start at their end (unless fromStart); later ones are new content. */
+  private firstRound = true;
+  /** Named files not there yet: said once. */
+  private readonly missing = new Set<string>();
 
   constructor(
     private readonly session: LiveSession,
     private readonly paths: string[],
-    /** One line for the user (stderr): a file left to another process. */
+    /** One line for the user (stderr): a file left to another process, a file waited for. */
     private readonly notice: (message: string) => void = () => {},
+    private readonly o: { fromStart?: boolean } = {},
   ) {}
 
   /** Every path to follow now: the named files, the logs in named directories, and a named file's neighbours. */
@@ -84,10 +123,7 @@ export class Follower {
         continue;
       }
       if (isDir) addDir(p);
-      else {
-        out.add(p);
-        addDir(dirname(p));
-      }
+      else for (const q of [p, ...ownNeighbours(p)]) out.add(q);
     }
     return [...out];
   }
@@ -102,6 +138,10 @@ export class Follower {
         try {
           st = statSync(path);
         } catch {
+          if (this.firstRound && this.paths.includes(path) && !this.missing.has(path)) {
+            this.missing.add(path);
+            this.notice(`waiting for ${path} (not there yet)`);
+          }
           continue;
         }
         if (!st.isFile()) continue;
@@ -126,12 +166,14 @@ export class Follower {
           this.readToEnd(f);
         }
       }
+      this.firstRound = false;
     } finally {
       this.busy = false;
     }
   }
 
   private async open(path: string, size: number): Promise<void> {
+    const named = this.paths.includes(path);
     if (size === 0 || this.waiting.get(path) === size) return;
     const held = this.elsewhere.get(path);
     if (held !== undefined && Date.now() - held < RETRY_ELSEWHERE_MS) return;
@@ -139,6 +181,8 @@ export class Follower {
     if (!input) return;
     const plan = this.session.plan(input, true);
     if (plan.status !== 'read' || !plan.parser) {
+      // A file the user named that is not a log they can follow is said, once, not skipped quietly.
+      if (named && plan.status === 'unrecognised' && !this.waiting.has(path)) this.notice(`${path}: not a log authlog recognises (binary, or another format: pass --format or --log-format); waiting for it to change`);
       this.waiting.set(path, size);
       return;
     }
@@ -151,20 +195,29 @@ export class Follower {
       return;
     }
     this.elsewhere.delete(path);
-    // The same content read before (this file, or its earlier name): go on from there.
-    const resume = row.offset <= size ? row : null;
-    const pos = resume?.offset ?? 0;
     let fd: number;
     try {
       fd = openSync(path, 'r');
     } catch {
       return;
     }
+    // Never read, there when following began: start at its end, as tail -F does.
+    let startRow = row;
+    if (this.firstRound && !this.o.fromStart && row.offset === 0 && row.lines === 0) {
+      const end = completeLines(fd, size);
+      if (end.offset > 0 && skipTo(this.session.db, row.id, end.offset, end.lines)) {
+        startRow = { ...row, offset: end.offset, lines: end.lines };
+        this.notice(`following ${path} from its end: its ${end.lines.toLocaleString('en-US')} line(s) already there are not read (--from-start reads them)`);
+      }
+    }
+    // The same content read before (this file, or its earlier name): go on from there.
+    const resume = startRow.offset <= size ? startRow : null;
+    const pos = resume?.offset ?? 0;
     const st = fstatSync(fd);
     const content = new PassThrough();
     const head = readAt(fd, 0, Math.min(HEAD_BYTES, st.size));
     const f: Followed = { path, fd, dev: st.dev, ino: st.ino, pos, content, gone: false, head, tail: readAt(fd, Math.max(0, pos - TAIL_BYTES), Math.min(pos, TAIL_BYTES)) };
-    this.session.addClaimed({ ...plan, existing: resume }, row, content, pos, () => !f.gone);
+    this.session.addClaimed({ ...plan, existing: resume }, startRow, content, pos, () => !f.gone);
     this.files.set(path, f);
     this.readToEnd(f);
   }

@@ -62,7 +62,7 @@ export class LiveSession {
   totalLines = 0;
 
   constructor(
-    private readonly db: Db,
+    readonly db: Db,
     private readonly o: LiveOptions,
   ) {
     this.writer = new StoreWriter(new SqliteSink(db));

@@ -90,6 +90,16 @@ export function claimSource(db: Db, id: number): number | null {
   }));
 }
 
+/**
+ * A follow that starts at the end of a file never read: the source's position moves to that
+ * end, so the lines before it are not read later either (as tail -F). Only from nothing read:
+ * false when another process has read it meanwhile.
+ */
+export function skipTo(db: Db, id: number, offset: number, lines: number): boolean {
+  const move = db.transaction(() => db.prepare('UPDATE sources SET offset = ?, lines = ?, updated_at = ? WHERE id = ? AND offset = 0 AND lines = 0').run(offset, lines, Date.now(), id).changes === 1);
+  return writeTransaction(db, move);
+}
+
 /** Gives up every claim of this process (a follow that ends). */
 export function releaseSources(db: Db): void {
   if (!db.open || db.readonly) return;

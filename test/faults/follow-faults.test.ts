@@ -15,7 +15,8 @@ const tmp = useTempDir();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function follow(path: string, db: string): { child: ChildProcess; stderr: () => string } {
-  const child = spawn(process.execPath, [CLI, 'follow', path, '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // --from-start: the writer starts before follow does, and every line it writes is counted
+  const child = spawn(process.execPath, [CLI, 'follow', path, '--db', db, '--from-start'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   return { child, stderr: () => err };

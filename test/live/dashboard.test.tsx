@@ -61,6 +61,13 @@ describe('live store and keys', () => {
     expect(store.state.latest).toHaveLength(1);
   });
 
+  it('counts the new access.log after a rotation: same file and line numbers, another source', () => {
+    const store = storeWith([event({ line: 1 }), event({ line: 2 })]);
+    store.apply({ events: [event({ line: 1, source: 'fedcba9876543210' }), event({ line: 2, source: 'fedcba9876543210' })], lines: 0 }, 10);
+    expect(store.state.unauthorized).toBe(4);
+    expect(store.state.causes.user_not_found).toBe(4);
+  });
+
   it('keeps the latest events newest first, an updated one moved to the front in its new version', () => {
     const store = storeWith([event({ line: 1 }), event({ line: 2 }), event({ line: 3 })]);
     expect(store.state.latest.map((e) => e.line)).toEqual([3, 2, 1]);

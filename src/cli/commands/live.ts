@@ -25,8 +25,11 @@ export const LIVE_HELP = `Usage: tail -f access.log | authlog [options]
 
 Classifies every 401 and 403 as it arrives and stores it (the database is the same as for
 ingest). follow reads files and directories like tail -F (rotation by rename or truncation,
-new files in a directory) and the error log and debug.log beside an access log, so verdicts
-are proven; a verdict that changes when its error line arrives is written again.
+new files in a directory); a named access log brings its own error log (access.log →
+error.log, site.access.log → site.error.log) and a debug.log beside it, so verdicts are
+proven; a verdict that changes when its error line arrives is written again. A file never
+read before starts at its end, as tail -F; one read before (by ingest or follow) goes on
+from there.
 
 On a terminal: a live dashboard (keys: q quit, p pause, ? help). Otherwise: one NDJSON object
 per classified request, as 'authlog events' prints them. Ctrl-C, SIGTERM, SIGHUP and end of
@@ -34,6 +37,7 @@ input write what was read and exit 0.
 
 Options: --db, --format (input format), --log-format, --nginx-conf, --apache-conf, --tz, --keep-all,
          --output ndjson|dashboard   force the output (default: dashboard on a terminal)
+         --from-start                follow: read what the files already hold first
 `;
 
 const TICK_MS = 250;
@@ -41,10 +45,11 @@ const TICK_MS = 250;
 const Schema = IngestOptionsSchema.extend({
   format: InputFormatSchema.default('auto'),
   output: z.enum(['ndjson', 'dashboard']).optional(),
+  'from-start': z.boolean().optional(),
 });
 
 export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'follow'): Promise<number> {
-  const { values, positionals } = parse(argv, { ...INGEST_OPTIONS, format: { type: 'string' }, output: { type: 'string' } });
+  const { values, positionals } = parse(argv, { ...INGEST_OPTIONS, format: { type: 'string' }, output: { type: 'string' }, 'from-start': { type: 'boolean' } });
   if (values.help) {
     io.stdout.write(LIVE_HELP);
     return 0;
@@ -73,7 +78,7 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
   let follower: Follower | null = null;
   let inputDone: Promise<unknown> = new Promise(() => {});
   if (mode === 'follow') {
-    follower = new Follower(session, positionals, (m) => io.stderr.write(`authlog: ${sanitize(m)}\n`));
+    follower = new Follower(session, positionals, (m) => io.stderr.write(`authlog: ${sanitize(m)}\n`), { fromStart: opts['from-start'] });
     await follower.poll();
   } else {
     const input = await openStream('-', io.stdin, true);

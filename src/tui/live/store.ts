@@ -23,7 +23,9 @@ export interface LiveState {
 const RATE_POINTS = 60;
 const LATEST = 200;
 
-const keyOf = (e: EventRow) => `${e.file}:${e.line}`;
+// The source (its first fingerprint), not the file name: after a rotation the new access.log has
+// lines 1, 2, … again, and they are new requests, not changed verdicts.
+const keyOf = (e: EventRow) => `${e.source}:${e.line}`;
 const dict = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
 
 /**
