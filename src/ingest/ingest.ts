@@ -32,6 +32,10 @@ export interface IngestOptions {
   keepAll: boolean;
   stdin?: Readable;
   onProgress?: (p: ProgressEvent) => void;
+  /** Each file's summary as soon as it is done (read, or passed over). */
+  onSource?: (s: SourceSummary) => void;
+  /** The stages after reading, which take time on a large log: said while they run. */
+  onStage?: (stage: string) => void;
 }
 
 export interface ProgressEvent {
@@ -133,6 +137,10 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
   const writer = new StoreWriter(new SqliteSink(db));
   const offsets = new Map<number, number>();
   const summaries = new Map<SourcePlan, SourceSummary>();
+  const finished = (plan: SourcePlan, summary: SourceSummary) => {
+    summaries.set(plan, summary);
+    o.onSource?.(summary);
+  };
   // Error logs and debug.log first: the access logs' 401/403s are then classified as they
   // are read, with the error lines of their time already at hand (one pass, no read-back).
   const accessPlans = plans.filter((p) => p.parser?.family === 'access');
@@ -147,7 +155,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
   for (const plan of ordered) {
     index++;
     if (plan.status !== 'read' || !plan.parser) {
-      summaries.set(plan, summaryOf(plan, null, 0, null));
+      finished(plan, summaryOf(plan, null, 0, null));
       continue;
     }
     if ((plan.parser.family !== 'access' || plan.parser.zoneless) && zone === null) zone = resolveZone(db, offsets);
@@ -186,16 +194,17 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
         throw new AuthlogError('io', `disk full writing ${db.name}: stored up to ${plan.input.name}:${e.lines}; re-run after freeing space resumes there`);
       }
       if (!(e instanceof PositionConflict)) throw e;
-      summaries.set(plan, { ...summaryOf(plan, null, 0, null, source.id), status: 'conflict' });
+      finished(plan, { ...summaryOf(plan, null, 0, null, source.id), status: 'conflict' });
       continue;
     }
     for (const [offset, count] of counts.offsets) offsets.set(offset, (offsets.get(offset) ?? 0) + count);
     // "read in" only where a time needed the zone (debug.log's times say UTC themselves).
-    summaries.set(plan, summaryOf(plan, counts, (performance.now() - started) / 1000, counts.zoneless > 0 ? sourceZone?.name ?? null : null, source.id));
+    finished(plan, summaryOf(plan, counts, (performance.now() - started) / 1000, counts.zoneless > 0 ? sourceZone?.name ?? null : null, source.id));
   }
   const runOffset = dominantOffset(offsets);
   if (runOffset !== null) setMeta(db, 'access_offset', String(runOffset));
   if (classifier !== null) {
+    o.onStage?.('classifying the 401/403s that waited for the lines after them');
     // What still waits is classified and written (its sources' positions are committed:
     // a kill before this leaves requests without a verdict, which classifyPending makes).
     classifier.finish();

@@ -70,7 +70,7 @@ describe('ingest under faults', () => {
     appendFileSync(log, last.text.slice(0, 40));
     const db = join(dir, 'a.db');
     const first = spawnSync(process.execPath, [CLI, 'ingest', log, '--db', db], { encoding: 'utf8' });
-    expect(first.stdout).toMatch(/1000 lines read, .*, 0 rejected, 1 line pending \(40 bytes without a newline yet/);
+    expect(first.stdout).toMatch(/1,000 lines read, .*, 0 rejected, 1 line pending \(40 bytes without a newline yet/);
     appendFileSync(log, last.text.slice(40) + '\n');
     truth = add(truth, { lines: 1, auth: last.auth ? 1 : 0 });
     const second = spawnSync(process.execPath, [CLI, 'ingest', log, '--db', db], { encoding: 'utf8' });

@@ -64,7 +64,7 @@ describe('damaged and unusual inputs', () => {
     writeFileSync(join(dir, 'body'), body);
     const writer = spawnSync('bash', ['-c', `cat '${join(dir, 'body')}' > '${fifo}' & '${process.execPath}' '${CLI}' ingest '${fifo}' --db '${join(dir, 'a.db')}'; wait`], { encoding: 'utf8' });
     expect(writer.stderr).toBe('');
-    expect(writer.stdout).toMatch(/access\.fifo: access \(combined\); 2000 lines read/);
+    expect(writer.stdout).toMatch(/access\.fifo: access \(combined\); 2,000 lines read/);
     expect(compare('FIFO', truth, stored(join(dir, 'a.db')))).toEqual({ lost: 0, doubled: 0 });
   });
 
@@ -95,7 +95,7 @@ describe('damaged and unusual inputs', () => {
     const r = authlog(['ingest', logs, '--db', join(out, 'a.db')], { uid: 65534, gid: 65534 });
     expect(r.stderr).toBe(`authlog: warning: cannot read ${join(logs, 'b.access.log')}: permission denied (run with sudo, or add your user to the adm group)\n`);
     expect(r.code).toBe(66);
-    expect(r.stdout).toMatch(/a\.access\.log: access \(combined\); 1000 lines read/);
+    expect(r.stdout).toMatch(/a\.access\.log: access \(combined\); 1,000 lines read/);
     expect(compare('unreadable file beside a readable one', truth, stored(join(out, 'a.db')))).toEqual({ lost: 0, doubled: 0 });
   });
 

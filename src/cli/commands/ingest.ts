@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configuredFormat, formatsFromConfig, formatsFromNginxT, type ConfiguredFormat } from '../../ingest/server-conf.js';
 import { z } from 'zod';
-import { ingest, type IngestResult } from '../../ingest/ingest.js';
+import { ingest, type IngestResult, type SourceSummary } from '../../ingest/ingest.js';
 import { defaultDbPath, getMeta, openDb, registerWriter, setMeta, type Db } from '../../store/db.js';
 import { sanitize } from '../../util/sanitize.js';
 import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate } from '../args.js';
@@ -48,16 +48,33 @@ export function scopeOf(result: IngestResult | null): number[] | null {
   return result === null ? null : result.sources.flatMap((s) => (s.sourceId === null ? [] : [s.sourceId]));
 }
 
-export async function openAndIngest(io: CommandIO, paths: string[], opts: z.output<typeof IngestOptionsSchema> & { format?: IngestCliOptions['format'] }): Promise<{ db: Db; result: IngestResult | null }> {
+/**
+ * Reads the paths into the database (opened for writing) before a command reads it. Unless
+ * quiet, each file's summary line goes to `summaryTo` as soon as that file is done, and the
+ * stages after reading are shown on the progress line (a terminal's stderr).
+ */
+export async function openAndIngest(
+  io: CommandIO,
+  paths: string[],
+  opts: z.output<typeof IngestOptionsSchema> & { format?: IngestCliOptions['format'] },
+  summaryTo: NodeJS.WritableStream = io.stderr,
+): Promise<{ db: Db; result: IngestResult | null }> {
   // Without paths the command only reads: it never creates a database.
   if (paths.length === 0) return { db: openDb(opts.db ?? defaultDbPath(io.env), 'existing'), result: null };
   const db = openWriterDb(io, opts.db ?? defaultDbPath(io.env), 'ingest');
   const progress = opts.quiet ? null : progressPrinter(io.stderr);
+  const onSource = opts.quiet
+    ? undefined
+    : (s: SourceSummary) => {
+        progress?.clear();
+        summaryTo.write(formatSourceSummary(s) + '\n');
+      };
   // Verdicts another authlog made (other rules) are all made again, not only the new lines'.
   const revision = classifierRevision();
   // Patterns that changed reach the lines stored before them (then every verdict is made again).
   const signals = signalRevision();
   if (getMeta(db, 'signals') !== signals) {
+    progress?.stage('the signal patterns changed: deriving the signals of the stored error lines again');
     rederiveSignals(db, (e) => detectSignal(e as LogEvent));
     setMeta(db, 'signals', signals);
   }
@@ -73,7 +90,16 @@ export async function openAndIngest(io: CommandIO, paths: string[], opts: z.outp
       keepAll: opts['keep-all'],
       stdin: io.stdin,
       onProgress: progress?.update,
+      onSource,
+      onStage: progress?.stage,
     });
+    if (stale) {
+      progress?.stage('the rules changed since this database was classified: classifying every stored 401/403 again');
+      classifyAll(db);
+    } else {
+      if (result.reclassify) progress?.stage('classifying again the stored 401/403s the new lines explain');
+      classifyPending(db, result.reclassify);
+    }
   } catch (e) {
     if (isLogFormatError(e)) throw new AuthlogError('bad_log_format', `--log-format: ${(e as Error).message}`);
     throw e;
@@ -83,8 +109,6 @@ export async function openAndIngest(io: CommandIO, paths: string[], opts: z.outp
   // Passed-over paths are said even with -q: silence would look like an empty log.
   for (const w of result.warnings) io.stderr.write(`authlog: warning: ${sanitize(w)}\n`);
   if (result.sources.length === 0 && result.unreadable === 0) throw new AuthlogError('unreadable_input', `no log files found in ${paths.join(' ')}`);
-  if (stale) classifyAll(db);
-  else classifyPending(db, result.reclassify);
   if (getMeta(db, 'classifier') !== revision) setMeta(db, 'classifier', revision);
   return { db, result };
 }
@@ -146,31 +170,29 @@ function formatLabel(format: string | null, variant: string | null): string | nu
   return format === 'nginx-access' && variant !== null && SHARED_PRESETS.has(variant) ? 'access' : format;
 }
 
-export function formatIngestSummary(result: IngestResult): string {
-  const lines: string[] = [];
-  for (const s of result.sources) {
-    const name = sanitize(s.path);
-    if (s.status !== 'read') {
-      const why = {
-        unchanged: 'unchanged since last run', unrecognised: 'format not recognised, skipped', empty: 'empty',
-        conflict: 'being read by another authlog process at the same time: left to it',
-        followed: `followed by another authlog (pid ${s.followedBy}): left to it`, read: '',
-      }[s.status];
-      lines.push(`${name}: ${why}`);
-      continue;
-    }
-    const rejected = Object.values(s.rejected).reduce((a, b) => a + b, 0);
-    const reasons = Object.entries(s.rejected).map(([r, n]) => `${r} ${n}`).join(', ');
-    const rate = s.seconds > 0 ? Math.round(s.lines / s.seconds) : s.lines;
-    lines.push(
-      `${name}: ${formatLabel(s.format, s.variant)} (${s.variant})${s.zone ? `, read in ${s.zone}` : ''}; ${s.lines} lines read, ${s.stored} stored, ` +
-        `${rejected} rejected${reasons ? ` (${reasons})` : ''}${s.invalidUtf8 ? `, ${s.invalidUtf8} with invalid UTF-8` : ''}` +
-        `${s.pendingBytes ? `, 1 line pending (${s.pendingBytes} bytes without a newline yet: read when it is complete)` : ''}; ` +
-        `${rate.toLocaleString('en-US')} lines/s`,
-    );
+/** One file's summary line: how it was read and what came of it, or why it was passed over. */
+export function formatSourceSummary(s: SourceSummary): string {
+  const name = sanitize(s.path);
+  if (s.status !== 'read') {
+    const why = {
+      unchanged: 'unchanged since last run', unrecognised: 'format not recognised, skipped', empty: 'empty',
+      conflict: 'being read by another authlog process at the same time: left to it',
+      followed: `followed by another authlog (pid ${s.followedBy}): left to it`, read: '',
+    }[s.status];
+    return `${name}: ${why}`;
   }
-  return lines.join('\n') + '\n';
+  const rejected = Object.values(s.rejected).reduce((a, b) => a + b, 0);
+  const reasons = Object.entries(s.rejected).map(([r, n]) => `${r} ${n.toLocaleString('en-US')}`).join(', ');
+  const rate = s.seconds > 0 ? Math.round(s.lines / s.seconds) : s.lines;
+  const n = (x: number) => x.toLocaleString('en-US');
+  return (
+    `${name}: ${formatLabel(s.format, s.variant)} (${s.variant})${s.zone ? `, read in ${s.zone}` : ''}; ${n(s.lines)} lines read, ${n(s.stored)} stored, ` +
+    `${n(rejected)} rejected${reasons ? ` (${reasons})` : ''}${s.invalidUtf8 ? `, ${n(s.invalidUtf8)} with invalid UTF-8` : ''}` +
+    `${s.pendingBytes ? `, 1 line pending (${n(s.pendingBytes)} bytes without a newline yet: read when it is complete)` : ''}; ` +
+    `${rate.toLocaleString('en-US')} lines/s`
+  );
 }
+
 
 export async function runIngest(io: CommandIO, argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { ...INGEST_OPTIONS, format: { type: 'string' } });
@@ -180,9 +202,9 @@ export async function runIngest(io: CommandIO, argv: string[]): Promise<number> 
   }
   const opts = validate(Schema, values);
   if (positionals.length === 0) throw new AuthlogError('bad_option', 'ingest needs at least one PATH (or - for stdin)');
-  const { db, result } = await openAndIngest(io, positionals, opts);
+  // Each file's line is written as that file is done: a large run shows them as it goes.
+  const { db, result } = await openAndIngest(io, positionals, opts, io.stdout);
   db.close();
-  if (!opts.quiet && result) io.stdout.write(formatIngestSummary(result));
   return exitAfterIngest(result);
 }
 

@@ -11,7 +11,7 @@ import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate
 import { FilterSchema } from '../filters.js';
 import type { CommandIO } from '../io.js';
 import { packageFile } from '../paths.js';
-import { formatIngestSummary, exitAfterIngest, openAndIngest, scopeOf } from './ingest.js';
+import { exitAfterIngest, openAndIngest, scopeOf } from './ingest.js';
 
 export const REPORT_HELP = `Usage: authlog report [PATH...] [options]
 
@@ -53,9 +53,8 @@ export async function runReport(io: CommandIO, argv: string[]): Promise<number> 
   const extension = typeof values.output === 'string' ? /\.[A-Za-z]+$/.exec(values.output)?.[0].toLowerCase() : undefined;
   if (values.format === undefined && extension !== undefined && byExtension[extension]) values.format = byExtension[extension];
   const opts = validate(Schema, values);
+  // What was read is a side note on stderr: the report alone goes to stdout (and into a redirected file).
   const { db, result } = await openAndIngest(io, positionals, { ...opts, format: opts['input-format'] });
-  // What was read is a side note: the report alone goes to stdout (and into a redirected file).
-  if (result && !opts.quiet) io.stderr.write(formatIngestSummary(result));
   const runner = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all, scopeOf(result));
   const data = gatherReport(runner, { since: opts.since ?? null, until: opts.until ?? null }, db.name);
   const empty = data.unauthorized + data.forbidden === 0 ? emptyRangeNote(runner, { since: opts.since ?? null, until: opts.until ?? null }) : null;
