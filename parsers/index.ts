@@ -235,3 +235,11 @@ export function fitsLines(parser: LogParser, lines: string[], ctx: ParseContext)
 export function isLogFormatError(e: unknown): e is LogFormatError {
   return e instanceof LogFormatError;
 }
+
+/** Presets other servers share with nginx's (Apache, lighttpd, Traefik): their logs are plain "access". */
+const SHARED_PRESETS = new Set(['combined', 'common', 'vhost_combined', 'lighttpd', 'traefik']);
+
+/** The name a user sees for a format: the nginx-access parser reading a shared preset is "access". */
+export function formatLabel(format: string | null, variant: string | null): string | null {
+  return format === 'nginx-access' && variant !== null && SHARED_PRESETS.has(variant) ? 'access' : format;
+}

@@ -2,6 +2,7 @@
 import { SYMPTOM_TAGS, TAG_PLAYS } from '../doctor/playbook.js';
 import type { Params, QueryRunner } from '../store/queries.js';
 import { packageVersion } from '../cli/paths.js';
+import { formatLabel } from '../../parsers/index.js';
 
 export interface CauseRow { status: number; cause: string; count: number; benign: number; proven: number; fix: string }
 export interface ClientRow { ip: string; count: number; unauthorized: number; forbidden: number; main_cause: string; users: number; user_agent: string | null }
@@ -70,7 +71,9 @@ export function sourcesLine(d: Pick<ReportData, 'sources' | 'scoped' | 'database
 /** What a command's output covers, for its header: the sources (named paths or all) and the database. */
 export function coverage(q: QueryRunner, database: string): Pick<ReportData, 'sources' | 'scoped' | 'database'> {
   return {
-    sources: q.all<{ path: string; format: string; lines: number }>('sources').map((r) => ({ path: r.path, format: r.format, lines: r.lines })),
+    sources: q.all<{ path: string; format: string; variant: string | null; lines: number }>('sources').map((r) => ({
+      path: r.path, format: `${formatLabel(r.format, r.variant)}${r.variant ? `, ${r.variant}` : ''}`, lines: r.lines,
+    })),
     scoped: q.scope !== null,
     database,
   };

@@ -10,7 +10,7 @@ import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate
 import { progressPrinter } from '../progress.js';
 import type { CommandIO } from '../io.js';
 import { AuthlogError } from '../../errors.js';
-import { isLogFormatError } from '../../../parsers/index.js';
+import { formatLabel, isLogFormatError } from '../../../parsers/index.js';
 import { classifyAll, classifyPending } from '../../classify/index.js';
 import { classifyStore, rederiveSignals } from '../../store/classify-io.js';
 import { RULES } from '../../classify/rules.js';
@@ -162,12 +162,6 @@ export function openWriterDb(io: CommandIO, path: string, command: string): Db {
 /** 66 when a file could not be read (it was named on stderr; the rest was read), else 0. */
 export function exitAfterIngest(result: IngestResult | null): number {
   return result !== null && result.unreadable > 0 ? 66 : 0;
-}
-
-/** Presets that are not nginx's alone (shared with Apache, or another server's): `access (PRESET)`. */
-const SHARED_PRESETS = new Set(['combined', 'common', 'vhost_combined', 'lighttpd', 'traefik']);
-function formatLabel(format: string | null, variant: string | null): string | null {
-  return format === 'nginx-access' && variant !== null && SHARED_PRESETS.has(variant) ? 'access' : format;
 }
 
 /** One file's summary line: how it was read and what came of it, or why it was passed over. */
