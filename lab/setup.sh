@@ -12,6 +12,8 @@ command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 [ -x /usr/sbin/php-fpm8.2 ] || need+=(php8.2-fpm)
 php -m 2>/dev/null | grep -qx mysqli || need+=(php8.2-mysql)
 [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
+# The HTML report is checked in a real browser (lab/html.test.ts).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   echo "lab: needs ${need[*]} (run as root to install them)" >&2

@@ -12,6 +12,10 @@ export interface HourRow { hour: number; requests: number; unauthorized: number;
 export interface BruteRow { ip: string; failures: number; users: number; users_tried: string | null; first_ts: number; last_ts: number }
 export interface LayerRow { layer: string; status: number; count: number }
 export interface RejectRow { reason: string; count: number; file: string; sample_line: number; sample: string }
+export interface EventSample { ts: number; status: number; cause: string; confidence: string; rule: string; ip: string; user: string | null; path: string | null; tags: string; method: string | null }
+
+/** The HTML report carries the newest of the range's 401/403s, to drill into. */
+export const REPORT_EVENTS = 1000;
 
 export interface ReportData {
   requests: number;
@@ -36,6 +40,8 @@ export interface ReportData {
   rejectedTotal: number;
   /** "symptom → likely cause → fix", with this site's counts (zero rows included). */
   symptoms: SymptomRow[];
+  /** The newest 401/403s of the range (at most REPORT_EVENTS), for drilling down. */
+  events: EventSample[];
   /** 401/403s the marks leave out of every count above (0 with --all). */
   hiddenByMarks: number;
   /** The log files the database read, and when and by which version this was made. */
@@ -132,6 +138,7 @@ export function gatherReport(q: QueryRunner, range: { since: number | null; unti
     layers: q.all<LayerRow>('layers', p),
     rejected,
     rejectedTotal: rejected.reduce((a, r) => a + r.count, 0),
+    events: q.all<EventSample>('report-events', { ...p, limit: REPORT_EVENTS }),
   };
 }
 

@@ -2,6 +2,7 @@
 import { fit, sanitize, type SafeText } from '../util/sanitize.js';
 import { isoUtc } from '../util/time.js';
 import { hiddenNote, share, sourcesLine, type ReportData } from './data.js';
+import { causeColor } from '../classify/catalogue/index.js';
 
 const SPARK = '▁▂▃▄▅▆▇█';
 
@@ -18,14 +19,20 @@ function bar(value: number, max: number, width: number): string {
 export interface TextStyle {
   bold(s: string): string;
   dim(s: string): string;
+  /** In a cause's colour (the catalogue's, shared with the HTML report and the TUI). */
+  hex(s: string, color: string): string;
   red(s: string): string;
   yellow(s: string): string;
 }
 
-export const PLAIN: TextStyle = { bold: (s) => s, dim: (s) => s, red: (s) => s, yellow: (s) => s };
+export const PLAIN: TextStyle = { bold: (s) => s, dim: (s) => s, hex: (s) => s, red: (s) => s, yellow: (s) => s };
 export const COLOUR: TextStyle = {
   bold: (s) => `\u001b[1m${s}\u001b[22m`,
   dim: (s) => `\u001b[2m${s}\u001b[22m`,
+  hex: (s, color) => {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
+    return `\u001b[38;2;${r};${g};${b}m${s}\u001b[39m`;
+  },
   red: (s) => `\u001b[31m${s}\u001b[39m`,
   yellow: (s) => `\u001b[33m${s}\u001b[39m`,
 };
@@ -47,7 +54,7 @@ export function renderText(d: ReportData, st: TextStyle = PLAIN): string {
   for (const c of d.causes) {
     const total = c.status === 401 ? d.unauthorized : d.forbidden;
     out.push(
-      `  ${c.status} ${fit(s(c.cause), 18)} ${String(c.count).padStart(6)} ${share(c.count, total).padStart(6)} ${st.yellow(bar(c.count, max, 20))}` +
+      `  ${c.status} ${st.hex(fit(s(c.cause), 18), causeColor(c.cause))} ${String(c.count).padStart(6)} ${share(c.count, total).padStart(6)} ${st.hex(bar(c.count, max, 20), causeColor(c.cause))}` +
         `  ${st.dim(`${c.proven} proven${c.benign ? `, ${c.benign} benign` : ''}`)}`,
     );
     out.push(`      fix: ${s(c.fix)}`);

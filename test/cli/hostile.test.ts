@@ -4,6 +4,7 @@
  * table/CSV output on a real pseudo-terminal carries no escape, C1 or bidi code point.
  */
 import { execFile, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -166,5 +167,28 @@ describe('every other output', () => {
       expect(r.stdout, args.join(' ')).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
     }
   });
-});
 
+  it('the HTML report holds one script, its own (pinned by hash in its Content-Security-Policy), whatever the log says', () => {
+    const root = tmp();
+    const values = [...HOSTILE.map(([, v]) => v), '"><script>alert(1)</script>', "' onmouseover='alert(1)", '</table><img src=http://attacker.example/x>', 'javascript:alert(1)'];
+    values.forEach((v, i) => hostileSite(join(root, `site${i}`), v, i));
+    const db = join(root, 'a.db');
+    spawnSync(process.execPath, [CLI, 'ingest', root, '--db', db, '--quiet']);
+    const html = spawnSync(process.execPath, [CLI, 'report', '--db', db, '--format', 'html'], { encoding: 'utf8' }).stdout;
+    expect(html.match(/<script/gi)).toHaveLength(1);
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1];
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)![1];
+    expect(csp).toContain(`script-src 'sha256-${createHash('sha256').update(script).digest('base64')}'`);
+    expect(csp).toMatch(/^default-src 'none';/);
+    // nothing to load from anywhere, and no attribute a log value could open
+    expect(html).not.toMatch(/<(img|iframe|object|embed|link)\b/i);
+    // Text is escaped, so every tag is authlog's; with the quoted attribute values blanked,
+    // what is left of the tags names no source and no handler.
+    const tags = html.replace(/"[^"]*"/g, '""');
+    expect(tags).not.toMatch(/<[^>]*\s(?:src|on\w+)\s*=/i);
+    expect(html).not.toMatch(/<[^>]*\shref="(?!#)/);
+    expect(html).not.toMatch(/="[^"]*"[^\s>/]/); // every attribute value ends where it should
+    // drill links carry the value encoded, data attributes escaped
+    expect(html).toContain(`href="#user=${encodeURIComponent('"><script>alert(1)</script>').replace(/'/g, '&#39;')}"`);
+  });
+});

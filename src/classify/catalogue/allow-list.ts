@@ -11,6 +11,7 @@ export const allowList = {
   causes: {
     ip_not_allowed: {
       statuses: [403],
+      color: '#1a5276',
       summary: 'the server\'s IP restrictions refuse the client\'s address: it is not in the allow-list',
       provenBy: 'IIS 403.6 / 403.503 (nginx\'s `access forbidden by rule` is written for `deny all` too, so it stays `forbidden`)',
       heuristic: '—',

@@ -6,6 +6,7 @@ export const forbidden = {
   causes: {
     forbidden: {
       statuses: [403],
+      color: '#e67e22',
       summary: 'a server rule or permission refuses the request (no other cause says which)',
       provenBy: 'nginx `access forbidden by rule` (allow/deny, `deny all` too), Apache AH01630 (a refusing Require) / AH01631 (user not allowed), `directory index … is forbidden`, an unreadable user file, WP fail2ban `Blocked …`, IIS 403.N; a logged Bearer challenge with `error="insufficient_scope"`',
       heuristic: 'any other 403',

@@ -14,30 +14,35 @@ export const httpAuth = {
   causes: {
     no_credentials: {
       statuses: [401],
+      color: '#7f8c8d',
       summary: 'no credentials were sent (often the first leg of a browser\'s prompt-and-retry)',
       provenBy: 'nginx `no user/password was provided` (info level), Apache AH01629, IIS 401.2, WordPress `empty_username`',
       heuristic: '`$remote_user` is `-`; REST API 401 without credentials',
     },
     user_not_found: {
       statuses: [401],
+      color: '#8e44ad',
       summary: 'the user name sent is not in the user file (or WordPress has no such user)',
       provenBy: 'nginx `user "X" was not found in "FILE"`, Apache AH01618 / AH01790, lighttpd `get_password failed`, WordPress `invalid_username`',
       heuristic: '—',
     },
     password_mismatch: {
       statuses: [401],
+      color: '#c0392b',
       summary: 'the user exists and the password sent is wrong',
       provenBy: 'nginx `user "X": password mismatch`, Apache AH01617 / AH01792, lighttpd Digest `wrong password`, WordPress `incorrect_password`',
       heuristic: '—',
     },
     bad_credentials: {
       statuses: [401],
+      color: '#d35400',
       summary: 'credentials were sent and refused, without the log saying whether the user or the password was wrong (or the account itself is refused)',
       provenBy: 'lighttpd `password doesn\'t match for PATH username: X` (written for unknown users too, seen on a real lighttpd 1.4.69), PAM failure, Apache AH01631 (known user, not allowed), IIS 401.1 + 1326 (unknown user or bad password: Windows does not say which), 401.1 + 1909/1330/1331/… (the account itself), 401.3 (NTFS ACL); a logged Bearer challenge with `error="invalid_request"`',
       heuristic: 'a user was sent and refused; application password refused on `/wp-json/`',
     },
     unknown: {
       statuses: [401],
+      color: '#95a5a6',
       summary: 'the log cannot tell (the format does not record the user, or HAProxy answered itself)',
       provenBy: '—',
       heuristic: 'the log format does not record `$remote_user`; HAProxy\'s own `http-request auth` (`<NOSRV>`)',

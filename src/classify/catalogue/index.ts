@@ -121,3 +121,8 @@ export function causeTableMarkdown(): string {
   });
   return ['| cause | status | meaning | proven by | heuristic (access log alone) |', '|---|---|---|---|---|', ...rows].join('\n');
 }
+
+/** A cause's colour (grey for a name the catalogue does not hold, say from an older database). */
+export function causeColor(cause: string): `#${string}` {
+  return causeDefs.get(cause)?.color ?? '#888888';
+}

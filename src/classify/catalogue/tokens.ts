@@ -15,6 +15,7 @@ export const tokens = {
   causes: {
     token_rejected: {
       statuses: [401],
+      color: '#2980b9',
       summary: 'a token, key or cookie the server used to accept is refused (expired, revoked, or the wrong scheme)',
       provenBy: 'Apache AH01614 (non-Basic scheme); a logged Bearer challenge with `error="invalid_token"`',
       heuristic: 'no Basic user, and the client succeeded on this endpoint before without one',

@@ -14,6 +14,8 @@ export interface CauseDef {
   statuses: Status[];
   /** One line for `--help`: what it means to the operator. */
   summary: string;
+  /** Its colour wherever causes are drawn: the HTML report, the text report and the TUIs on a terminal. */
+  color: `#${string}`;
   /** The README's cause table: what proves it, and what the access log alone suggests. */
   provenBy: string;
   heuristic: string;

@@ -6,6 +6,7 @@ export const userFile = {
   causes: {
     auth_file_missing: {
       statuses: [403],
+      color: '#b7950b',
       summary: 'the server cannot open its user file: nobody can log in',
       provenBy: 'nginx `open() "FILE" failed (2: …)`, Apache `Could not open password file` (2)',
       heuristic: '—',

@@ -6,6 +6,7 @@ export const waf = {
   causes: {
     waf_blocked: {
       statuses: [403],
+      color: '#6c3483',
       summary: 'a web application firewall rule (ModSecurity) blocked the request',
       provenBy: 'ModSecurity `Access denied with code 403 (phase N)` in nginx\'s or Apache\'s error log (the rule id goes into the fix)',
       heuristic: '—',

@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import { sparkline } from '../../report/text.js';
 import { fit, sanitize } from '../../util/sanitize.js';
 import { isoUtc } from '../../util/time.js';
+import { causeColor } from '../../classify/catalogue/index.js';
 import type { ContextLine } from './context.js';
 import type { CauseRow, EventItem, TopRow } from './data.js';
 import { FOOTER_KEYS, FOOTER_TAIL, TRIAGE_KEYS } from './keys.js';
@@ -24,7 +25,7 @@ export function CausesPane({ causes, selected, focused, width, rows }: { causes:
       {causes.slice(start, start + rows).map((c, i) => {
         const line = `${c.status} ${c.cause.padEnd(18)}${String(c.count).padStart(6)} ${pct(c.count, total).padStart(4)} ${sparkline(c.trend)}${c.benign ? ` (${c.benign} benign)` : ''}`;
         const active = start + i === selected;
-        return <Text key={`${c.status}${c.cause}`} inverse={active && focused} bold={active}>{fit(sanitize(`${active ? '›' : ' '}${line}`), width)}</Text>;
+        return <Text key={`${c.status}${c.cause}`} color={causeColor(c.cause)} inverse={active && focused} bold={active}>{fit(sanitize(`${active ? '›' : ' '}${line}`), width)}</Text>;
       })}
     </Box>
   );
