@@ -40,9 +40,9 @@ describe('the HTML report in headless Chromium', () => {
 
   it('holds the report\'s figures once its script has run, and every event to drill into', () => {
     const dom = chromium(['--dump-dom', `file://${html}`]);
-    expect(dom).toContain(`requests <b>${json.requests}</b>`);
-    expect(dom).toContain(`401 <b>${json.unauthorized}</b>`);
-    expect(dom).toContain(`403 <b>${json.forbidden}</b>`);
+    expect(dom).toContain(`requests <b>${json.requests.toLocaleString("en-US")}</b>`);
+    expect(dom).toContain(`401 <b>${json.unauthorized.toLocaleString("en-US")}</b>`);
+    expect(dom).toContain(`403 <b>${json.forbidden.toLocaleString("en-US")}</b>`);
     for (const cause of Object.keys(json.causes)) expect(dom).toContain(`href="#cause=${cause}"`);
     expect(dom).toMatch(new RegExp(`data-shown="${Math.min(1000, events.length)}"`));
     expect(dom).toMatch(/<p id="filter" hidden="">/);

@@ -11,6 +11,7 @@ import { CAUSES, causeColor } from '../classify/catalogue/index.js';
 import { escapeHtml as e } from '../util/sanitize.js';
 import { isoUtc } from '../util/time.js';
 import { hiddenNote, share, type ReportData } from './data.js';
+import { count } from '../util/count.js';
 
 type Kind = 'cause' | 'client' | 'user' | 'path';
 /** A cell that drills down: a link to `#kind=value` (an anchor that does nothing without the script). */
@@ -177,8 +178,8 @@ a.drill{color:inherit;text-decoration:underline dotted;white-space:nowrap}.sw{di
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CSP}"><meta name="viewport" content="width=device-width"><title>authlog report</title><style>${css}${palette}</style></head><body>
 <h1>authlog report</h1>
 ${metaLine(d)}
-<p class="kpi"><span>requests <b>${d.requests}</b></span><span>401 <b>${d.unauthorized}</b> (${share(d.unauthorized, d.requests)})</span><span>403 <b>${d.forbidden}</b> (${share(d.forbidden, d.requests)})</span></p>
-<p>401s that are real failures: <b>${d.realFailures}</b>; benign (browser challenges, monitors): ${d.benign}</p>${d.hiddenByMarks > 0 ? `\n<p>${hiddenNote(d.hiddenByMarks)}</p>` : ''}
+<p class="kpi"><span>requests <b>${count(d.requests)}</b></span><span>401 <b>${count(d.unauthorized)}</b> (${share(d.unauthorized, d.requests)})</span><span>403 <b>${count(d.forbidden)}</b> (${share(d.forbidden, d.requests)})</span></p>
+<p>401s that are real failures: <b>${count(d.realFailures)}</b>; benign (browser challenges, monitors): ${count(d.benign)}</p>${d.hiddenByMarks > 0 ? `\n<p>${hiddenNote(d.hiddenByMarks)}</p>` : ''}
 <h2>Causes</h2>${barChart(causes)}
 ${table(['status', 'cause', 'count', 'share', 'proven', 'benign', 'fix'], d.causes.map((c) => [c.status, drill('cause', c.cause), c.count, share(c.count, c.status === 401 ? d.unauthorized : d.forbidden), c.proven, c.benign, c.fix]))}
 <h2>Timeline</h2>${timelineChart(d)}

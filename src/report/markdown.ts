@@ -2,6 +2,7 @@
 import { sanitize } from '../util/sanitize.js';
 import { isoUtc } from '../util/time.js';
 import { hiddenNote, share, sourcesLine, type ReportData } from './data.js';
+import { count } from '../util/count.js';
 
 const cell = (v: unknown): string => sanitize(v === null || v === undefined ? '-' : String(v)).replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`);
 
@@ -14,8 +15,8 @@ export function renderMarkdown(d: ReportData): string {
   const out: string[] = ['# authlog report', ''];
   const span = d.firstMinute !== null && d.lastMinute !== null ? `${isoUtc(d.firstMinute)} – ${isoUtc(d.lastMinute + 59_000)}` : 'no requests';
   out.push(cell(`${span} · ${sourcesLine(d)} · generated ${isoUtc(d.generatedAt)} by authlog ${d.version}`), '');
-  out.push(`Requests: **${d.requests}** · 401: **${d.unauthorized}** (${share(d.unauthorized, d.requests)}) · 403: **${d.forbidden}** (${share(d.forbidden, d.requests)})`, '');
-  out.push(`401s that are real failures: **${d.realFailures}**; benign (browser challenges, monitors): ${d.benign}`, '');
+  out.push(`Requests: **${count(d.requests)}** · 401: **${count(d.unauthorized)}** (${share(d.unauthorized, d.requests)}) · 403: **${count(d.forbidden)}** (${share(d.forbidden, d.requests)})`, '');
+  out.push(`401s that are real failures: **${count(d.realFailures)}**; benign (browser challenges, monitors): ${count(d.benign)}`, '');
   if (d.hiddenByMarks > 0) out.push(hiddenNote(d.hiddenByMarks), '');
   out.push('## Causes', '', table(['status', 'cause', 'count', 'share', 'proven', 'benign', 'fix'], d.causes.map((c) => [c.status, c.cause, c.count, share(c.count, c.status === 401 ? d.unauthorized : d.forbidden), c.proven, c.benign, c.fix])));
   out.push('## Tags', '', table(['tag', 'count'], d.tags.map((t) => [t.tag, t.count])));

@@ -3,6 +3,7 @@ import { fit, sanitize, type SafeText } from '../util/sanitize.js';
 import { isoUtc } from '../util/time.js';
 import { hiddenNote, share, sourcesLine, type ReportData } from './data.js';
 import { causeColor } from '../classify/catalogue/index.js';
+import { count } from '../util/count.js';
 
 const SPARK = '▁▂▃▄▅▆▇█';
 
@@ -45,8 +46,8 @@ export function renderText(d: ReportData, st: TextStyle = PLAIN): string {
   const span = d.firstMinute !== null && d.lastMinute !== null ? ` (${isoUtc(d.firstMinute)} – ${isoUtc(d.lastMinute + 59_000)})` : '';
   out.push(st.bold(`authlog report${span}`));
   out.push(st.dim(s(sourcesLine(d))));
-  out.push(`requests ${d.requests}   401 ${d.unauthorized} (${share(d.unauthorized, d.requests)})   403 ${d.forbidden} (${share(d.forbidden, d.requests)})`);
-  out.push(`401s that are real failures: ${st.red(String(d.realFailures))}   benign (browser challenges, monitors): ${d.benign}`);
+  out.push(`requests ${count(d.requests)}   401 ${count(d.unauthorized)} (${share(d.unauthorized, d.requests)})   403 ${count(d.forbidden)} (${share(d.forbidden, d.requests)})`);
+  out.push(`401s that are real failures: ${st.red(count(d.realFailures))}   benign (browser challenges, monitors): ${count(d.benign)}`);
   if (d.hiddenByMarks > 0) out.push(hiddenNote(d.hiddenByMarks));
 
   h('Causes');
@@ -54,12 +55,12 @@ export function renderText(d: ReportData, st: TextStyle = PLAIN): string {
   for (const c of d.causes) {
     const total = c.status === 401 ? d.unauthorized : d.forbidden;
     out.push(
-      `  ${c.status} ${st.hex(fit(s(c.cause), 18), causeColor(c.cause))} ${String(c.count).padStart(6)} ${share(c.count, total).padStart(6)} ${st.hex(bar(c.count, max, 20), causeColor(c.cause))}` +
+      `  ${c.status} ${st.hex(fit(s(c.cause), 18), causeColor(c.cause))} ${count(c.count).padStart(6)} ${share(c.count, total).padStart(6)} ${st.hex(bar(c.count, max, 20), causeColor(c.cause))}` +
         `  ${st.dim(`${c.proven} proven${c.benign ? `, ${c.benign} benign` : ''}`)}`,
     );
     out.push(`      fix: ${s(c.fix)}`);
     const clients = d.clientsByCause[`${c.status} ${c.cause}`] ?? [];
-    if (clients.length > 0) out.push(st.dim(`      top clients: ${clients.map((x) => `${s(x.ip)} (${x.count})`).join(', ')}`));
+    if (clients.length > 0) out.push(st.dim(`      top clients: ${clients.map((x) => `${s(x.ip)} (${count(x.count)})`).join(', ')}`));
   }
   if (d.causes.length === 0) out.push('  no 401 or 403 in range');
 
@@ -78,7 +79,7 @@ export function renderText(d: ReportData, st: TextStyle = PLAIN): string {
   for (const l of d.layers) out.push(`  ${fit(s(l.layer), 10)} ${l.status} ${String(l.count).padStart(6)}`);
 
   h('Top clients');
-  for (const c of d.topClients) out.push(`  ${fit(s(c.ip), 39)} ${String(c.count).padStart(6)}  ${fit(s(c.main_cause), 18)} ${fit(s(c.user_agent), 40)}`);
+  for (const c of d.topClients) out.push(`  ${fit(s(c.ip), 39)} ${count(c.count).padStart(6)}  ${fit(s(c.main_cause), 18)} ${fit(s(c.user_agent), 40)}`);
   h('Top users');
   for (const u of d.topUsers) out.push(`  ${fit(s(u.user), 24)} ${String(u.count).padStart(6)}  ${u.clients} client(s)  ${s(u.causes)}`);
   if (d.topUsers.length === 0) out.push('  none sent');

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ingest, type IngestResult, type SourceSummary } from '../../ingest/ingest.js';
 import { defaultDbPath, getMeta, openDb, registerWriter, setMeta, type Db } from '../../store/db.js';
 import { sanitize } from '../../util/sanitize.js';
+import { count } from '../../util/count.js';
 import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate } from '../args.js';
 import { progressPrinter } from '../progress.js';
 import type { CommandIO } from '../io.js';
@@ -176,14 +177,13 @@ export function formatSourceSummary(s: SourceSummary): string {
     return `${name}: ${why}`;
   }
   const rejected = Object.values(s.rejected).reduce((a, b) => a + b, 0);
-  const reasons = Object.entries(s.rejected).map(([r, n]) => `${r} ${n.toLocaleString('en-US')}`).join(', ');
+  const reasons = Object.entries(s.rejected).map(([r, k]) => `${r} ${count(k)}`).join(', ');
   const rate = s.seconds > 0 ? Math.round(s.lines / s.seconds) : s.lines;
-  const n = (x: number) => x.toLocaleString('en-US');
   return (
-    `${name}: ${formatLabel(s.format, s.variant)} (${s.variant})${s.zone ? `, read in ${s.zone}` : ''}; ${n(s.lines)} lines read, ${n(s.stored)} stored, ` +
-    `${n(rejected)} rejected${reasons ? ` (${reasons})` : ''}${s.invalidUtf8 ? `, ${n(s.invalidUtf8)} with invalid UTF-8` : ''}` +
-    `${s.pendingBytes ? `, 1 line pending (${n(s.pendingBytes)} bytes without a newline yet: read when it is complete)` : ''}; ` +
-    `${rate.toLocaleString('en-US')} lines/s`
+    `${name}: ${formatLabel(s.format, s.variant)} (${s.variant})${s.zone ? `, read in ${s.zone}` : ''}; ${count(s.lines)} lines read, ${count(s.stored)} stored, ` +
+    `${count(rejected)} rejected${reasons ? ` (${reasons})` : ''}${s.invalidUtf8 ? `, ${count(s.invalidUtf8)} with invalid UTF-8` : ''}` +
+    `${s.pendingBytes ? `, 1 line pending (${count(s.pendingBytes)} bytes without a newline yet: read when it is complete)` : ''}; ` +
+    `${count(rate)} lines/s`
   );
 }
 
