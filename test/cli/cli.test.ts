@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { CLI, REPO, STORY_SAMPLES, useTempDir } from '../helpers.js';
 
@@ -176,6 +177,20 @@ describe('authlog CLI', () => {
     expect(Object.keys(r.causes).sort()).toEqual(['auth_file_missing', 'forbidden', 'no_credentials', 'nonce_expired', 'password_mismatch', 'user_not_found']);
     // The lab's brute-force runs: 25 requests each (user names and passwords, nginx and Apache, WordPress).
     expect(r.tags.brute_force).toBe(125);
+  });
+
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)('fits the text report to the terminal\'s width, never cutting an address', () => {
+    const run = (cols: number) => {
+      const cmd = `stty cols ${cols}; '${process.execPath}' '${CLI}' report ${STORY_SAMPLES.map((p) => `'${p}'`).join(' ')} --db :memory: -q --no-color`;
+      return spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8' }).stdout.replace(/\r/g, '');
+    };
+    for (const cols of [80, 120]) {
+      const out = run(cols);
+      expect(out).toContain('Top clients');
+      for (const line of out.split('\n')) expect(stringWidth(line), line).toBeLessThanOrEqual(cols);
+    }
+    // an IPv6 client is whole wherever it is shown
+    expect(run(80)).toMatch(/^  2001:db8:4::17 +3  no_credentials/m);
   });
 
   it('never lets log text drive the terminal or the HTML', () => {

@@ -66,7 +66,8 @@ export async function runReport(io: CommandIO, argv: string[]): Promise<number> 
     case 'json': text = safeJson(reportJson(data), 2) + '\n'; break;
     case 'markdown': text = renderMarkdown(data); break;
     case 'html': text = renderHtml(data); break;
-    default: text = renderText(data, colour ? COLOUR : PLAIN);
+    // Fitted to the terminal; 100 columns into a pipe or a file.
+    default: text = renderText(data, colour ? COLOUR : PLAIN, !opts.output && io.stdout.isTTY ? (io.stdout as NodeJS.WriteStream).columns ?? 100 : 100);
   }
   if (opts.output) {
     try {
