@@ -148,11 +148,11 @@ describe('stopping a live run', () => {
 });
 
 describe.runIf(hasTmux)('live dashboard in a real terminal (tmux)', () => {
-  it('shows 401s as they come, and quits on q', async () => {
+  it.each([[80, 24], [120, 40]])('at %i×%i shows 401s as they come, its state first, and quits on q, giving the terminal back', async (width, height) => {
     const dir = tmp();
     const db = join(tmp(), 'a.db');
     writeFileSync(join(dir, 'access.log'), acc('192.0.2.1', 'alice', 1));
-    const t = tmuxSession(`authlog-test-${process.pid}`, 100, 24, `${process.execPath} ${CLI} follow ${dir} --db ${db}; echo EXITED $?; sleep 30`);
+    const t = tmuxSession(`authlog-test-${process.pid}-${width}`, width, height, `sh -c 'echo BEFORE-THE-DASHBOARD; ${process.execPath} ${CLI} follow ${dir} --db ${db}; echo EXITED $?; sleep 30'`);
     try {
       // the line already there is not read (as tail -F): the state and counts lead the top line
       await t.waitFor(/^authlog live · 401 0 · 403 0 · /m);
@@ -161,8 +161,11 @@ describe.runIf(hasTmux)('live dashboard in a real terminal (tmux)', () => {
       expect(t.screen()).toMatch(/203\.0\.113\.9 +- +no_credentials/);
       t.keys('p');
       await t.waitFor(/^authlog live · PAUSED · 401 2/m);
+      expect(t.screen()).toMatch(/q quit +p pause +\? help/);
+      expect(t.screen()).not.toContain('BEFORE-THE-DASHBOARD');
       t.keys('q');
       await t.waitFor(/EXITED 0/);
+      expect(t.screen()).toContain('BEFORE-THE-DASHBOARD');
       const rows = new Database(db, { readonly: true }).prepare('SELECT count(*) AS n FROM verdicts').get() as { n: number };
       expect(rows.n).toBe(2);
     } finally {
