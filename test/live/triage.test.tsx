@@ -166,6 +166,24 @@ describe('triage tag filter', () => {
   });
 });
 
+describe('triage time ranges', () => {
+  it('count back from now, as --since does, and an empty range says what the database holds', async () => {
+    const { path } = await sampleDb();
+    const db = openDb(path);
+    const queries = new QueryRunner(db, loadQueries(join(REPO, 'queries')));
+    const app = render(
+      <TriageApp db={db} queries={queries} exportDir={path} width={120} height={24} keys onQuit={() => {}} refreshMs={60_000}
+        initial={{ range: 'all', since: null, until: null, text: null, tag: null, benign: false, pick: null }} />,
+    );
+    await tick();
+    app.stdin.write('t'); // last hour: the samples are days old
+    await tick();
+    expect(stripAnsi(app.lastFrame()!)).toContain('no 401 or 403 in this range (ranges count back from now); the database holds 2026-11-24T');
+    app.unmount();
+    db.close();
+  });
+});
+
 describe('triage keys', () => {
   it('has one table with every key the help screen lists', () => {
     expect(TRIAGE_KEYS.map((k) => k.action)).toEqual(expect.arrayContaining(['up', 'down', 'switch', 'enter', 'back', 'filter', 'range', 'mark', 'exportNdjson', 'help', 'quit']));

@@ -3,6 +3,7 @@ import { Box, useInput } from 'ink';
 import { useEffect } from 'react';
 import { isoUtc } from '../../util/time.js';
 import { triageAction } from './keys.js';
+import { emptyRangeHint } from './data.js';
 import { CausesPane, EventsPane, EvidencePane, Footer, HelpPane, TopBar, TopPane } from './panels.js';
 import { useTriage, type TriageDeps } from './use-triage.js';
 
@@ -48,7 +49,7 @@ export function TriageApp(props: TriageAppProps) {
         <EvidencePane event={t.event} around={t.around} width={width} rows={height - 2} />
       ) : (
         <Box flexDirection="column">
-          <CausesPane causes={t.causes} selected={t.causeIndex} focused={t.focus === 'causes'} width={width} rows={causeRows} />
+          <CausesPane causes={t.causes} selected={t.causeIndex} focused={t.focus === 'causes'} width={width} rows={causeRows} empty={emptyRangeHint(t.filters, t.w)} />
           <TopPane top={t.top} selected={t.topIndex} focused={t.focus === 'top'} width={width} />
           <EventsPane title={title} events={t.page} selected={t.eventIndex - t.pageStart} focused={t.focus === 'events'} width={width} rows={eventRows} />
         </Box>

@@ -43,14 +43,24 @@ export interface TopRow {
 /** An event as the TUI lists it: the events fields, with its id, time in ms and access line. */
 export type EventItem = Omit<EventRow, 'time'> & { id: number; ts: number; raw: string | null };
 
-/** The time window: the range counts back from the newest 401/403, not from now (logs may be old). */
-export function window(q: QueryRunner, f: Filters): { since: number | null; until: number | null; first: number | null; last: number | null } {
+/**
+ * The time window. One rule everywhere: a range counts back from now, as `--since 1h` does
+ * on the command line; on older logs an empty range says what the database holds.
+ */
+export function window(q: QueryRunner, f: Filters, now = Date.now()): { since: number | null; until: number | null; first: number | null; last: number | null } {
   const span = q.all<{ first: number | null; last: number | null }>('tui-span')[0];
   let since = f.since;
   let until = f.until;
-  if (since === null && span.last !== null) since = f.range === 'all' ? span.first : span.last - RANGE_MS[f.range] + 1;
-  if (until === null && span.last !== null) until = span.last + 1;
+  if (since === null && span.last !== null) since = f.range === 'all' ? span.first : now - RANGE_MS[f.range];
+  if (until === null && span.last !== null) until = Math.max(span.last + 1, f.range === 'all' ? 0 : now);
   return { since, until, first: span.first, last: span.last };
+}
+
+/** Why a range shows nothing, when the database does hold 401/403s: their span, and a key to try. */
+export function emptyRangeHint(f: Filters, w: { first: number | null; last: number | null }): string | null {
+  if (w.first === null || w.last === null || (f.range === 'all' && f.since === null && f.until === null)) return null;
+  const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 16)}Z`;
+  return `no 401 or 403 in this range (ranges count back from now); the database holds ${iso(w.first)} – ${iso(w.last)}: press t for all`;
 }
 
 export function filterParams(f: Filters, w: { since: number | null; until: number | null }): Params {

@@ -22,7 +22,7 @@ export const TRIAGE_KEYS: TriageKey[] = [
   { keys: ['return'], label: 'Enter', help: 'drill in: a cause or a client/user/path to its events, an event to its evidence and the log lines around it', action: 'enter', footer: 'drill' },
   { keys: ['escape'], label: 'Esc', help: 'back; on the main screen, drop the picked client, user or path', action: 'back', footer: 'back' },
   { keys: ['/'], label: '/', help: 'filter by client, user or path (Enter applies, Esc clears)', action: 'filter', footer: 'filter' },
-  { keys: ['t'], label: 't', help: 'time range: all, last hour, day, week (of the logs)', action: 'range', footer: 'range' },
+  { keys: ['t'], label: 't', help: 'time range: all, last hour, day, week (counted back from now, as --since)', action: 'range', footer: 'range' },
   { keys: ['g'], label: 'g', help: 'filter by tag (cycles)', action: 'tag', footer: 'tag' },
   { keys: ['b'], label: 'b', help: 'show or hide benign events (challenges, monitors)', action: 'benign', footer: 'benign' },
   { keys: ['m'], label: 'm', help: 'mark as expected: then c client, u user, p path', action: 'mark', footer: 'mark' },

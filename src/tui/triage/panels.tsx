@@ -15,13 +15,13 @@ export function TopBar({ text, width }: { text: string; width: number }) {
   return <Text bold inverse>{fit(sanitize(text), width)}</Text>;
 }
 
-export function CausesPane({ causes, selected, focused, width, rows }: { causes: CauseRow[]; selected: number; focused: boolean; width: number; rows: number }) {
+export function CausesPane({ causes, selected, focused, width, rows, empty }: { causes: CauseRow[]; selected: number; focused: boolean; width: number; rows: number; empty?: string | null }) {
   const total = causes.reduce((a, c) => a + c.count, 0);
   const start = Math.max(0, Math.min(selected - rows + 1, causes.length - rows));
   return (
     <Box flexDirection="column">
       <Text underline={focused} bold={focused}>{fit(sanitize(`causes (${total})`), width)}</Text>
-      {causes.length === 0 && <Text dimColor>{fit(sanitize('no 401 or 403 for these filters'), width)}</Text>}
+      {causes.length === 0 && <Text dimColor>{fit(sanitize(empty ?? 'no 401 or 403 for these filters'), width)}</Text>}
       {causes.slice(start, start + rows).map((c, i) => {
         const line = `${c.status} ${c.cause.padEnd(18)}${String(c.count).padStart(6)} ${pct(c.count, total).padStart(4)} ${sparkline(c.trend)}${c.benign ? ` (${c.benign} benign)` : ''}`;
         const active = start + i === selected;
