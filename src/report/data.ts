@@ -49,6 +49,8 @@ export interface ReportData {
   /** The database read, and whether the report covers only the sources of the paths named. */
   database: string;
   scoped: boolean;
+  /** Scoped, but the database holds request counts an older authlog made for all files at once. */
+  legacyTraffic: boolean;
   generatedAt: number;
   version: string;
 }
@@ -67,16 +69,17 @@ export function emptyRangeNote(q: QueryRunner, range: { since: number | null; un
 }
 
 /** "3 sources: a.log (nginx-access, 1,200 lines), … · database x.db": the header of a text or Markdown report. */
-export function sourcesLine(d: Pick<ReportData, 'sources' | 'scoped' | 'database'>, max = 4): string {
+export function sourcesLine(d: Pick<ReportData, 'sources' | 'scoped' | 'database'> & { legacyTraffic?: boolean }, max = 4): string {
   const listed = d.sources.slice(0, max).map((s) => `${s.path} (${s.format}, ${s.lines.toLocaleString('en-US')} lines)`);
   if (d.sources.length > max) listed.push(`${d.sources.length - max} more`);
-  const what = d.scoped ? 'the paths named' : 'the whole database';
+  const what = d.scoped ? `the paths named${d.legacyTraffic ? ' (requests an older authlog counted are not per file: all of them are in)' : ''}` : 'the whole database';
   return `${what}: ${d.sources.length} source(s)${listed.length ? `: ${listed.join(', ')}` : ''} · database ${d.database || '-'}`;
 }
 
 /** What a command's output covers, for its header: the sources (named paths or all) and the database. */
-export function coverage(q: QueryRunner, database: string): Pick<ReportData, 'sources' | 'scoped' | 'database'> {
+export function coverage(q: QueryRunner, database: string): Pick<ReportData, 'sources' | 'scoped' | 'database' | 'legacyTraffic'> {
   return {
+    legacyTraffic: q.scope !== null && q.legacyTraffic,
     sources: q.all<{ path: string; format: string; variant: string | null; lines: number }>('sources').map((r) => ({
       path: r.path, format: `${formatLabel(r.format, r.variant)}${r.variant ? `, ${r.variant}` : ''}`, lines: r.lines,
     })),

@@ -65,7 +65,9 @@ export class QueryRunner {
       for (const id of this.sources) add.run(id);
       this.db.exec(`CREATE TEMP VIEW scoped_verdicts AS SELECT v.* FROM verdicts v
         WHERE (SELECT r.source_id FROM requests r WHERE r.id = v.request_id) IN (SELECT source_id FROM temp.report_scope)`);
-      this.db.exec('CREATE TEMP VIEW report_traffic AS SELECT * FROM traffic WHERE source_id IN (SELECT source_id FROM temp.report_scope)');
+      // Counts a database made before traffic was kept per source (source 0) cannot be split by
+      // file: they stay in, and the report's header says so (legacyTraffic).
+      this.db.exec('CREATE TEMP VIEW report_traffic AS SELECT * FROM traffic WHERE source_id IN (SELECT source_id FROM temp.report_scope) OR source_id = 0');
       this.db.exec('CREATE TEMP VIEW report_rejects AS SELECT * FROM rejects WHERE source_id IN (SELECT source_id FROM temp.report_scope)');
       this.db.exec('CREATE TEMP VIEW report_sources AS SELECT * FROM sources WHERE id IN (SELECT source_id FROM temp.report_scope)');
     }
@@ -78,6 +80,11 @@ export class QueryRunner {
              AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.kind = 'path' AND x.value = v.path)`,
     );
     this.cache.clear();
+  }
+
+  /** The database holds request counts from before they were kept per source (an older authlog's). */
+  get legacyTraffic(): boolean {
+    return this.db.prepare('SELECT EXISTS (SELECT 1 FROM traffic WHERE source_id = 0) AS any').pluck().get() === 1;
   }
 
   /** The sources a report covers: null for the whole database. */

@@ -63,3 +63,18 @@ it('report, events and doctor on named paths count those paths only; without pat
   const doctor = authlog(['doctor', site, '--db', db, '-q']).stdout;
   expect(doctor).not.toContain('45.95.147.236');
 });
+
+it('a database upgraded from per-minute counts without a source keeps those counts in a scoped report, and says so', () => {
+  const dir = tmp();
+  cpSync(join(REPO, 'samples', 'apache'), join(dir, 'site'), { recursive: true });
+  const db = join(dir, 'a.db');
+  expect(authlog(['ingest', join(dir, 'site'), '--db', db, '-q']).code).toBe(0);
+  // what migration 6 makes of an older database's counts
+  const raw = new Database(db);
+  raw.exec('UPDATE traffic SET source_id = 0');
+  const total = (raw.prepare('SELECT sum(count) AS n FROM traffic').get() as { n: number }).n;
+  raw.close();
+  const r = JSON.parse(authlog(['report', join(dir, 'site'), '--db', db, '--format', 'json', '-q']).stdout);
+  expect(r.requests).toBe(total);
+  expect(authlog(['report', join(dir, 'site'), '--db', db, '-q']).stdout.replace(/\n/g, ' ')).toContain('requests an older authlog counted are not per file');
+});
