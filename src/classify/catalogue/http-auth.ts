@@ -107,10 +107,12 @@ export const httpAuth = {
       ],
     },
     nonce_expired: {
-      meaning: 'a Digest nonce expired',
+      meaning: 'a Digest nonce expired (or a one-time nonce was used again)',
       statuses: [401], credentialsSent: true,
       patterns: [
-        { formats: APACHE, re: /^user (.*): nonce expired \([\d.]+ seconds old/, user: 1, samples: ['user ivan: nonce expired (87.93 seconds old - max lifetime 60) - sending new nonce'],
+        // 2.4 (AH01778, AH01779) and 2.2 (with "Digest: "); a one-time nonce used twice (AuthDigestNonceLifetime 0) too.
+        { formats: APACHE, re: /^(?:Digest: )?user (.*): (?:nonce expired \([\d.]+ seconds old|one-time-nonce mismatch - sending new nonce)/, user: 1,
+          samples: ['user ivan: nonce expired (87.93 seconds old - max lifetime 60) - sending new nonce', 'Digest: user ivan: nonce expired (87.93 seconds old - max lifetime 60.00) - sending new nonce', 'user ivan: one-time-nonce mismatch - sending new nonce'],
           // AH01775, a forged or foreign nonce: not an expired one
           negatives: ['Digest: invalid nonce JJd5ZNlLBQA=a3f4f4b0d1c3d6a4 received - hash is not 4d9dc0b64fee0a0d3f9d5b4a0c8e4c1b'] },
       ],

@@ -26,7 +26,8 @@ export const tokens = {
       meaning: 'the client sent another Authorization scheme (a token) where Basic is configured',
       statuses: [401], credentialsSent: true,
       patterns: [
-        { formats: ['apache-error'], re: /^client used wrong authentication scheme:? `?([^']*?)'?(?:: (.*))?$/, object: 1, samples: ['client used wrong authentication scheme: /basic/'],
+        // 2.4 (AH01614) and 2.2's mod_auth_digest ("Digest: client used wrong authentication scheme `Basic': /uri")
+        { formats: ['apache-error'], re: /^(?:Digest: )?client used wrong authentication scheme:? `?([^']*?)'?(?:: (.*))?$/, object: 1, samples: ['client used wrong authentication scheme: /basic/', 'Digest: client used wrong authentication scheme `Basic\': /digest/'],
           negatives: ['authorization failure (no authenticated user): /private/'] },
         { formats: ['lighttpd-error'], re: /^client used invalid token: (.*)$/, object: 1, samples: ['client used invalid token: My Protected Web Application'] },
       ],
