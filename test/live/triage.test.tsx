@@ -32,15 +32,21 @@ async function sampleDb(): Promise<{ path: string; dir: string }> {
 
 const tick = () => new Promise((r) => setTimeout(r, 60));
 
+/** The TUI over a sample database at a size, with keys, as `authlog tui` opens it. */
+async function openTriage(width: number, height: number) {
+  const { path, dir } = await sampleDb();
+  const db = openDb(path);
+  const queries = new QueryRunner(db, loadQueries(join(REPO, 'queries')));
+  const app = render(
+    <TriageApp db={db} queries={queries} exportDir={dir} width={width} height={height} keys onQuit={() => {}} refreshMs={60_000}
+      initial={{ range: 'all', since: null, until: null, text: null, tag: null, benign: false, pick: null }} />,
+  );
+  return { app, db, dir };
+}
+
 describe.each([80, 120])('triage TUI at %i columns', (width) => {
   it('drills from a cause to its events and an event to its evidence, within the screen, with no escape from the log', async () => {
-    const { path, dir } = await sampleDb();
-    const db = openDb(path);
-    const queries = new QueryRunner(db, loadQueries(join(REPO, 'queries')));
-    const app = render(
-      <TriageApp db={db} queries={queries} exportDir={dir} width={width} height={24} keys onQuit={() => {}} refreshMs={60_000}
-        initial={{ range: 'all', since: null, until: null, text: null, tag: null, benign: false, pick: null }} />,
-    );
+    const { app, db, dir } = await openTriage(width, 24);
     const frame = () => app.lastFrame()!;
     const check = () => {
       expect(frame()).not.toMatch(/\u001b\]|\u0007|\u001b\[2J|\u001b\[31mEvil/);
@@ -82,13 +88,7 @@ describe.each([80, 120])('triage TUI at %i columns', (width) => {
 
 describe.each([[80, 24], [120, 40]])('triage TUI at %i×%i', (width, height) => {
   it('keeps its state and ? help / q quit visible, drills into a client and shows the log lines around an event', async () => {
-    const { path, dir } = await sampleDb();
-    const db = openDb(path);
-    const queries = new QueryRunner(db, loadQueries(join(REPO, 'queries')));
-    const app = render(
-      <TriageApp db={db} queries={queries} exportDir={dir} width={width} height={height} keys onQuit={() => {}} refreshMs={60_000}
-        initial={{ range: 'all', since: null, until: null, text: null, tag: null, benign: false, pick: null }} />,
-    );
+    const { app, db, dir } = await openTriage(width, height);
     const lines = () => stripAnsi(app.lastFrame()!).split('\n');
     await tick();
     expect(lines()[0]).toMatch(/^authlog tui · benign hidden · /);
@@ -114,13 +114,7 @@ describe.each([[80, 24], [120, 40]])('triage TUI at %i×%i', (width, height) => 
   });
 
   it('shows the access and error lines around a proven event, from the file and the database', async () => {
-    const { path, dir } = await sampleDb();
-    const db = openDb(path);
-    const queries = new QueryRunner(db, loadQueries(join(REPO, 'queries')));
-    const app = render(
-      <TriageApp db={db} queries={queries} exportDir={dir} width={width} height={height} keys onQuit={() => {}} refreshMs={60_000}
-        initial={{ range: 'all', since: null, until: null, text: null, tag: null, benign: false, pick: null }} />,
-    );
+    const { app, db, dir } = await openTriage(width, height);
     const frame = () => stripAnsi(app.lastFrame()!);
     await tick();
     app.stdin.write('/');
@@ -147,13 +141,7 @@ describe.each([[80, 24], [120, 40]])('triage TUI at %i×%i', (width, height) => 
 
 describe('triage tag filter', () => {
   it('says how to show them when a benign tag is picked while benign events are hidden', async () => {
-    const { path } = await sampleDb();
-    const db = openDb(path);
-    const queries = new QueryRunner(db, loadQueries(join(REPO, 'queries')));
-    const app = render(
-      <TriageApp db={db} queries={queries} exportDir={path} width={120} height={24} keys onQuit={() => {}} refreshMs={60_000}
-        initial={{ range: 'all', since: null, until: null, text: null, tag: null, benign: false, pick: null }} />,
-    );
+    const { app, db, dir } = await openTriage(120, 24);
     await tick();
     app.stdin.write('g'); // the first tag: challenge
     await tick();
@@ -168,13 +156,7 @@ describe('triage tag filter', () => {
 
 describe('triage time ranges', () => {
   it('count back from now, as --since does, and an empty range says what the database holds', async () => {
-    const { path } = await sampleDb();
-    const db = openDb(path);
-    const queries = new QueryRunner(db, loadQueries(join(REPO, 'queries')));
-    const app = render(
-      <TriageApp db={db} queries={queries} exportDir={path} width={120} height={24} keys onQuit={() => {}} refreshMs={60_000}
-        initial={{ range: 'all', since: null, until: null, text: null, tag: null, benign: false, pick: null }} />,
-    );
+    const { app, db, dir } = await openTriage(120, 24);
     await tick();
     app.stdin.write('t'); // last hour: the samples are days old
     await tick();
