@@ -23,21 +23,21 @@ export const httpAuth = {
       statuses: [401],
       color: '#8e44ad',
       summary: 'the user name sent is not in the user file (or WordPress has no such user)',
-      provenBy: 'nginx `user "X" was not found in "FILE"`, Apache AH01618 / AH01790, lighttpd `get_password failed`, WordPress `invalid_username`',
+      provenBy: 'nginx `user "X" was not found in "FILE"`, Apache AH01618 / AH01790, Apache LDAP AH01695 `[User not found]`, lighttpd `get_password failed`, WordPress `invalid_username`',
       heuristic: '—',
     },
     password_mismatch: {
       statuses: [401],
       color: '#c0392b',
       summary: 'the user exists and the password sent is wrong',
-      provenBy: 'nginx `user "X": password mismatch`, Apache AH01617 / AH01792, lighttpd Digest `wrong password`, WordPress `incorrect_password`',
+      provenBy: 'nginx `user "X": password mismatch`, Apache AH01617 / AH01792, Apache LDAP AH01695 `[Invalid credentials]`, lighttpd Digest `wrong password`, WordPress `incorrect_password`',
       heuristic: '—',
     },
     bad_credentials: {
       statuses: [401],
       color: '#d35400',
       summary: 'credentials were sent and refused, without the log saying whether the user or the password was wrong (or the account itself is refused)',
-      provenBy: 'lighttpd `password doesn\'t match for PATH username: X` (written for unknown users too, seen on a real lighttpd 1.4.69), PAM failure, Apache AH01631 (known user, not allowed), IIS 401.1 + 1326 (unknown user or bad password: Windows does not say which), 401.1 + 1909/1330/1331/… (the account itself), 401.3 (NTFS ACL); a logged Bearer challenge with `error="invalid_request"`',
+      provenBy: 'lighttpd `password doesn\'t match for PATH username: X` (written for unknown users too, seen on a real lighttpd 1.4.69), PAM `not authenticated` / `invalid account` (the PAM modules of nginx and Apache), Apache AH01631 (known user, not allowed), IIS 401.1 + 1326 (unknown user or bad password: Windows does not say which), 401.1 + 1909/1330/1331/… (the account itself), 401.3 (NTFS ACL); a logged Bearer challenge with `error="invalid_request"`',
       heuristic: 'a user was sent and refused; application password refused on `/wp-json/`',
     },
     unknown: {
@@ -67,6 +67,10 @@ export const httpAuth = {
           negatives: ['open() "/var/www/.htpasswd" failed (2: No such file or directory)'] },
         // The realm form first: the plain form would take "`user' in realm `realm'" for the user (AH01790).
         { formats: APACHE, re: /^(?:Digest: )?user `(.*)' in realm `(.*)' not found(?:: (.*))?$/, user: 1, object: 3, samples: ['Digest: user `username\' in realm `digest private area\' not found: /digest/', 'user `user_test\' in realm `home.me\' not found: /'] },
+        // mod_authnz_ldap (AH01695): the search found no entry for the user (util_ldap's reason).
+        { formats: APACHE, re: /^(?:\[\d+\] )?auth_ldap authenticate: user (.*) authentication failed; URI (.*) \[User not found\]\[[^\]]*\]( \(not authoritative\))?$/, user: 1, object: 2,
+          samples: ['auth_ldap authenticate: user bob authentication failed; URI /private/ [User not found][No such object]'],
+          negatives: ['auth_ldap authenticate: user bob authentication failed; URI /private/ [LDAP: ldap_simple_bind() failed][Can\'t contact LDAP server]'] },
         // 2.2 writes it without the path too: "[client 192.168.0.2] user root not found"
         { formats: APACHE, re: /^user (?!`)(.*) not found(?:: (.*))?$/, user: 1, object: 2, samples: ['user gg not found: /', 'user root not found'],
           // fail2ban apache-auth's "DoS vector" line: a requested path carrying the words
@@ -85,15 +89,21 @@ export const httpAuth = {
           negatives: ['user bob: authorization failure for "/admin/": '] },
         { formats: APACHE, re: /^(?:Digest: )?user (.*): password mismatch: (.*)$/, user: 1, object: 2, samples: ['Digest: user alice: password mismatch: /digest/'] },
         { formats: LIGHTTPD, re: /^digest: auth failed for\s+(.*?)\s*: (?:wrong password|uid mismatch)/, user: 1, samples: ['digest: auth failed for  xxx : wrong password'] },
+        // mod_authnz_ldap (AH01695): the user's bind with the password sent failed. The second
+        // sample is a real line quoted on a mailing list (2005, mod_auth_ldap with its pid).
+        { formats: APACHE, re: /^(?:\[\d+\] )?auth_ldap authenticate: user (.*) authentication failed; URI (.*) \[ldap_simple_bind(?:_s)?\(\) to check user credentials failed\]\[Invalid credentials\]( \(not authoritative\))?$/, user: 1, object: 2,
+          samples: ['auth_ldap authenticate: user bob authentication failed; URI /private/ [ldap_simple_bind() to check user credentials failed][Invalid credentials]', '[30790] auth_ldap authenticate: user rharvey authentication failed; URI /blerk/ [ldap_simple_bind_s() to check user credentials failed][Invalid credentials]'] },
       ],
     },
     pam_failure: {
       meaning: 'PAM refused the credentials',
       statuses: [401], credentialsSent: true,
       patterns: [
-        { formats: NGINX, re: /^PAM: user '(.*)' - not authenticated: (.*)$/, user: 1, object: 2, samples: ['PAM: user \'bob\' - not authenticated: Authentication failure'],
-          // the account check after a good password (pam_acct_mgmt) is another message
-          negatives: ['PAM: user \'bob\' - not authorized: User account has expired'] },
+        // ngx_http_auth_pam_module and Apache's mod_auth_pam (two spaces before the dash): the
+        // password (pam_authenticate) or, after a good one, the account (pam_acct_mgmt: expired, locked).
+        { formats: [...NGINX, ...APACHE], re: /^PAM: user '(.*)'\s+- (?:not authenticated|invalid account): (.*)$/, user: 1, object: 2,
+          samples: ['PAM: user \'bob\' - not authenticated: Authentication failure', 'PAM: user \'bob\' - invalid account: User account has expired', 'PAM: user \'bob\'  - invalid account: Authentication failure'],
+          negatives: ['PAM: Success'] },
       ],
     },
     credentials_refused: {
