@@ -87,6 +87,13 @@ for (const size of sizes) {
   } else if (size === sizes[0]) process.stdout.write('  lnav not installed (apt-get install lnav): no ratio\n');
 
   const db = openDb(dbPath);
+  // Where the database's bytes are (SQLite's dbstat): what storing less would have to cut.
+  try {
+    const parts = db.prepare("SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC LIMIT 6").all() as { name: string; bytes: number }[];
+    process.stdout.write(`  database by table and index: ${parts.map((p) => `${p.name} ${(p.bytes / 1e6).toFixed(1)} MB`).join(', ')}\n`);
+  } catch {
+    // dbstat is not compiled in: the total above stands alone
+  }
   const q = new QueryRunner(db, loadQueries(packageFile('queries')));
   const reportMs: number[] = [];
   for (let i = 0; i < 5; i++) {
