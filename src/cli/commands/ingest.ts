@@ -16,6 +16,7 @@ import { classifyAll, classifyPending } from '../../classify/index.js';
 import { classifyStore, rederiveSignals } from '../../store/classify-io.js';
 import { RULES } from '../../classify/rules.js';
 import { detectSignal, SIGNAL_CODE, SIGNAL_PATTERNS } from '../../classify/signals.js';
+import { SIGNAL_DEFS } from '../../classify/catalogue/index.js';
 import type { LogEvent } from '../../../parsers/index.js';
 import { packageVersion } from '../paths.js';
 
@@ -205,13 +206,21 @@ export async function runIngest(io: CommandIO, argv: string[]): Promise<number> 
 /** This authlog's version and rules: a database classified by another is classified again in full. */
 const asText = (_key: string, value: unknown) => (value instanceof RegExp ? value.source : value);
 
-/** What signal a stored line has: its patterns, and the plugin's mapping (the function's source). */
+/**
+ * What signal a stored line has: what of its patterns decides it (their samples and negatives
+ * only test them), and the plugin's mapping (the function's source).
+ */
 function signalRevision(): string {
-  return createHash('sha256').update(JSON.stringify(SIGNAL_PATTERNS, asText)).update(SIGNAL_CODE).digest('hex').slice(0, 12);
+  const deciding = SIGNAL_PATTERNS.map(({ formats, re, user, object, objectIsUserFile, signal }) => ({ formats, re, user, object, objectIsUserFile, signal }));
+  return createHash('sha256').update(JSON.stringify(deciding, asText)).update(SIGNAL_CODE).digest('hex').slice(0, 12);
 }
 
-/** Verdicts change with the rules and the signals they read. */
+/**
+ * Verdicts change with the rules (not their doctor entries, which are read at doctor time),
+ * with how correlation pairs each signal (statuses, rounds, precedence) and with the signals.
+ */
 function classifierRevision(): string {
-  const rules = JSON.stringify(RULES, asText);
-  return `${packageVersion()} ${createHash('sha256').update(rules).update(signalRevision()).digest('hex').slice(0, 12)}`;
+  const rules = JSON.stringify(RULES.map(({ doctor: _doctor, ...rule }) => rule), asText);
+  const pairing = JSON.stringify([...SIGNAL_DEFS].map(([signal, { statuses, unusualStatus, secondaryMs, credentialsSent }]) => [signal, statuses, unusualStatus, secondaryMs, credentialsSent]));
+  return `${packageVersion()} ${createHash('sha256').update(rules).update(pairing).update(signalRevision()).digest('hex').slice(0, 12)}`;
 }
