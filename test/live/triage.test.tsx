@@ -88,7 +88,7 @@ describe.each([80, 120])('triage TUI at %i columns', (width) => {
 
 describe.each([[80, 24], [120, 40]])('triage TUI at %i×%i', (width, height) => {
   it('keeps its state and ? help / q quit visible, drills into a client and shows the log lines around an event', async () => {
-    const { app, db, dir } = await openTriage(width, height);
+    const { app, db } = await openTriage(width, height);
     const lines = () => stripAnsi(app.lastFrame()!).split('\n');
     await tick();
     expect(lines()[0]).toMatch(/^authlog tui · benign hidden · /);
@@ -114,7 +114,7 @@ describe.each([[80, 24], [120, 40]])('triage TUI at %i×%i', (width, height) => 
   });
 
   it('shows the access and error lines around a proven event, from the file and the database', async () => {
-    const { app, db, dir } = await openTriage(width, height);
+    const { app, db } = await openTriage(width, height);
     const frame = () => stripAnsi(app.lastFrame()!);
     await tick();
     app.stdin.write('/');
@@ -141,7 +141,7 @@ describe.each([[80, 24], [120, 40]])('triage TUI at %i×%i', (width, height) => 
 
 describe('triage tag filter', () => {
   it('says how to show them when a benign tag is picked while benign events are hidden', async () => {
-    const { app, db, dir } = await openTriage(120, 24);
+    const { app, db } = await openTriage(120, 24);
     await tick();
     app.stdin.write('g'); // the first tag: challenge
     await tick();
@@ -156,7 +156,7 @@ describe('triage tag filter', () => {
 
 describe('triage time ranges', () => {
   it('count back from now, as --since does, and an empty range says what the database holds', async () => {
-    const { app, db, dir } = await openTriage(120, 24);
+    const { app, db } = await openTriage(120, 24);
     await tick();
     app.stdin.write('t'); // last hour: the samples are days old
     await tick();

@@ -18,38 +18,60 @@ export interface ContextLine {
 
 /** Reading stops here: a TUI must not stall on a huge file (the database's lines remain). */
 const MAX_SCAN_BYTES = 512 * 1024 * 1024;
+/** Every this many lines the scan notes where a line starts, so the next look starts near. */
+const MARK_EVERY = 4096;
+
+/**
+ * Where lines start in files looked at before (line 1 + k·MARK_EVERY → byte offset): moving
+ * from event to event in a large log must not read it from its start each time. Kept while
+ * the file is the same one (inode) and has not shrunk (an append leaves the marks true).
+ */
+const marksOf = new Map<string, { dev: number; ino: number; size: number; marks: number[] }>();
 
 /** Lines `line - radius` … `line + radius` (1-based) of a plain file, or null when it cannot say. */
 export function fileLinesAround(path: string, line: number, radius: number): string[] | null {
   if (/\.gz$/i.test(path)) return null;
   let fd: number;
+  let st: ReturnType<typeof statSync>;
   try {
-    if (!statSync(path).isFile()) return null;
+    st = statSync(path);
+    if (!st.isFile()) return null;
     fd = openSync(path, 'r');
   } catch {
     return null;
   }
   try {
+    let known = marksOf.get(path);
+    if (!known || known.dev !== st.dev || known.ino !== st.ino || st.size < known.size) {
+      known = { dev: st.dev, ino: st.ino, size: st.size, marks: [0] };
+      marksOf.set(path, known);
+    }
+    known.size = st.size;
+    const { marks } = known;
     const first = Math.max(1, line - radius);
     const last = line + radius;
+    // Start at the last mark at or before the first line wanted.
+    const k = Math.min(marks.length - 1, Math.floor((first - 1) / MARK_EVERY));
+    let lineNo = k * MARK_EVERY + 1;
+    let pos = marks[k];
     const out: string[] = [];
     const buf = Buffer.allocUnsafe(1 << 20);
-    let lineNo = 1;
     let partial: Buffer[] = [];
-    let pos = 0;
-    while (pos < MAX_SCAN_BYTES) {
+    const until = pos + MAX_SCAN_BYTES;
+    while (pos < until) {
       const n = readSync(fd, buf, 0, buf.length, pos);
       if (n === 0) break;
-      pos += n;
       let start = 0;
       for (let i = buf.indexOf(10, 0); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) {
         if (lineNo >= first) out.push(Buffer.concat([...partial, buf.subarray(start, i)]).toString('utf8'));
         partial = [];
         lineNo++;
         start = i + 1;
+        if ((lineNo - 1) % MARK_EVERY === 0 && (lineNo - 1) / MARK_EVERY === marks.length) marks.push(pos + start);
         if (lineNo > last) return out;
       }
       if (lineNo >= first && start < n) partial.push(Buffer.from(buf.subarray(start, n)));
+      pos += n;
     }
     if (partial.length > 0 && lineNo >= first && lineNo <= last) out.push(Buffer.concat(partial).toString('utf8'));
     return out.length > 0 && lineNo > line ? out : null;
