@@ -146,7 +146,14 @@ export function renderText(d: ReportData, st: TextStyle = PLAIN, width = 100): s
   h('Rejected lines');
   if (d.rejectedTotal === 0) out.push('  none');
   for (const r of d.rejected) {
-    out.push(`  ${fit(s(r.reason), 20)} ${count(r.count).padStart(6)}  e.g. ${s(r.file)}:${r.sample_line}:`);
+    const head = `  ${fit(s(r.reason), 20)} ${count(r.count).padStart(6)}`;
+    const where = `e.g. ${s(r.file)}:${r.sample_line}:`;
+    // A deep path goes on its own line(s), wrapped, so the report keeps to the terminal's width.
+    if (stringWidth(head) + 2 + stringWidth(where) <= W) out.push(`${head}  ${where}`);
+    else {
+      out.push(`${head}  e.g.`);
+      wrapped('      ', `${s(r.file)}:${r.sample_line}:`);
+    }
     out.push(`      ${fit(s(r.sample), W - 6).trimEnd()}`);
   }
   return out.join('\n') + '\n';

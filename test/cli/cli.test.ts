@@ -1,7 +1,7 @@
 /** The real CLI, spawned on sample files: output, exit codes and the database it writes. */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
@@ -180,8 +180,11 @@ describe('authlog CLI', () => {
   });
 
   it.skipIf(spawnSync('script', ['--version']).status !== 0)('fits the text report to the terminal\'s width, never cutting an address', () => {
+    // Read from a deep folder: a rejected line's file path must wrap, wherever the clone lives.
+    const deep = join(tmp(), 'a-folder-with-a-long-name-as-in-a-ci-checkout', 'and-another-one-below-it');
+    for (const p of STORY_SAMPLES) cpSync(p, join(deep, basename(p)), { recursive: true });
     const run = (cols: number) => {
-      const cmd = `stty cols ${cols}; '${process.execPath}' '${CLI}' report ${STORY_SAMPLES.map((p) => `'${p}'`).join(' ')} --db :memory: -q --no-color`;
+      const cmd = `stty cols ${cols}; '${process.execPath}' '${CLI}' report ${STORY_SAMPLES.map((p) => `'${join(deep, basename(p))}'`).join(' ')} --db :memory: -q --no-color`;
       return spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8' }).stdout.replace(/\r/g, '');
     };
     for (const cols of [80, 120]) {
