@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'not_our_database'
   | 'unsafe_target'
   | 'io'
-  | 'busy';
+  | 'busy'
+  | 'unavailable';
 
 export const EXIT_CODES: Record<ErrorCode, number> = {
   bad_option: 2, // usage
@@ -23,6 +24,7 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   unsafe_target: 73, // EX_CANTCREAT: refused to write through a link
   io: 74, // EX_IOERR: full disk, a write that failed
   busy: 75, // EX_TEMPFAIL: another process holds the database; try again
+  unavailable: 69, // EX_UNAVAILABLE: the fleet store cannot be reached or refused; nothing acknowledged, a later run catches up
 };
 
 /** The exit code of an internal error (EX_SOFTWARE): only bugs get a stack trace. */

@@ -22,6 +22,7 @@ Commands:
   suppress list|add|remove   the triage marks (left out of reports unless --all)
   query NAME         run a named query from queries/ (--list to see them)
   wordpress install|check PATH   authlog's WordPress plugin that proves login, nonce and cookie failures
+  ship --to URL      send new verdicts and counts to a fleet store (ClickHouse); reports read it with --store URL
 
 Options for every command:
   --db PATH          database (default: $AUTHLOG_DB, else \${XDG_DATA_HOME:-~/.local/share}/authlog/authlog.db)
@@ -43,6 +44,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   wordpress: async () => (await import('./commands/wordpress.js')).runWordpress,
   suppress: async () => (await import('./commands/suppress.js')).runSuppress,
   tui: async () => (await import('./commands/tui.js')).runTui,
+  ship: async () => (await import('./commands/ship.js')).runShip,
   live: async () => (io, argv) => runLive(io, argv, 'live'),
   follow: async () => (io, argv) => runLive(io, argv, 'follow'),
 };

@@ -206,4 +206,32 @@ export const MIGRATIONS: string[] = [
   DROP TABLE traffic;
   ALTER TABLE traffic_by_source RENAME TO traffic;
   `,
+  `
+  -- The outbox of authlog ship: what changed since a fleet store last acknowledged it. Rows
+  -- come from triggers that \`authlog ship\` creates on first use, so a database that never
+  -- ships pays nothing. kind: v verdict (request_id), t traffic delta (minute, source_id,
+  -- status, delta), o a client's successes (ip, path), r a rejected line (source_id, line).
+  CREATE TABLE outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    request_id INTEGER,
+    minute INTEGER,
+    source_id INTEGER,
+    status INTEGER,
+    delta INTEGER,
+    ip TEXT,
+    path TEXT,
+    line INTEGER
+  );
+  -- Per fleet store: the outbox position it acknowledged.
+  CREATE TABLE ship_targets (
+    target TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    shipped_rows INTEGER NOT NULL DEFAULT 0,
+    shipped_at INTEGER,
+    -- the end of a batch sent but not yet acknowledged: a retry sends at least that far, so
+    -- a batch's partial counts are only ever replaced by a superset of themselves
+    pending INTEGER
+  );
+  `,
 ];

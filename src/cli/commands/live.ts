@@ -18,6 +18,11 @@ import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate
 import type { CommandIO } from '../io.js';
 import { packageFile } from '../paths.js';
 import type { Dashboard } from '../../tui/live/start.js';
+import { hostname } from 'node:os';
+import { openStore, parseStoreUrl, storeError } from '../../fleet/clickhouse.js';
+import { backlog, shipHost } from '../../fleet/outbox.js';
+import { ship } from '../../fleet/ship.js';
+import type { ClickHouseClient } from '@clickhouse/client';
 
 export const LIVE_HELP = `Usage: tail -f access.log | authlog [options]
        authlog live - [options]
@@ -38,6 +43,8 @@ input write what was read and exit 0.
 Options: --db, --format (input format), --log-format, --nginx-conf, --apache-conf, --tz, --keep-all,
          --output ndjson|dashboard   force the output (default: dashboard on a terminal)
          --from-start                follow: read what the files already hold first
+         --ship URL                  also send new verdicts to a fleet store (see authlog ship --help)
+         --ship-every SECONDS        how often (default 10); an unreachable store is retried, nothing lost
 `;
 
 const TICK_MS = 250;
@@ -46,10 +53,12 @@ const Schema = IngestOptionsSchema.extend({
   format: InputFormatSchema.default('auto'),
   output: z.enum(['ndjson', 'dashboard']).optional(),
   'from-start': z.boolean().optional(),
+  ship: z.string().min(1).optional(),
+  'ship-every': z.coerce.number().min(1).max(3600).default(10),
 });
 
 export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'follow'): Promise<number> {
-  const { values, positionals } = parse(argv, { ...INGEST_OPTIONS, format: { type: 'string' }, output: { type: 'string' }, 'from-start': { type: 'boolean' } });
+  const { values, positionals } = parse(argv, { ...INGEST_OPTIONS, format: { type: 'string' }, output: { type: 'string' }, 'from-start': { type: 'boolean' }, ship: { type: 'string' }, 'ship-every': { type: 'string' } });
   if (values.help) {
     io.stdout.write(LIVE_HELP);
     return 0;
@@ -61,7 +70,9 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
   if (mode === 'live' && (io.stdin as NodeJS.ReadStream).isTTY === true) {
     throw new AuthlogError('bad_option', 'live reads a log from a pipe: tail -F /var/log/nginx/access.log | authlog live (or authlog follow /var/log/nginx/)');
   }
+  const shipUrl = opts.ship ? parseStoreUrl(opts.ship, io.env) : null;
   const db = openWriterDb(io, opts.db ?? defaultDbPath(io.env), mode);
+  const shipper = shipUrl ? fleetShipper(io, db, shipUrl) : null;
   const queries = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all);
   const configured = serverFormats(opts, mode === 'follow' ? positionals : []);
   const session = new LiveSession(db, { format: opts.format, logFormat: opts['log-format'], configured, tz: opts.tz, keepAll: opts['keep-all'], queries });
@@ -94,6 +105,7 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
 
   return new Promise<number>((resolve) => {
     let stopping = false;
+    const shipTimer = shipper ? setInterval(() => void shipper.run(), opts['ship-every'] * 1000) : null;
     const timer = setInterval(() => {
       void (async () => {
         await follower?.poll();
@@ -104,9 +116,12 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
       if (stopping) return;
       stopping = true;
       clearInterval(timer);
+      if (shipTimer) clearInterval(shipTimer);
       follower?.close();
       emit(await session.close());
       dashboard?.stop();
+      // What was read last goes out too (or waits in the database for the next ship).
+      await shipper?.close();
       releaseSources(db);
       db.close();
       // A pipe still open on stdin would keep the process alive after a signal.
@@ -119,4 +134,44 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
     void inputDone.then(stop, stop);
     if (startDashboard) dashboard = startDashboard({ stdout: io.stdout, title: mode === 'follow' ? `following ${positionals.join(' ')}` : 'stdin', onQuit: () => void stop() });
   });
+}
+
+
+/**
+ * `follow --ship URL`: ships on a timer, one run at a time. A store that cannot be reached
+ * is said once (and again when it changes), and retried on the next round: the database
+ * keeps what waits.
+ */
+function fleetShipper(io: CommandIO, db: import('../../store/db.js').Db, url: ReturnType<typeof parseStoreUrl>) {
+  const { host } = shipHost(db, undefined, hostname());
+  let client: ClickHouseClient | null = null;
+  let running: Promise<void> | null = null;
+  let lastError = '';
+  const once = async () => {
+    try {
+      client ??= await openStore(url);
+      await ship(db, client, { host, target: url.label, batchSize: 20_000 });
+      if (lastError) io.stderr.write(`authlog: ${sanitize(url.label)}: shipping again\n`);
+      lastError = '';
+    } catch (e) {
+      const message = storeError(url, e).message;
+      if (message !== lastError) io.stderr.write(`authlog: ${sanitize(message)}; ${backlog(db, url.label).changes} change(s) wait in the database, retrying\n`);
+      lastError = message;
+      await client?.close().catch(() => {});
+      client = null;
+    }
+  };
+  return {
+    run(): Promise<void> {
+      running ??= once().finally(() => {
+        running = null;
+      });
+      return running;
+    },
+    async close(): Promise<void> {
+      await running;
+      await this.run();
+      await client?.close().catch(() => {});
+    },
+  };
 }
