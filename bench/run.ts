@@ -98,7 +98,7 @@ for (const size of sizes) {
   const reportMs: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    gatherReport(q, { since: null, until: null });
+    await gatherReport(q, { since: null, until: null });
     reportMs.push(performance.now() - t);
   }
   const stored = (db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;

@@ -1,5 +1,6 @@
 -- description: each cause per status with its count, how many are benign (challenge or monitor), proven, and the fix of its most frequent rule
 -- params: since, until
+-- example: fix
 WITH per_rule AS (
   SELECT status, cause, rule, count(*) AS n, sum(benign) AS benign, sum(confidence = 'proven') AS proven,
          max(request_id) AS example,

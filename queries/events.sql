@@ -1,7 +1,7 @@
 -- description: every 401 and 403 with its verdict, newest last; filters are optional
 -- params: since, until, cause, ip, user, status, tag, limit
-SELECT r.id, r.ts, r.ip, r.method, r.target AS path, r.status, r.user, r.user_agent,
-       v.cause, v.confidence, v.layer, v.tags, v.evidence, v.fix, v.rule, s.path AS file, r.line, s.key AS source
+SELECT r.ts, r.ip, r.method, r.target AS path, r.status, r.user, r.user_agent,
+       v.cause, v.confidence, v.layer, v.tags, v.evidence, v.fix, v.rule, s.path AS file, r.line, s.key AS source, local_host() AS host
 FROM requests r
 JOIN report_verdicts v ON v.request_id = r.id
 JOIN sources s ON s.id = r.source_id

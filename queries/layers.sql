@@ -3,4 +3,4 @@
 SELECT layer, status, count(*) AS count
 FROM report_verdicts
 WHERE (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until)
-GROUP BY layer, status ORDER BY count DESC, layer;
+GROUP BY layer, status ORDER BY count DESC, layer, status;

@@ -1,6 +1,6 @@
 /** `authlog doctor`: the few findings that explain most of a site's 401s, most important first. */
 import type { Evidence } from '../classify/vocabulary.js';
-import type { Params, QueryRunner } from '../store/queries.js';
+import type { Params, QueryReader } from '../store/queries.js';
 import { renderCommand, type Rendered, type Slot } from '../util/shell.js';
 import { isoUtc } from '../util/time.js';
 import { RULE_PLAYS, TAG_PLAYS } from './playbook.js';
@@ -87,20 +87,20 @@ function objectOf(evidence: Evidence[]): string | null {
   return null;
 }
 
-export function gatherFindings(q: QueryRunner, range: { since: number | null; until: number | null }, limit = 8): { findings: Finding[]; total: number } {
+export async function gatherFindings(q: QueryReader, range: { since: number | null; until: number | null }, limit = 8): Promise<{ findings: Finding[]; total: number }> {
   const p: Params = { since: range.since, until: range.until };
-  const summary = q.all<{ unauthorized: number; forbidden: number }>('summary', p)[0];
+  const summary = (await q.all<{ unauthorized: number; forbidden: number }>('summary', p))[0];
   const total = summary.unauthorized + summary.forbidden;
   const share = (n: number) => (total === 0 ? 0 : n / total);
   const findings: Finding[] = [];
-  const errorLogs = q.all<{ path: string; format: string }>('sources').filter((r) => ERROR_FORMATS.has(r.format)).map((r) => r.path);
+  const errorLogs = (await q.all<{ path: string; format: string }>('sources')).filter((r) => ERROR_FORMATS.has(r.format)).map((r) => r.path);
 
   type GroupRow = Example & { status: number; cause: string; rule: string; fix: string; count: number; clients: number; users: string; paths: string; first_ts: number; last_ts: number };
   const list = (json: string) => {
     const values = (JSON.parse(json) as (string | null)[]).filter((v): v is string => v !== null);
     return `${values.slice(0, 6).join(', ')}${values.length > 6 ? ` and ${values.length - 6} more` : ''}`;
   };
-  for (const g of q.all<GroupRow>('doctor-groups', { ...p, limit: Math.max(50, limit * 3) })) {
+  for (const g of await q.all<GroupRow>('doctor-groups', { ...p, limit: Math.max(50, limit * 3) })) {
     const evidence = JSON.parse(g.evidence) as Evidence[];
     const play = RULE_PLAYS[g.rule];
     const object = objectOf(evidence);
@@ -117,7 +117,7 @@ export function gatherFindings(q: QueryRunner, range: { since: number | null; un
   }
 
   type TagRow = Example & { tag: string; count: number; clients: number; users: string; cause: string };
-  for (const t of q.all<TagRow>('doctor-tags', p)) {
+  for (const t of await q.all<TagRow>('doctor-tags', p)) {
     const play = TAG_PLAYS[t.tag];
     if (!play) continue;
     const kind: FindingKind = t.tag === 'brute_force' ? 'attack' : t.tag === 'monitor' || t.tag === 'automation' ? 'noise' : 'symptom';

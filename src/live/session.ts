@@ -56,7 +56,7 @@ export class LiveSession {
   private readonly writer: StoreWriter;
   readonly sources: LiveSource[] = [];
   private readonly ctx: ParseContext = { year: new Date().getUTCFullYear() };
-  private readonly emitted = new Map<number, { signature: string; ts: number }>();
+  private readonly emitted = new Map<string, { signature: string; ts: number }>();
   private linesSinceTick = 0;
   private aggregatesAt = 0;
   totalLines = 0;
@@ -178,11 +178,12 @@ export class LiveSession {
     // crossing its threshold now re-tags its earlier failures (they are emitted again).
     const since = classifySpan(this.db, DEFAULT_CLASSIFY, from - DEFAULT_CLASSIFY.windowMs, Infinity, this.writer).from ?? from;
     const events: EventRow[] = [];
-    for (const raw of this.o.queries.iterate<EventQueryRow & { id: number }>('events', { since })) {
+    for (const raw of this.o.queries.iterate<EventQueryRow>('events', { since })) {
+      const key = `${raw.source}:${raw.line}`;
       const signature = `${raw.cause}|${raw.confidence}|${raw.layer}|${raw.tags}`;
-      const seen = this.emitted.get(raw.id);
+      const seen = this.emitted.get(key);
       if (seen?.signature === signature) continue;
-      this.emitted.set(raw.id, { signature, ts: raw.ts });
+      this.emitted.set(key, { signature, ts: raw.ts });
       events.push(toEventRow(raw));
     }
     if (this.emitted.size > 50_000) for (const [id, e] of this.emitted) if (e.ts < since - RECENT_MS) this.emitted.delete(id);

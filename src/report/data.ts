@@ -1,6 +1,6 @@
 /** Everything a report shows, gathered through the named queries; the renderers only format it. */
 import { SYMPTOM_TAGS, TAG_PLAYS } from '../doctor/playbook.js';
-import type { Params, QueryRunner } from '../store/queries.js';
+import type { Params, QueryReader } from '../store/queries.js';
 import { packageVersion } from '../cli/paths.js';
 import { formatLabel } from '../../parsers/index.js';
 
@@ -59,9 +59,9 @@ export interface ReportData {
  * When a time range found nothing: the span the database holds and a range that has data,
  * or null when the range was not the reason (no range given, or the database is empty).
  */
-export function emptyRangeNote(q: QueryRunner, range: { since: number | null; until: number | null }): string | null {
+export async function emptyRangeNote(q: QueryReader, range: { since: number | null; until: number | null }): Promise<string | null> {
   if (range.since === null && range.until === null) return null;
-  const all = q.all<{ unauthorized: number; forbidden: number; first_minute: number | null; last_minute: number | null }>('summary', { since: null, until: null })[0];
+  const all = (await q.all<{ unauthorized: number; forbidden: number; first_minute: number | null; last_minute: number | null }>('summary', { since: null, until: null }))[0];
   if (all.first_minute === null || all.last_minute === null || all.unauthorized + all.forbidden === 0) return null;
   const day = new Date(all.last_minute).toISOString().slice(0, 10);
   const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16) + 'Z';
@@ -77,11 +77,12 @@ export function sourcesLine(d: Pick<ReportData, 'sources' | 'scoped' | 'database
 }
 
 /** What a command's output covers, for its header: the sources (named paths or all) and the database. */
-export function coverage(q: QueryRunner, database: string): Pick<ReportData, 'sources' | 'scoped' | 'database' | 'legacyTraffic'> {
+export async function coverage(q: QueryReader, database: string): Promise<Pick<ReportData, 'sources' | 'scoped' | 'database' | 'legacyTraffic'>> {
   return {
     legacyTraffic: q.scope !== null && q.legacyTraffic,
-    sources: q.all<{ path: string; format: string; variant: string | null; lines: number }>('sources').map((r) => ({
-      path: r.path, format: `${formatLabel(r.format, r.variant)}${r.variant ? `, ${r.variant}` : ''}`, lines: r.lines,
+    sources: (await q.all<{ host: string; path: string; format: string; variant: string | null; lines: number }>('sources')).map((r, _, all) => ({
+      // A fleet's files are named with their server.
+      path: all.some((x) => x.host !== r.host) ? `${r.host}:${r.path}` : r.path, format: `${formatLabel(r.format, r.variant)}${r.variant ? `, ${r.variant}` : ''}`, lines: r.lines,
     })),
     scoped: q.scope !== null,
     database,
@@ -101,27 +102,27 @@ export interface SymptomRow {
   count: number;
 }
 
-export function gatherReport(q: QueryRunner, range: { since: number | null; until: number | null }, database = ''): ReportData {
+export async function gatherReport(q: QueryReader, range: { since: number | null; until: number | null }, database = ''): Promise<ReportData> {
   const p: Params = { since: range.since, until: range.until };
-  const summary = q.all<{ requests: number; unauthorized: number; forbidden: number; first_minute: number | null; last_minute: number | null }>('summary', p)[0];
-  const causes = q.all<CauseRow>('causes', p);
-  const rejected = q.all<RejectRow>('rejects', {});
+  const summary = (await q.all<{ requests: number; unauthorized: number; forbidden: number; first_minute: number | null; last_minute: number | null }>('summary', p))[0];
+  const causes = await q.all<CauseRow>('causes', p);
+  const rejected = await q.all<RejectRow>('rejects', {});
   const clientsByCause: Record<string, { ip: string; count: number }[]> = {};
-  for (const row of q.all<{ status: number; cause: string; ip: string; count: number }>('clients-by-cause', { ...p, limit: 3 })) {
+  for (const row of await q.all<{ status: number; cause: string; ip: string; count: number }>('clients-by-cause', { ...p, limit: 3 })) {
     (clientsByCause[`${row.status} ${row.cause}`] ??= []).push({ ip: row.ip, count: row.count });
   }
   const causes401 = causes.filter((c) => c.status === 401);
-  const tags = q.all<{ tag: string; count: number }>('tags', p);
+  const tags = await q.all<{ tag: string; count: number }>('tags', p);
   const tagCount = new Map(tags.map((t) => [t.tag, t.count]));
   const symptoms = SYMPTOM_TAGS.map((tag) => ({
     tag, symptom: TAG_PLAYS[tag].title, likelyCause: TAG_PLAYS[tag].likelyCause, fix: TAG_PLAYS[tag].fix, count: tagCount.get(tag) ?? 0,
   })).sort((a, b) => b.count - a.count);
   const benign = causes401.reduce((a, c) => a + c.benign, 0);
   return {
-    ...coverage(q, database),
+    ...(await coverage(q, database)),
     generatedAt: Date.now(),
     version: packageVersion(),
-    hiddenByMarks: q.hiddenByMarks(range.since, range.until),
+    hiddenByMarks: await q.hiddenByMarks(range.since, range.until),
     requests: summary.requests,
     unauthorized: summary.unauthorized,
     forbidden: summary.forbidden,
@@ -132,16 +133,16 @@ export function gatherReport(q: QueryRunner, range: { since: number | null; unti
     symptoms,
     realFailures: causes401.reduce((a, c) => a + c.count, 0) - benign,
     benign,
-    topClients: q.all<ClientRow>('top-clients', { ...p, limit: 10 }),
-    topUsers: q.all<UserRow>('top-users', { ...p, limit: 10 }),
-    topPaths: q.all<PathRow>('top-paths', { ...p, limit: 10 }),
+    topClients: await q.all<ClientRow>('top-clients', { ...p, limit: 10 }),
+    topUsers: await q.all<UserRow>('top-users', { ...p, limit: 10 }),
+    topPaths: await q.all<PathRow>('top-paths', { ...p, limit: 10 }),
     clientsByCause,
-    timeline: q.all<HourRow>('timeline', p),
-    bruteForce: q.all<BruteRow>('brute-force', { ...p, limit: 20 }),
-    layers: q.all<LayerRow>('layers', p),
+    timeline: await q.all<HourRow>('timeline', p),
+    bruteForce: await q.all<BruteRow>('brute-force', { ...p, limit: 20 }),
+    layers: await q.all<LayerRow>('layers', p),
     rejected,
     rejectedTotal: rejected.reduce((a, r) => a + r.count, 0),
-    events: q.all<EventSample>('report-events', { ...p, limit: REPORT_EVENTS }),
+    events: await q.all<EventSample>('report-events', { ...p, limit: REPORT_EVENTS }),
   };
 }
 

@@ -22,6 +22,8 @@ export interface EventRow {
   source: string;
   /** The rule that gave the verdict (`authlog events --help` lists them). */
   rule: string;
+  /** The server that logged it: with source and line, a key unique across a fleet. */
+  host: string;
 }
 
 /** The `events` query's row: the same fields, with the time in ms and JSON text for the arrays. */
@@ -45,11 +47,12 @@ export function toEventRow(r: EventQueryRow): EventRow {
     line: r.line,
     source: r.source,
     rule: r.rule,
+    host: r.host,
   };
 }
 
 /** The CSV columns: the NDJSON fields in the same order. */
-export const EVENT_FIELDS: (keyof EventRow)[] = ['time', 'ip', 'method', 'path', 'status', 'user', 'cause', 'confidence', 'layer', 'tags', 'evidence', 'fix', 'file', 'line', 'source', 'rule'];
+export const EVENT_FIELDS: (keyof EventRow)[] = ['time', 'ip', 'method', 'path', 'status', 'user', 'cause', 'confidence', 'layer', 'tags', 'evidence', 'fix', 'file', 'line', 'source', 'rule', 'host'];
 
 /** One event as a line of NDJSON or CSV (arrays flattened for CSV), as events and TUI exports write them. */
 export function formatEvent(e: EventRow, format: 'ndjson' | 'csv'): string {

@@ -4,15 +4,36 @@
  * (never spliced into the SQL text); a parameter not given is NULL, meaning "no filter".
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { AuthlogError } from '../errors.js';
-import type { Db } from './db.js';
+import { getMeta, type Db } from './db.js';
+import { clientNet } from '../util/net.js';
 
 export interface NamedQuery {
   name: string;
   description: string;
   params: string[];
+  /** Columns taken from one example row of a group: which row is each engine's choice. */
+  example: string[];
   sql: string;
+}
+
+/**
+ * What reports, events, doctor and \`query\` read through: the SQLite database (QueryRunner)
+ * or a fleet store (ClickHouseReader), by the same query names, parameters and columns.
+ */
+export interface QueryReader {
+  all<T = Record<string, unknown>>(name: string, params?: Params): T[] | Promise<T[]>;
+  hiddenByMarks(since: number | null, until: number | null): number | Promise<number>;
+  readonly scope: readonly number[] | null;
+  readonly legacyTraffic: boolean;
+  readonly queries: Map<string, NamedQuery>;
+}
+
+/** The name this database's rows carry in a fleet (\`authlog ship --host\`, else this machine's name). */
+export function localHost(db: Db): string {
+  return getMeta(db, 'ship_host') ?? hostname();
 }
 
 export type Params = Record<string, string | number | null>;
@@ -22,14 +43,14 @@ export function loadQueries(dir: string): Map<string, NamedQuery> {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
     const sql = readFileSync(join(dir, file), 'utf8');
     const description = /^-- description: (.*)$/m.exec(sql)?.[1].trim() ?? '';
-    const params = (/^-- params:(.*)$/m.exec(sql)?.[1] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+    const list = (header: string) => (new RegExp(`^-- ${header}:(.*)$`, 'm').exec(sql)?.[1] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
     const name = basename(file, '.sql');
-    out.set(name, { name, description, params, sql });
+    out.set(name, { name, description, params: list('params'), example: list('example'), sql });
   }
   return out;
 }
 
-export class QueryRunner {
+export class QueryRunner implements QueryReader {
   private readonly cache = new Map<string, ReturnType<Db['prepare']>>();
 
   /**
@@ -43,6 +64,9 @@ export class QueryRunner {
     private readonly includeSuppressed = false,
     private readonly sources: readonly number[] | null = null,
   ) {
+    const host = localHost(db);
+    db.function('local_host', { deterministic: true }, () => host);
+    db.function('client_net', { deterministic: true }, (ip: unknown) => (typeof ip === 'string' ? clientNet(ip) : ip));
     this.refreshView();
   }
 

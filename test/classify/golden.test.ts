@@ -99,7 +99,9 @@ describe.each(folders)('golden %s', (folder) => {
     }
     for (const rule of e.not) expect(v.rule, `${e.text} must not be ${rule}`).not.toBe(rule);
     // the NDJSON record is complete and typed
-    expect(Object.keys(v).filter((k) => k !== 'rule').sort()).toEqual(['cause', 'confidence', 'evidence', 'file', 'fix', 'ip', 'layer', 'line', 'method', 'path', 'source', 'status', 'tags', 'time', 'user'].sort());
+    expect(Object.keys(v).filter((k) => k !== 'rule').sort()).toEqual(['cause', 'confidence', 'evidence', 'file', 'fix', 'host', 'ip', 'layer', 'line', 'method', 'path', 'source', 'status', 'tags', 'time', 'user'].sort());
+    // with source and line, the host makes the record's key unique across a fleet
+    expect((v as unknown as { host: string }).host).toMatch(/^\S+$/);
     expect(v.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/);
     expect((v as unknown as { source: string }).source).toMatch(/^[0-9a-f]{16}$/);
     // proven: by a correlated error/debug/auth line, or by the challenge the access line itself logged

@@ -229,7 +229,7 @@ describe('authlog CLI', () => {
     const tagged = authlog(['events', '--db', db, '--tag', 'challenge']).stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(tagged.every((e: { tags: string[] }) => e.tags.includes('challenge'))).toBe(true);
     const csv = authlog(['events', '--db', db, '--format', 'csv', '--user', 'bob']).stdout.trim().split('\n');
-    expect(csv[0]).toBe('time,ip,method,path,status,user,cause,confidence,layer,tags,evidence,fix,file,line,source,rule');
+    expect(csv[0]).toBe('time,ip,method,path,status,user,cause,confidence,layer,tags,evidence,fix,file,line,source,rule,host');
     expect(csv.length).toBeGreaterThan(1);
   });
 

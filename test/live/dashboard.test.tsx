@@ -13,7 +13,7 @@ const HOSTILE_UA = '\u001b]0;pwned\u0007\u001b[2J\u001b[31mEvil\u001b[0m';
 function event(over: Partial<EventRow> = {}): EventRow {
   return {
     time: '2026-11-27T10:00:05Z', ip: '192.0.2.44', method: 'GET', path: '/staging/', status: 401, user: 'bob', cause: 'user_not_found',
-    confidence: 'proven', layer: 'nginx', tags: [], evidence: [], fix: 'x', file: '/var/log/nginx/access.log', line: 1, source: '0123456789abcdef', rule: 'user-not-found', ...over,
+    confidence: 'proven', layer: 'nginx', tags: [], evidence: [], fix: 'x', file: '/var/log/nginx/access.log', line: 1, source: '0123456789abcdef', rule: 'user-not-found', host: 'web1', ...over,
   };
 }
 

@@ -25,6 +25,7 @@ import { FILTER_OPTIONS, FilterSchema, filterParams } from '../filters.js';
 import type { CommandIO } from '../io.js';
 import { packageFile } from '../paths.js';
 import { exitAfterIngest, openAndIngest, scopeOf } from './ingest.js';
+import { STORE_HELP, STORE_OPTIONS, StoreOptionsSchema, fromStore, localScope, openFleetReader, type QueryReader } from '../store.js';
 
 export const EVENTS_HELP = `Usage: authlog events [PATH...] [options]
 
@@ -40,12 +41,12 @@ Output:
   --format table|ndjson|csv    default: table on a terminal, NDJSON when piped
   --all                        include what triage marked as expected or handled (authlog suppress)
 Reading (with PATH): --db, --input-format, --log-format, --tz, --keep-all (see authlog ingest --help)
-
+${STORE_HELP}
 Causes (status, meaning):
 ${causeHelp()}
 `;
 
-const Schema = IngestOptionsSchema.extend(FilterSchema.shape).extend({
+const Schema = IngestOptionsSchema.extend(FilterSchema.shape).extend(StoreOptionsSchema.shape).extend({
   format: z.enum(['table', 'ndjson', 'csv']).optional(),
   'input-format': InputFormatSchema.default('auto'),
 });
@@ -67,14 +68,30 @@ function tableLine(e: EventRow, width: number): string {
 }
 
 export async function runEvents(io: CommandIO, argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { ...INGEST_OPTIONS, ...FILTER_OPTIONS, format: { type: 'string' }, 'input-format': { type: 'string' } });
+  const { values, positionals } = parse(argv, { ...INGEST_OPTIONS, ...FILTER_OPTIONS, format: { type: 'string' }, 'input-format': { type: 'string' }, ...STORE_OPTIONS });
   if (values.help) {
     io.stdout.write(EVENTS_HELP);
     return 0;
   }
   const opts = validate(Schema, values);
+  const fleet = await openFleetReader(io, opts, positionals);
+  if (fleet) {
+    try {
+      await fromStore(fleet, () => list(io, opts, fleet.reader, fleet.reader.iterate<EventQueryRow>('events', filterParams(opts))));
+    } finally {
+      await fleet.close();
+    }
+    return 0;
+  }
   const { db, result } = await openAndIngest(io, positionals, { ...opts, format: opts['input-format'] });
-  const runner = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all, scopeOf(result));
+  const runner = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all, localScope(db, opts.host, scopeOf(result)));
+  await list(io, opts, runner, runner.iterate<EventQueryRow>('events', filterParams(opts)));
+  db.close();
+  return exitAfterIngest(result);
+}
+
+/** Prints the events as the format asks, then the count and what marks hid. */
+async function list(io: CommandIO, opts: z.output<typeof Schema>, reader: QueryReader, rows: Iterable<EventQueryRow> | AsyncIterable<EventQueryRow>): Promise<void> {
   const format = opts.format ?? (io.stdout.isTTY ? 'table' : 'ndjson');
   const width = io.stdout.columns ?? 120;
   if (format === 'csv') io.stdout.write(EVENT_FIELDS.join(',') + '\n');
@@ -82,18 +99,16 @@ export async function runEvents(io: CommandIO, argv: string[]): Promise<number> 
     io.stdout.write(`${'TIME (UTC)'.padEnd(14)} ${'ST'.padEnd(3)} ${'CLIENT'.padEnd(15)} ${'USER'.padEnd(10)} ${'CAUSE'.padEnd(17)} ${'CONF'.padEnd(6)} ${'TAGS'.padEnd(16)} REQUEST\n`);
   }
   let count = 0;
-  for (const raw of runner.iterate<EventQueryRow>('events', filterParams(opts))) {
+  for await (const raw of rows) {
     const e = toEventRow(raw);
     count++;
     // CSV is exact for a pipe or file; on a terminal its log text could carry escapes.
     io.stdout.write((format === 'table' ? tableLine(e, width) : format === 'csv' && io.stdout.isTTY ? sanitize(formatEvent(e, format)) : formatEvent(e, format)) + '\n');
   }
-  const empty = count === 0 ? emptyRangeNote(runner, { since: filterParams(opts).since as number | null, until: filterParams(opts).until as number | null }) : null;
+  const empty = count === 0 ? await emptyRangeNote(reader, { since: filterParams(opts).since as number | null, until: filterParams(opts).until as number | null }) : null;
   if (empty) io.stderr.write(`authlog: ${empty}\n`);
-  const hidden = runner.hiddenByMarks(filterParams(opts).since as number | null, filterParams(opts).until as number | null);
+  const hidden = await reader.hiddenByMarks(filterParams(opts).since as number | null, filterParams(opts).until as number | null);
   if (format === 'table') io.stdout.write(`${count} request(s)${hidden > 0 ? `; ${hiddenNote(hidden)}` : ''}\n`);
   // NDJSON and CSV stay data only: the note goes to stderr.
   else if (hidden > 0) io.stderr.write(`authlog: ${hiddenNote(hidden)}\n`);
-  db.close();
-  return exitAfterIngest(result);
 }

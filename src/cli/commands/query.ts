@@ -8,6 +8,7 @@ import { fit, sanitize } from '../../util/sanitize.js';
 import { parse, validate } from '../args.js';
 import type { CommandIO } from '../io.js';
 import { packageFile } from '../paths.js';
+import { STORE_HELP, STORE_OPTIONS, StoreOptionsSchema, fromStore, localScope, openFleetReader } from '../store.js';
 
 export const QUERY_HELP = `Usage: authlog query NAME [--param key=value]... [options]
        authlog query --list
@@ -21,9 +22,9 @@ Options:
   --format table|ndjson|csv|json   default: table on a terminal, NDJSON when piped
   --list               list the queries with their description and parameters
   --db PATH            database
-`;
+${STORE_HELP}`;
 
-const Schema = z.object({
+const Schema = StoreOptionsSchema.extend({
   db: z.string().optional(),
   list: z.boolean().default(false),
   param: z.array(z.string().regex(/^[a-z_]+=.*$/s, 'use --param key=value')).default([]),
@@ -40,7 +41,7 @@ function paramValue(key: string, value: string): string | number {
     if (t === null) throw new AuthlogError('bad_option', `--param ${key}: "${value}" is not a time (use ISO 8601 like 2026-11-27T10:00Z, 15m, 2h, 7d, or epoch milliseconds)`);
     return t;
   }
-  if (key === 'limit' || key === 'offset' || key === 'status' || key === 'benign') {
+  if (['limit', 'offset', 'status', 'benign', 'min_failures', 'window_ms'].includes(key)) {
     if (!/^\d+$/.test(value)) throw new AuthlogError('bad_option', `--param ${key}: "${value}" is not a whole number`);
     return Number(value);
   }
@@ -49,14 +50,15 @@ function paramValue(key: string, value: string): string | number {
 
 export async function runQuery(io: CommandIO, argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
-    db: { type: 'string' }, list: { type: 'boolean' }, param: { type: 'string', multiple: true }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    db: { type: 'string' }, list: { type: 'boolean' }, param: { type: 'string', multiple: true }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' }, ...STORE_OPTIONS,
   });
   if (values.help) {
     io.stdout.write(QUERY_HELP);
     return 0;
   }
   const opts = validate(Schema, values);
-  const queries = loadQueries(packageFile('queries'));
+  const fleetUrl = opts.store ?? io.env.AUTHLOG_STORE;
+  const queries = loadQueries(packageFile(fleetUrl ? 'queries/clickhouse' : 'queries'));
   if (opts.list) {
     // Names padded to the longest, so the descriptions line up.
     const width = Math.max(...[...queries.values()].map((q) => q.name.length));
@@ -74,11 +76,20 @@ export async function runQuery(io: CommandIO, argv: string[]): Promise<number> {
     if (!query.params.includes(key)) throw new AuthlogError('bad_option', `--param: query ${name} has no parameter "${key}" (it takes ${query.params.join(', ') || 'none'})`);
     params[key] = paramValue(key, p.slice(eq + 1));
   }
-  const db = openDb(opts.db ?? defaultDbPath(io.env), 'existing');
-  const runner = new QueryRunner(db, queries);
   const format = opts.format ?? (io.stdout.isTTY ? 'table' : 'ndjson');
-  const rows = runner.all(name, params);
-  db.close();
+  let rows: Record<string, unknown>[];
+  const fleet = await openFleetReader(io, opts, []);
+  if (fleet) {
+    try {
+      rows = await fromStore(fleet, () => fleet.reader.all(name, params));
+    } finally {
+      await fleet.close();
+    }
+  } else {
+    const db = openDb(opts.db ?? defaultDbPath(io.env), 'existing');
+    rows = new QueryRunner(db, queries, false, localScope(db, opts.host, null)).all(name, params);
+    db.close();
+  }
   if (format === 'json') io.stdout.write(safeJson(rows, 2) + '\n');
   else if (format === 'ndjson') for (const r of rows) io.stdout.write(safeJson(r) + '\n');
   else {

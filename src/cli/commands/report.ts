@@ -12,6 +12,8 @@ import { FilterSchema } from '../filters.js';
 import type { CommandIO } from '../io.js';
 import { packageFile } from '../paths.js';
 import { exitAfterIngest, openAndIngest, scopeOf } from './ingest.js';
+import { STORE_HELP, STORE_OPTIONS, StoreOptionsSchema, fromStore, localScope, openFleetReader } from '../store.js';
+import type { ReportData } from '../../report/data.js';
 
 export const REPORT_HELP = `Usage: authlog report [PATH...] [options]
 
@@ -28,9 +30,9 @@ Options:
   --no-color                      no colour in text (also when NO_COLOR is set or not a terminal)
   --all                        include what triage marked as expected or handled (authlog suppress)
 Reading (with PATH): --db, --input-format, --log-format, --tz, --keep-all, -q (see authlog ingest --help)
-`;
+${STORE_HELP}`;
 
-const Schema = IngestOptionsSchema.extend({
+const Schema = IngestOptionsSchema.extend(StoreOptionsSchema.shape).extend({
   since: FilterSchema.shape.since,
   until: FilterSchema.shape.until,
   format: z.enum(['text', 'json', 'markdown', 'html']).default('text'),
@@ -42,7 +44,7 @@ const Schema = IngestOptionsSchema.extend({
 export async function runReport(io: CommandIO, argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     ...INGEST_OPTIONS, since: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' },
-    output: { type: 'string', short: 'o' }, 'no-color': { type: 'boolean' }, 'input-format': { type: 'string' },
+    output: { type: 'string', short: 'o' }, 'no-color': { type: 'boolean' }, 'input-format': { type: 'string' }, ...STORE_OPTIONS,
   });
   if (values.help) {
     io.stdout.write(REPORT_HELP);
@@ -54,12 +56,27 @@ export async function runReport(io: CommandIO, argv: string[]): Promise<number> 
   if (values.format === undefined && extension !== undefined && byExtension[extension]) values.format = byExtension[extension];
   const opts = validate(Schema, values);
   // What was read is a side note on stderr: the report alone goes to stdout (and into a redirected file).
-  const { db, result } = await openAndIngest(io, positionals, { ...opts, format: opts['input-format'] });
-  const runner = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all, scopeOf(result));
-  const data = gatherReport(runner, { since: opts.since ?? null, until: opts.until ?? null }, db.name);
-  const empty = data.unauthorized + data.forbidden === 0 ? emptyRangeNote(runner, { since: opts.since ?? null, until: opts.until ?? null }) : null;
-  if (empty) io.stderr.write(`authlog: ${empty}\n`);
-  db.close();
+  const range = { since: opts.since ?? null, until: opts.until ?? null };
+  let data: ReportData;
+  let exit = 0;
+  const fleet = await openFleetReader(io, opts, positionals);
+  if (fleet) {
+    try {
+      data = await fromStore(fleet, () => gatherReport(fleet.reader, range, fleet.label));
+      const empty = data.unauthorized + data.forbidden === 0 ? await fromStore(fleet, () => emptyRangeNote(fleet.reader, range)) : null;
+      if (empty) io.stderr.write(`authlog: ${empty}\n`);
+    } finally {
+      await fleet.close();
+    }
+  } else {
+    const { db, result } = await openAndIngest(io, positionals, { ...opts, format: opts['input-format'] });
+    const runner = new QueryRunner(db, loadQueries(packageFile('queries')), opts.all, localScope(db, opts.host, scopeOf(result)));
+    data = await gatherReport(runner, range, db.name);
+    const empty = data.unauthorized + data.forbidden === 0 ? await emptyRangeNote(runner, range) : null;
+    if (empty) io.stderr.write(`authlog: ${empty}\n`);
+    db.close();
+    exit = exitAfterIngest(result);
+  }
   const colour = !opts.output && io.stdout.isTTY && !opts['no-color'] && !io.env.NO_COLOR;
   let text: string;
   switch (opts.format) {
@@ -78,5 +95,5 @@ export async function runReport(io: CommandIO, argv: string[]): Promise<number> 
   } else {
     io.stdout.write(text);
   }
-  return exitAfterIngest(result);
+  return exit;
 }
