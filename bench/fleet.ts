@@ -96,7 +96,7 @@ if (!engineAvailable()) {
   const store = parseStoreUrl(url);
   const client = await openStore(store);
   for (const table of ['verdicts', 'traffic', 'client_ok', 'sources', 'rejects']) {
-    await client.command({ query: `INSERT INTO ${table} SELECT * REPLACE (concat('h', leftPad(toString(n.number), 2, '0')) AS host) FROM ${table} AS t, numbers(1, ${HOSTS - 1}) AS n WHERE t.host = 'h00'` });
+    await client.command({ query: `INSERT INTO ${table} SELECT * EXCEPT (number) REPLACE (concat('h', leftPad(toString(number), 2, '0')) AS host) FROM ${table} AS t, numbers(1, ${HOSTS - 1}) AS n WHERE t.host = 'h00'` });
   }
   await client.command({ query: 'OPTIMIZE TABLE verdicts FINAL' });
   const fleetVerdicts = ((await (await client.query({ query: 'SELECT count() AS n FROM verdicts FINAL', format: 'JSONEachRow' })).json()) as { n: number }[])[0].n;

@@ -19,6 +19,7 @@ import { openDb } from '../src/store/db.js';
 import { loadQueries, QueryRunner, type Params } from '../src/store/queries.js';
 import { ClickHouseReader } from '../src/fleet/reader.js';
 import { shipHost } from '../src/fleet/outbox.js';
+import { hasTmux, tmuxSession } from '../test/helpers.js';
 
 const REPO = join(import.meta.dirname, '..');
 const CLI = join(REPO, 'dist', 'src', 'cli', 'main.js');
@@ -346,9 +347,15 @@ describe('fleet: authlog ship into ClickHouse', () => {
           expect(lite, `${name} has a SQLite version`).toBeDefined();
           expect(ch.params, name).toEqual(lite!.params);
           expect(ch.example, name).toEqual(lite!.example);
+          expect(ch.local, name).toEqual(lite!.local);
+          // tui-around is by design not the same: a database shows the client's access and error lines, a fleet store its 401/403s on every server.
+          if (name === 'tui-around') continue;
           const t = Date.UTC(2026, 10, 25);
-          const paramSets: Params[] = [{}, ...(ch.params.includes('since') ? [{ since: t, until: t + 86_400_000 }] : []), ...(ch.params.includes('cause') ? [{ cause: 'password_mismatch' }] : []),
-            ...(ch.params.includes('limit') ? [{ limit: 3 }] : []), ...(ch.params.includes('min_failures') ? [{ min_failures: 2 }] : [])];
+          const only = (p: Params) => Object.fromEntries(Object.entries(p).filter(([k]) => ch.params.includes(k)));
+          const paramSets: Params[] = [{}, ...(ch.params.includes('since') ? [{ since: t, until: t + 86_400_000 }] : []), ...(ch.params.includes('cause') ? [only({ cause: 'password_mismatch' })] : []),
+            ...(ch.params.includes('limit') ? [{ limit: 3 }] : []), ...(ch.params.includes('min_failures') ? [{ min_failures: 2 }] : []),
+            ...(ch.params.includes('status') ? [only({ status: 401, cause: 'password_mismatch' }), only({ status: 403, cause: 'nonce_expired', since: t - 86_400_000 * 5, until: t + 86_400_000 * 5, benign: 1, limit: 5, offset: 2 })] : []),
+            ...(name === 'tui-trend' || name === 'tui-causes' ? [{ since: t - 86_400_000 * 2, until: t + 86_400_000 * 5, text: '198.' }, { since: t - 86_400_000 * 2, until: t + 86_400_000 * 5, tag: 'brute_force', benign: 1 }] : [])];
           for (const params of paramSets) {
             // Rows of the same millisecond come in each engine's order: listed by time, then by where they were logged.
             const byPlace = (rows: Record<string, unknown>[]) => ('source' in (rows[0] ?? {}) && 'line' in (rows[0] ?? {}) && 'ts' in (rows[0] ?? {})
@@ -359,7 +366,7 @@ describe('fleet: authlog ship into ClickHouse', () => {
             const label = `${name} ${JSON.stringify(params)}`;
             expect(b.length, label).toBe(a.length);
             if (a.length > 0) expect(Object.keys(b[0]), label).toEqual(Object.keys(a[0]));
-            const strip = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => !ch.example.includes(k)));
+            const strip = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => !ch.example.includes(k) && !ch.local.includes(k)));
             for (let i = 0; i < a.length; i++) expect(strip(b[i]), `${label} row ${i}`).toEqual(strip(a[i]));
             compared.push(`${label}: ${a.length}`);
           }
@@ -369,7 +376,40 @@ describe('fleet: authlog ship into ClickHouse', () => {
       db.close();
     }
     process.stdout.write(`compared: ${compared.join('; ')}\n`);
-    expect(compared.length).toBeGreaterThan(30);
+    expect(compared.length).toBeGreaterThan(50);
+    // The fleet's lines around an event: the same client's 401/403s on every server, the event itself marked.
+    await withStore(url, async (client) => {
+      const fleet = new ClickHouseReader(client, chQueries);
+      const [e] = await fleet.all<{ id: number; ip: string }>('tui-events', { status: 401, cause: 'password_mismatch', limit: 1 });
+      const around = await fleet.all<{ self: number; text: string }>('tui-around', { id: e.id });
+      expect(around.filter((r) => r.self === 1)).toHaveLength(1);
+      for (const r of around) expect(r.text).toContain(` ${e.ip} `);
+    });
+  });
+
+  it.skipIf(!hasTmux)('the TUI triages the fleet: every server\'s events, the client\'s 401/403s on every server around one, marks refused', async () => {
+    const url = newStore();
+    for (const [i, host] of (['web1', 'web3'] as const).entries()) {
+      expect(authlog(['ship', '--to', url, '--db', hostDb(host), '--host', host, '-q', ...(i === 0 ? ['--init'] : [])]).code).toBe(0);
+    }
+    const tui = tmuxSession(`fleet-tui-${process.pid}`, 100, 30, `sh -c 'cd ${import.meta.dirname} && ${process.execPath} ${CLI} tui --store ${url}; sleep 5'`);
+    try {
+      await tui.waitFor(/fleet chdb:|fleet http/);
+      await tui.waitFor(/401 password_mismatch/);
+      // The first cause, its events, the first event's evidence: the host names the access line.
+      tui.keys('Enter');
+      await tui.waitFor(/events · \d{3} \w+ · 1\//);
+      tui.keys('Enter');
+      await tui.waitFor(/access line web[13]:/);
+      await tui.waitFor(/this client's 401\/403s on every server/);
+      tui.keys('Escape');
+      tui.keys('m');
+      tui.keys('c');
+      await tui.waitFor(/marks are kept in a database/);
+      tui.keys('q');
+    } finally {
+      tui.kill();
+    }
   });
 
   it('an unreachable store: one line, exit 69, the backlog kept for the next ship', () => {

@@ -1,5 +1,6 @@
 -- description: what the logs hold around one request: the same client's stored access lines nearest in time (two minutes either side) and its error-log lines (ten seconds either side), in time order
 -- params: id
+-- local: id, raw
 WITH q AS (SELECT ip, ts FROM requests WHERE id = :id)
 SELECT * FROM (
   SELECT * FROM (
@@ -7,7 +8,7 @@ SELECT * FROM (
            coalesce(r.raw, r.ip || ' ' || coalesce(r.user, '-') || ' "' || coalesce(r.method, '') || ' ' || coalesce(r.target, '') || '" ' || r.status) AS text
     FROM requests r JOIN sources s ON s.id = r.source_id, q
     WHERE r.ip = q.ip AND r.ts BETWEEN q.ts - 120000 AND q.ts + 120000
-    ORDER BY abs(r.ts - q.ts), r.id LIMIT 9
+    ORDER BY r.id = :id DESC, abs(r.ts - q.ts), r.id LIMIT 9
   )
   UNION ALL
   SELECT * FROM (

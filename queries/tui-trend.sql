@@ -7,4 +7,4 @@ WHERE ts >= :since AND ts < :until
   AND (:text IS NULL OR instr(ip, :text) > 0 OR instr(coalesce(user, ''), :text) > 0 OR instr(coalesce(path, ''), :text) > 0)
   AND (:ip IS NULL OR ip = :ip) AND (:user IS NULL OR user = :user) AND (:path IS NULL OR path = :path)
   AND (:benign = 1 OR benign = 0)
-GROUP BY status, cause, bucket;
+GROUP BY status, cause, bucket ORDER BY status, cause, bucket;

@@ -29,19 +29,6 @@ CREATE TRIGGER IF NOT EXISTS outbox_reject_insert AFTER INSERT ON rejects
 BEGIN INSERT INTO outbox (kind, source_id, line) VALUES ('r', NEW.source_id, NEW.line); END;
 `;
 
-export interface OutboxRow {
-  seq: number;
-  kind: 'v' | 't' | 'o' | 'r';
-  request_id: number | null;
-  minute: number | null;
-  source_id: number | null;
-  status: number | null;
-  delta: number | null;
-  ip: string | null;
-  path: string | null;
-  line: number | null;
-}
-
 export function outboxEnabled(db: Db): boolean {
   return db.prepare("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'outbox_verdict_insert') AS e").pluck().get() === 1;
 }
@@ -98,14 +85,16 @@ export function backlog(db: Db, target: string): { changes: number; head: number
   return { changes: r.n, head: r.head };
 }
 
-/** The next batch after the target's position: at least up to a batch sent but not acknowledged. */
-export function readBatch(db: Db, target: string, limit: number): { from: number; to: number; rows: OutboxRow[] } {
+/**
+ * The next batch after the target's position, as a range (from, to] of at most `limit`
+ * changes, and at least up to a batch sent but not acknowledged.
+ */
+export function nextBatch(db: Db, target: string, limit: number): { from: number; to: number; changes: number } {
   const { position, pending } = targetState(db, target);
-  const rows = db.prepare('SELECT * FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?').all(position, limit) as OutboxRow[];
-  if (pending !== null && pending > position && (rows.length === 0 || rows[rows.length - 1].seq < pending)) {
-    rows.push(...(db.prepare('SELECT * FROM outbox WHERE seq > ? AND seq <= ? ORDER BY seq').all(rows.length ? rows[rows.length - 1].seq : position, pending) as OutboxRow[]));
-  }
-  return { from: position, to: rows.length ? rows[rows.length - 1].seq : position, rows };
+  const end = db.prepare('SELECT max(seq) FROM (SELECT seq FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?)').pluck().get(position, limit) as number | null;
+  const to = Math.max(end ?? position, pending !== null && pending > position ? pending : position);
+  const changes = to > position ? (db.prepare('SELECT count(*) FROM outbox WHERE seq > ? AND seq <= ?').pluck().get(position, to) as number) : 0;
+  return { from: position, to, changes };
 }
 
 /** Notes a batch as sent, before it is: a retry after a crash then covers at least as much. */

@@ -10,7 +10,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { AuthlogError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { packageFile } from '../cli/paths.js';
-import { acknowledge, backlog, enableOutbox, markPending, readBatch, type OutboxRow } from './outbox.js';
+import { acknowledge, backlog, enableOutbox, markPending, nextBatch } from './outbox.js';
 
 export const DEFAULT_RETENTION_DAYS = 90;
 
@@ -31,12 +31,6 @@ export async function applySchema(client: ClickHouseClient, database: string, re
   return statements.length;
 }
 
-interface VerdictRow {
-  request_id: number; ts: number; status: number; ip: string; user: string | null; path: string | null; user_agent: string | null;
-  benign: number; cause: string; confidence: string; layer: string; rule: string; tags: string; evidence: string; fix: string;
-  line: number; method: string | null; target: string | null; vhost: string | null; scheme: string | null; source: string; file: string;
-}
-
 export interface BatchRows {
   verdicts: Record<string, unknown>[];
   traffic: Record<string, unknown>[];
@@ -45,51 +39,36 @@ export interface BatchRows {
   sources: Record<string, unknown>[];
 }
 
-/** The rows of one outbox range, as the fleet tables hold them. */
-export function batchRows(db: Db, host: string, to: number, changes: OutboxRow[]): BatchRows {
-  const verdict = db.prepare(`SELECT v.*, r.line, r.method, r.target, r.host AS vhost, r.scheme, coalesce(s.key, 'source-' || s.id) AS source, s.path AS file
-    FROM verdicts v JOIN requests r ON r.id = v.request_id JOIN sources s ON s.id = r.source_id WHERE v.request_id = ?`);
-  const ok = db.prepare('SELECT * FROM client_ok WHERE ip = ? AND path = ?');
-  const reject = db.prepare(`SELECT x.line, x.reason, x.excerpt, coalesce(s.key, 'source-' || s.id) AS source, s.path AS file
-    FROM rejects x JOIN sources s ON s.id = x.source_id WHERE x.source_id = ? AND x.line = ?`);
-  const sourceKeys = new Map((db.prepare("SELECT id, coalesce(key, 'source-' || id) AS key FROM sources").all() as { id: number; key: string }[]).map((s) => [s.id, s.key]));
-  const out: BatchRows = { verdicts: [], traffic: [], client_ok: [], rejects: [], sources: [] };
-  const seenVerdicts = new Set<number>();
-  const seenOk = new Set<string>();
-  // Newest first, so each key is taken once, in its latest state.
-  for (let i = changes.length - 1; i >= 0; i--) {
-    const c = changes[i];
-    if (c.kind === 'v') {
-      if (seenVerdicts.has(c.request_id!)) continue;
-      seenVerdicts.add(c.request_id!);
-      const v = verdict.get(c.request_id) as VerdictRow | undefined;
-      if (!v) continue; // re-classified later in this range: its newer row is in the range too
-      out.verdicts.push({
-        host, source: v.source, line: v.line, file: v.file, ts: v.ts, status: v.status, ip: v.ip, user: v.user, method: v.method, target: v.target, vhost: v.vhost, scheme: v.scheme,
-        path: v.path, user_agent: v.user_agent, benign: v.benign, cause: v.cause, confidence: v.confidence, layer: v.layer,
-        rule: v.rule, tags: JSON.parse(v.tags) as string[], evidence: v.evidence, fix: v.fix, version: to,
-      });
-    } else if (c.kind === 't') {
-      // Each change is its own row, keyed by its place in the outbox: sent again in any batch, it replaces itself.
-      const source = c.source_id === 0 ? 'legacy' : sourceKeys.get(c.source_id!) ?? `source-${c.source_id}`;
-      if (c.delta !== 0) out.traffic.push({ host, source, minute: c.minute, status: c.status, seq: c.seq, count: c.delta, version: c.seq });
-    } else if (c.kind === 'o') {
-      const key = `${c.ip}\u0000${c.path}`;
-      if (seenOk.has(key)) continue;
-      seenOk.add(key);
-      const r = ok.get(c.ip, c.path) as { ip: string; path: string; count: number; with_user: number; https: number; first_ts: number; last_ts: number } | undefined;
-      if (r) out.client_ok.push({ host, ...r, version: to });
-    } else if (c.kind === 'r') {
-      const r = reject.get(c.source_id, c.line) as { line: number; reason: string; excerpt: string; source: string; file: string } | undefined;
-      if (r) out.rejects.push({ host, ...r, shipped_at: Math.floor(Date.now() / 1000), version: to });
-    }
+const SOURCE_KEY = "coalesce(s.key, 'source-' || s.id)";
+
+/**
+ * The rows of the outbox range (from, to], as the fleet tables hold them: each verdict,
+ * client's successes and rejected line in its current state (once, however often it changed
+ * in the range), each count change as its own row. Set-based: one query per table.
+ */
+export function batchRows(db: Db, host: string, from: number, to: number): BatchRows {
+  const range = [from, to];
+  const verdicts = (db.prepare(`SELECT v.ts, v.status, v.ip, v.user, v.path, v.user_agent, v.benign, v.cause, v.confidence, v.layer, v.rule, v.tags,
+      v.evidence, v.fix, r.line, r.method, r.target, r.host AS vhost, r.scheme, ${SOURCE_KEY} AS source, s.path AS file
+    FROM (SELECT DISTINCT request_id FROM outbox WHERE seq > ? AND seq <= ? AND kind = 'v') o
+    JOIN verdicts v ON v.request_id = o.request_id JOIN requests r ON r.id = v.request_id JOIN sources s ON s.id = r.source_id`).all(...range) as Record<string, unknown>[]);
+  for (const v of verdicts) {
+    v.host = host;
+    v.tags = JSON.parse(v.tags as string) as string[];
+    v.version = to;
   }
-  if (changes.length > 0) {
-    for (const s of db.prepare(`SELECT coalesce(key, 'source-' || id) AS source, path, format, variant, compressed, offset, lines, stored, rejected, invalid_utf8, zone, updated_at FROM sources`).all() as Record<string, unknown>[]) {
-      out.sources.push({ host, ...s, version: to });
-    }
-  }
-  return out;
+  // Each change is its own row, keyed by its place in the outbox: sent again in any batch, it replaces itself.
+  const traffic = db.prepare(`SELECT ? AS host, CASE WHEN o.source_id = 0 THEN 'legacy' ELSE ${SOURCE_KEY} END AS source, o.minute, o.status,
+      o.seq, o.delta AS count, o.seq AS version
+    FROM outbox o LEFT JOIN sources s ON s.id = o.source_id WHERE o.seq > ? AND o.seq <= ? AND o.kind = 't' AND o.delta <> 0`).all(host, ...range) as Record<string, unknown>[];
+  const clientOk = db.prepare(`SELECT ? AS host, c.ip, c.path, c.count, c.with_user, c.https, c.first_ts, c.last_ts, ? AS version
+    FROM (SELECT DISTINCT ip, path FROM outbox WHERE seq > ? AND seq <= ? AND kind = 'o') o JOIN client_ok c ON c.ip = o.ip AND c.path = o.path`).all(host, to, ...range) as Record<string, unknown>[];
+  const rejects = db.prepare(`SELECT ? AS host, ${SOURCE_KEY} AS source, x.line, s.path AS file, x.reason, x.excerpt, ? AS shipped_at, ? AS version
+    FROM (SELECT DISTINCT source_id, line FROM outbox WHERE seq > ? AND seq <= ? AND kind = 'r') o
+    JOIN rejects x ON x.source_id = o.source_id AND x.line = o.line JOIN sources s ON s.id = x.source_id`).all(host, Math.floor(Date.now() / 1000), to, ...range) as Record<string, unknown>[];
+  const sources = db.prepare(`SELECT ? AS host, ${SOURCE_KEY} AS source, s.path, s.format, s.variant, s.compressed, s.offset, s.lines, s.stored, s.rejected,
+      s.invalid_utf8, s.zone, s.updated_at, ? AS version FROM sources s`).all(host, to) as Record<string, unknown>[];
+  return { verdicts, traffic, client_ok: clientOk, rejects, sources };
 }
 
 export interface ShipResult {
@@ -116,20 +95,21 @@ export async function ship(db: Db, client: ClickHouseClient, o: ShipOptions): Pr
   const result: ShipResult = { batches: 0, verdicts: 0, trafficRows: 0, changes: 0, backlog: 0, firstShip: enableOutbox(db) };
   for (;;) {
     if (o.maxBatches !== undefined && result.batches >= o.maxBatches) break;
-    const { from, to, rows } = readBatch(db, o.target, o.batchSize);
-    if (rows.length === 0) break;
-    const batch = batchRows(db, o.host, to, rows);
+    const { from, to, changes } = nextBatch(db, o.target, o.batchSize);
+    if (changes === 0) break;
+    const batch = batchRows(db, o.host, from, to);
     markPending(db, o.target, to);
-    for (const table of ['sources', 'rejects', 'client_ok', 'traffic', 'verdicts'] as const) {
-      if (batch[table].length === 0) continue;
-      await client.insert({
+    // The tables of a batch go in at once; the position moves when all of them are in.
+    const sent = await Promise.allSettled((['sources', 'rejects', 'client_ok', 'traffic', 'verdicts'] as const).filter((table) => batch[table].length > 0).map((table) =>
+      client.insert({
         table, values: batch[table], format: 'JSONEachRow',
         clickhouse_settings: { insert_deduplication_token: `${o.host}:${from}-${to}:${table}`, async_insert: 0 },
-      });
-    }
+      })));
+    const failed = sent.find((s) => s.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     acknowledge(db, o.target, to, batch.verdicts.length + batch.traffic.length + batch.client_ok.length + batch.rejects.length);
     result.batches++;
-    result.changes += rows.length;
+    result.changes += changes;
     result.verdicts += batch.verdicts.length;
     result.trafficRows += batch.traffic.length;
     o.onBatch?.({ ...result, backlog: backlog(db, o.target).changes });

@@ -16,6 +16,8 @@ export interface NamedQuery {
   params: string[];
   /** Columns taken from one example row of a group: which row is each engine's choice. */
   example: string[];
+  /** Columns only one engine can fill alike: a database's row ids and raw lines; a fleet store gives its own key, no raw line. */
+  local: string[];
   sql: string;
 }
 
@@ -45,7 +47,7 @@ export function loadQueries(dir: string): Map<string, NamedQuery> {
     const description = /^-- description: (.*)$/m.exec(sql)?.[1].trim() ?? '';
     const list = (header: string) => (new RegExp(`^-- ${header}:(.*)$`, 'm').exec(sql)?.[1] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
     const name = basename(file, '.sql');
-    out.set(name, { name, description, params: list('params'), example: list('example'), sql });
+    out.set(name, { name, description, params: list('params'), example: list('example'), local: list('local'), sql });
   }
   return out;
 }

@@ -150,7 +150,7 @@ function fleetShipper(io: CommandIO, db: import('../../store/db.js').Db, url: Re
   const once = async () => {
     try {
       client ??= await openStore(url);
-      await ship(db, client, { host, target: url.label, batchSize: 20_000 });
+      await ship(db, client, { host, target: url.label, batchSize: 10_000 });
       if (lastError) io.stderr.write(`authlog: ${sanitize(url.label)}: shipping again\n`);
       lastError = '';
     } catch (e) {

@@ -31,6 +31,7 @@ export function TriageApp(props: TriageAppProps) {
   const span = t.w.first !== null && t.w.last !== null ? `${isoUtc(t.w.since ?? t.w.first).slice(0, 16)} … ${isoUtc(t.w.last).slice(0, 16)}` : 'no data';
   // The state first: at 80 columns the time span is what gets cut, never what narrows the view.
   const state = [
+    props.fleet ? `fleet ${props.fleet}` : null,
     t.filters.benign ? 'benign shown' : 'benign hidden',
     t.filters.pick ? `${t.filters.pick.kind} ${t.filters.pick.value}` : null,
     t.editing !== null ? `filter ${t.editing}▏` : t.filters.text ? `filter ${t.filters.text}` : null,
@@ -46,7 +47,7 @@ export function TriageApp(props: TriageAppProps) {
       {t.view === 'help' ? (
         <HelpPane width={width} rows={height - 2} />
       ) : t.view === 'evidence' && t.event ? (
-        <EvidencePane event={t.event} around={t.around} width={width} rows={height - 2} />
+        <EvidencePane event={t.event} around={t.around} width={width} rows={height - 2} fleet={props.fleet !== undefined} />
       ) : (
         <Box flexDirection="column">
           <CausesPane causes={t.causes} selected={t.causeIndex} focused={t.focus === 'causes'} width={width} rows={causeRows} empty={emptyRangeHint(t.filters, t.w)} />

@@ -4,7 +4,7 @@
  * else from what the database kept (the client's stored access lines and its error lines).
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import type { QueryRunner } from '../../store/queries.js';
+import type { TriageQueries } from './data.js';
 
 export interface ContextLine {
   ts: number | null;
@@ -85,9 +85,10 @@ export function fileLinesAround(path: string, line: number, radius: number): str
  * (it names the client and the status; a rotated-away file's successor would not), and the
  * database's lines of the same client around it, error lines included.
  */
-export function contextAround(q: QueryRunner, e: { id: number; ip: string; status: number; file: string; line: number }, radius = 2): ContextLine[] {
+export function contextAround(q: TriageQueries, e: { id: number; ip: string; status: number; file: string; line: number }, radius = 2, fleet = false): ContextLine[] {
   const stored = q.all<{ ts: number; kind: 'access' | 'error'; file: string; line: number; self: number; text: string }>('tui-around', { id: e.id });
-  const lines = fileLinesAround(e.file, e.line, radius);
+  // A fleet's event was logged on another server: a file of the same name here is not its log.
+  const lines = fleet ? null : fileLinesAround(e.file, e.line, radius);
   const own = lines?.[Math.min(radius, e.line - 1)];
   const fromFile: ContextLine[] =
     lines && own !== undefined && own.includes(e.ip) && own.includes(String(e.status))

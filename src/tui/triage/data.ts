@@ -2,7 +2,13 @@
 import { TAGS } from '../../classify/vocabulary.js';
 import type { Evidence } from '../../classify/vocabulary.js';
 import type { EventRow } from '../../report/event-rows.js';
-import type { Params, QueryRunner } from '../../store/queries.js';
+import type { Params } from '../../store/queries.js';
+
+/** What the TUI reads through: the database's QueryRunner, or a fleet store's SyncFleetReader. */
+export interface TriageQueries {
+  all<T = Record<string, unknown>>(name: string, params?: Params): T[];
+  refreshView(): void;
+}
 
 export const RANGES = ['all', 'hour', 'day', 'week'] as const;
 export type RangeName = (typeof RANGES)[number];
@@ -47,7 +53,7 @@ export type EventItem = Omit<EventRow, 'time'> & { id: number; ts: number; raw: 
  * The time window. One rule everywhere: a range counts back from now, as `--since 1h` does
  * on the command line; on older logs an empty range says what the database holds.
  */
-export function window(q: QueryRunner, f: Filters, now = Date.now()): { since: number | null; until: number | null; first: number | null; last: number | null } {
+export function window(q: TriageQueries, f: Filters, now = Date.now()): { since: number | null; until: number | null; first: number | null; last: number | null } {
   const span = q.all<{ first: number | null; last: number | null }>('tui-span')[0];
   let since = f.since;
   let until = f.until;
@@ -68,7 +74,7 @@ export function filterParams(f: Filters, w: { since: number | null; until: numbe
   return { since: w.since, until: w.until, tag: f.tag, text: f.text, benign: f.benign ? 1 : 0, ip: pick('client'), user: pick('user'), path: pick('path') };
 }
 
-export function loadCauses(q: QueryRunner, p: Params): CauseRow[] {
+export function loadCauses(q: TriageQueries, p: Params): CauseRow[] {
   const rows = q.all<Omit<CauseRow, 'trend'>>('tui-causes', p);
   const trend = new Map<string, number[]>();
   if (p.since !== null && p.until !== null) {
@@ -82,11 +88,11 @@ export function loadCauses(q: QueryRunner, p: Params): CauseRow[] {
   return rows.map((r) => ({ ...r, trend: trend.get(`${r.status} ${r.cause}`) ?? [] }));
 }
 
-export function loadTop(q: QueryRunner, p: Params, c: CauseRow): TopRow[] {
+export function loadTop(q: TriageQueries, p: Params, c: CauseRow): TopRow[] {
   return q.all<TopRow>('tui-top', { ...p, status: c.status, cause: c.cause, limit: 5 });
 }
 
-export function loadEvents(q: QueryRunner, p: Params, c: CauseRow, offset: number, limit: number): EventItem[] {
+export function loadEvents(q: TriageQueries, p: Params, c: CauseRow, offset: number, limit: number): EventItem[] {
   type Raw = Omit<EventItem, 'tags' | 'evidence'> & { tags: string; evidence: string };
   return q.all<Raw>('tui-events', { ...p, status: c.status, cause: c.cause, limit, offset }).map((r) => ({
     ...r,
@@ -96,7 +102,7 @@ export function loadEvents(q: QueryRunner, p: Params, c: CauseRow, offset: numbe
 }
 
 /** Every event of the selection, streamed (for export). */
-export function* allEvents(q: QueryRunner, p: Params, c: CauseRow): Generator<EventItem> {
+export function* allEvents(q: TriageQueries, p: Params, c: CauseRow): Generator<EventItem> {
   for (let offset = 0; ; offset += 1000) {
     const page = loadEvents(q, p, c, offset, 1000);
     yield* page;

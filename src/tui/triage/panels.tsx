@@ -82,10 +82,10 @@ export function EventsPane({ title, events, selected, focused, width, rows }: { 
   );
 }
 
-export function EvidencePane({ event, around, width, rows }: { event: EventItem; around: ContextLine[]; width: number; rows: number }) {
+export function EvidencePane({ event, around, width, rows, fleet = false }: { event: EventItem; around: ContextLine[]; width: number; rows: number; fleet?: boolean }) {
   const lines: { text: string; bold?: boolean; dim?: boolean }[] = [
     { text: `${event.status} ${event.cause} (${event.confidence}, ${event.layer})${event.tags.length ? ` tags: ${event.tags.join(', ')}` : ''}`, bold: true },
-    { text: `access line ${event.file}:${event.line}`, dim: true },
+    { text: `access line ${fleet ? `${event.host}:` : ''}${event.file}:${event.line}`, dim: true },
     { text: event.raw ?? `${event.method ?? ''} ${event.path ?? ''}` },
     ...event.evidence.flatMap((ev) => [
       { text: ev.file ? `evidence ${ev.file}:${ev.line}` : 'evidence', dim: true },
@@ -104,7 +104,7 @@ export function EvidencePane({ event, around, width, rows }: { event: EventItem;
   // The lines around it are one screen line each, as in lnav: the start of a line says where it is.
   const context: { text: string; bold?: boolean; dim?: boolean }[] = around.length > 0
     ? [
-        { text: 'around it: the file\'s lines (› the event), then what the database kept of this client', dim: true },
+        { text: fleet ? 'around it: this client\'s 401/403s on every server, two minutes either side (› the event)' : 'around it: the file\'s lines (› the event), then what the database kept of this client', dim: true },
         ...around.map((c) => ({ text: `${c.self ? '›' : ' '}${c.kind === 'error' ? 'E' : c.kind === 'access' ? 'A' : ' '} ${basename(c.file)}:${c.line} ${c.text}`, bold: c.self, dim: !c.self && c.kind === 'access' })),
       ]
     : [];

@@ -2,11 +2,10 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { BENIGN_TAGS, TAGS } from '../../classify/vocabulary.js';
-import type { QueryRunner } from '../../store/queries.js';
 import { addSuppression, type SuppressionKind, type SuppressionState } from '../../store/suppressions.js';
 import { EVENT_FIELDS, formatEvent } from '../../report/event-rows.js';
 import { isoUtc } from '../../util/time.js';
-import { allEvents, filterParams, loadCauses, loadEvents, loadTop, RANGES, window, type EventItem, type Filters, type TopPick } from './data.js';
+import { allEvents, filterParams, loadCauses, loadEvents, loadTop, RANGES, window, type EventItem, type Filters, type TopPick, type TriageQueries } from './data.js';
 import { contextAround, type ContextLine } from './context.js';
 import type { TriageAction } from './keys.js';
 import type { Db } from '../../store/db.js';
@@ -15,8 +14,11 @@ export type Focus = 'causes' | 'top' | 'events';
 export type View = 'main' | 'evidence' | 'help';
 
 export interface TriageDeps {
-  db: Db;
-  queries: QueryRunner;
+  /** The database, for marks; null over a fleet store (marks are one database's). */
+  db: Db | null;
+  queries: TriageQueries;
+  /** The fleet store read (its label), when not the database. */
+  fleet?: string;
   initial: Filters;
   /** Where exports are written. */
   exportDir: string;
@@ -62,7 +64,7 @@ export function useTriage(deps: TriageDeps, eventRows: number) {
   const page = useMemo(() => (cause ? loadEvents(deps.queries, params, cause, pageStart, PAGE) : []), [deps.queries, params, cause?.status, cause?.cause, pageStart, version]);
   const event: EventItem | null = page[eventIndex - pageStart] ?? null;
   // The log lines around the event, read when its evidence is shown.
-  const around: ContextLine[] = useMemo(() => (view === 'evidence' && event ? contextAround(deps.queries, event) : []), [deps.queries, view, event?.id, version]);
+  const around: ContextLine[] = useMemo(() => (view === 'evidence' && event ? contextAround(deps.queries, event, 2, deps.fleet !== undefined) : []), [deps.queries, view, event?.id, version]);
   const data = useRef({ causes, cause, event, top });
   data.current = { causes, cause, event, top };
   const refresh = useCallback(() => {
@@ -74,6 +76,7 @@ export function useTriage(deps: TriageDeps, eventRows: number) {
     const e = data.current.event;
     const value = e ? (kind === 'client' ? e.ip : kind === 'user' ? e.user : e.path) : null;
     if (!value) return setMessage(`nothing to mark: the selected event has no ${kind}`);
+    if (deps.db === null) return setMessage('marks are kept in a database: mark on the server (authlog tui --db), a fleet store counts everything');
     addSuppression(deps.db, kind, value, as);
     deps.queries.refreshView();
     update((s) => ({ message: `marked ${kind} ${value} as ${as}: left out unless --all`, version: s.version + 1 }));
