@@ -226,19 +226,27 @@ describe('fleet: authlog ship into ClickHouse', () => {
       expect((await ship(db, client, { host, target: store.label, batchSize: 150 })).changes).toBe(0);
       // New lines, and the store's answer lost after it stored a batch: the batch is sent again, counted once.
       db.prepare("UPDATE traffic SET count = count + 5 WHERE (minute, source_id, status) IN (SELECT minute, source_id, status FROM traffic LIMIT 3)").run();
-      db.prepare("UPDATE verdicts SET tags = tags WHERE rowid IN (SELECT rowid FROM verdicts LIMIT 40)").run();
-      const lostAnswer = new Proxy(client, {
+      db.prepare('UPDATE verdicts SET tags = tags').run();
+      const tokens: string[][] = [[], []];
+      const recording = (attempt: number, loseAnswer: boolean) => new Proxy(client, {
         get(target, prop, receiver) {
           if (prop === 'insert') return async (...args: Parameters<typeof client.insert>) => {
+            tokens[attempt].push(String(args[0].clickhouse_settings?.insert_deduplication_token));
             const r = await target.insert(...args);
+            if (!loseAnswer) return r;
             if (args[0].table === 'verdicts') throw new Error('socket hang up');
             return r;
           };
           return Reflect.get(target, prop, receiver);
         },
       });
-      await expect(ship(db, lostAnswer, { host, target: store.label, batchSize: 150 })).rejects.toThrow(/hang up/);
-      expect((await ship(db, client, { host, target: store.label, batchSize: 150 })).changes).toBeGreaterThan(0);
+      await expect(ship(db, recording(0, true), { host, target: store.label, batchSize: 150 })).rejects.toThrow(/hang up/);
+      // The retry cuts its batch elsewhere (another batch size): another deduplication token, as
+      // when a retry comes after the store's deduplication window. The rows go in again and are
+      // read once: each is keyed by where it came from.
+      expect((await ship(db, recording(1, false), { host, target: store.label, batchSize: 400 })).changes).toBeGreaterThan(150);
+      expect(tokens[0].length).toBeGreaterThan(0);
+      for (const t of tokens[0]) expect(tokens[1]).not.toContain(t);
       expect(lostDoubled('an answer lost after the store stored the batch, then again', { ...truth, requests: truth.requests + 15 }, await countsVia(client))).toMatch(/lost=0 doubled=0/);
     } finally {
       await client.close();

@@ -10,6 +10,8 @@
  * made again later starts above the old one's, so its verdicts replace the old ones.
  */
 import type { Db } from '../store/db.js';
+import { AuthlogError } from '../errors.js';
+import { sanitize } from '../util/sanitize.js';
 import { getMeta, setMeta, writeTransaction } from '../store/db.js';
 
 const TRIGGERS = `
@@ -76,6 +78,14 @@ export function targetState(db: Db, target: string): TargetState {
     | { position: number; pending: number | null; shipped_rows: number; shipped_at: number | null }
     | undefined;
   return row ? { position: row.position, pending: row.pending, shippedRows: row.shipped_rows, shippedAt: row.shipped_at } : { position: 0, pending: null, shippedRows: 0, shippedAt: null };
+}
+
+/** One database ships to one store: what one store acknowledged is pruned, so a second would miss it. */
+export function checkOneTarget(db: Db, target: string): void {
+  const others = db.prepare('SELECT target FROM ship_targets WHERE target <> ?').pluck().all(target) as string[];
+  if (others.length > 0 && targetState(db, target).shippedAt === null) {
+    throw new AuthlogError('bad_option', `this database ships to ${sanitize(others[0])}; one fleet store per database (ship there, or start a new database)`);
+  }
 }
 
 /** What a target has not acknowledged: changes, and the time of the oldest. */

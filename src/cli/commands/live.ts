@@ -20,7 +20,7 @@ import { packageFile } from '../paths.js';
 import type { Dashboard } from '../../tui/live/start.js';
 import { hostname } from 'node:os';
 import { openStore, parseStoreUrl, storeError } from '../../fleet/clickhouse.js';
-import { backlog, shipHost } from '../../fleet/outbox.js';
+import { backlog, checkOneTarget, shipHost } from '../../fleet/outbox.js';
 import { ship } from '../../fleet/ship.js';
 import type { ClickHouseClient } from '@clickhouse/client';
 
@@ -143,6 +143,7 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
  * keeps what waits.
  */
 function fleetShipper(io: CommandIO, db: import('../../store/db.js').Db, url: ReturnType<typeof parseStoreUrl>) {
+  checkOneTarget(db, url.label);
   const { host } = shipHost(db, undefined, hostname());
   let client: ClickHouseClient | null = null;
   let running: Promise<void> | null = null;

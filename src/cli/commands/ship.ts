@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AuthlogError } from '../../errors.js';
 import { openDb, defaultDbPath, registerWriter } from '../../store/db.js';
 import { openStore, parseStoreUrl, storeError } from '../../fleet/clickhouse.js';
-import { backlog, outboxEnabled, shipHost, targetState } from '../../fleet/outbox.js';
+import { backlog, checkOneTarget, outboxEnabled, shipHost, targetState } from '../../fleet/outbox.js';
 import { DEFAULT_RETENTION_DAYS, applySchema, ship } from '../../fleet/ship.js';
 import { count } from '../../util/count.js';
 import { sanitize } from '../../util/sanitize.js';
@@ -65,11 +65,7 @@ export async function runShip(io: CommandIO, argv: string[]): Promise<number> {
       io.stdout.write(`${sanitize(url.label)}: ${waiting}; shipped ${count(state.shippedRows)} row(s)${state.shippedAt ? `, last at ${new Date(state.shippedAt).toISOString()}` : ''}\n`);
       return 0;
     }
-    const others = (db.prepare('SELECT target FROM ship_targets WHERE target <> ?').pluck().all(url.label) as string[]);
-    if (others.length > 0 && targetState(db, url.label).shippedAt === null) {
-      // What one store acknowledged is pruned: a second store would miss it.
-      throw new AuthlogError('bad_option', `this database ships to ${sanitize(others[0])}; one fleet store per database (ship there, or start a new database)`);
-    }
+    checkOneTarget(db, url.label);
     const { host, conflict } = shipHost(db, opts.host, hostname());
     if (conflict !== null) throw new AuthlogError('bad_option', `this database ships as host "${sanitize(conflict)}": --host ${sanitize(opts.host ?? '')} would store its rows twice under two names`);
     const done = registerWriter(db, 'ship');
