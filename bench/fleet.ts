@@ -1,6 +1,6 @@
 /**
  * The fleet's numbers (part of `npm run bench` when the fleet engine is installed:
- * `npm ci --prefix fleet`, or CLICKHOUSE_URL): the ship rate of one host's database built
+ * `npm install --prefix fleet`, or CLICKHOUSE_URL): the ship rate of one host's database built
  * from the 1M-line bench set (verdicts/s, median of runs, each into an empty store), and a
  * fleet `report` over 50 hosts × that set (about 4M verdicts) against the same report on one
  * SQLite database holding the same rows.
@@ -63,7 +63,7 @@ async function dropStore(url: string): Promise<void> {
 }
 
 if (!engineAvailable()) {
-  process.stdout.write('\nfleet: skipped (no engine: npm ci --prefix fleet installs chDB, or set CLICKHOUSE_URL)\n');
+  process.stdout.write('\nfleet: skipped (no engine: npm install --prefix fleet installs chDB, or set CLICKHOUSE_URL)\n');
 } else {
   mkdirSync(OUT, { recursive: true });
   process.chdir(join(ROOT, 'fleet'));
