@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
@@ -78,4 +78,47 @@ export function stubShell(dir: string) {
       return { calls, stderr: r.stderr, status: r.status };
     },
   };
+}
+
+export interface Expectation {
+  folder: string;
+  file: string;
+  line: number;
+  text: string;
+  expect: Record<string, string>;
+  not: string[];
+}
+
+/** Golden logs: annotated real-format lines, one folder per server or case. */
+export const GOLDEN = join(REPO, 'test', 'golden');
+
+/** Writes a golden folder's logs without their annotations into `out`; the expectations keyed by the clean files' line numbers. */
+export function prepareGolden(folder: string, out: string): Expectation[] {
+  const expectations: Expectation[] = [];
+  for (const file of readdirSync(join(GOLDEN, folder))) {
+    if (file === 'log_format.txt') continue;
+    const clean: string[] = [];
+    let pending: { expect: Record<string, string>; not: string[] } = { expect: {}, not: [] };
+    for (const raw of readFileSync(join(GOLDEN, folder, file), 'utf8').split('\n')) {
+      if (raw.startsWith('# expect:')) {
+        for (const pair of raw.slice(9).trim().split(/\s+/)) {
+          const [k, v = ''] = pair.split('=');
+          pending.expect[k] = v;
+        }
+      } else if (raw.startsWith('# not:')) {
+        pending.not.push(raw.slice(6).trim().replace(/^rule=/, ''));
+      } else if (raw.startsWith('#')) {
+        continue;
+      } else {
+        if (raw === '' && clean.length > 0) continue;
+        clean.push(raw);
+        if (Object.keys(pending.expect).length > 0 || pending.not.length > 0) {
+          expectations.push({ folder, file, line: clean.length, text: raw, ...pending });
+        }
+        pending = { expect: {}, not: [] };
+      }
+    }
+    writeFileSync(join(out, file), clean.join('\n') + '\n');
+  }
+  return expectations;
 }

@@ -9,6 +9,6 @@ WITH per_rule AS (
   GROUP BY status, cause, rule
 )
 SELECT status, cause, sum(n) AS count, sum(benign) AS benign, sum(proven) AS proven,
-       argMax(fix, (n, reverse(rule))) AS fix
+       argMin(fix, (-toInt64(n), rule)) AS fix
 FROM per_rule GROUP BY status, cause
 ORDER BY status, count DESC, cause;

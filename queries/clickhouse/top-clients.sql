@@ -8,7 +8,7 @@ WITH per_cause AS (
   GROUP BY ip, cause
 )
 SELECT ip, sum(n) AS count, sum(u) AS unauthorized, sum(f) AS forbidden,
-       argMax(cause, (n, reverse(cause))) AS main_cause,
+       argMin(cause, (-toInt64(n), cause)) AS main_cause,
        length(arrayDistinct(arrayFlatten(groupArray(users)))) AS users, max(ua) AS user_agent
 FROM per_cause
 GROUP BY ip ORDER BY count DESC, ip LIMIT coalesce({limit:Nullable(UInt64)}, 10);

@@ -13,13 +13,22 @@ import { packageFile } from '../cli/paths.js';
 import { acknowledge, backlog, enableOutbox, markPending, nextBatch } from './outbox.js';
 
 export const DEFAULT_RETENTION_DAYS = 90;
+/**
+ * ClickHouse's DateTime ends in 2106: a TTL beyond it wraps to the past and drops every row on
+ * insert (100 years did, silently). Ten years is far inside it.
+ */
+export const MAX_RETENTION_DAYS = 3650;
 
 /** The schema file with the database name and retention filled in, as statements. */
 export function schemaStatements(database: string, retentionDays: number): string[] {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(database)) throw new AuthlogError('bad_option', `"${database}" is not a database name`);
-  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 36_500) throw new AuthlogError('bad_option', '--retention-days takes a whole number of days, 1 to 36500');
+  if (!Number.isInteger(retentionDays) || retentionDays < 0 || retentionDays > MAX_RETENTION_DAYS) {
+    throw new AuthlogError('bad_option', `--retention-days takes a whole number of days, 1 to ${MAX_RETENTION_DAYS}, or 0 to keep rows until deleted`);
+  }
   const text = readFileSync(packageFile('schema/clickhouse.sql'), 'utf8')
     .replace(/^--.*$/gm, '')
+    // 0: no expiry (the TTL lines go).
+    .replace(retentionDays === 0 ? /^TTL .*$/gm : /$^/, '')
     .replaceAll('{{db}}', database)
     .replaceAll('{{ttl_days}}', String(retentionDays));
   return text.split(/;\s*$/m).map((s) => s.trim()).filter(Boolean);

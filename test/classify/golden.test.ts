@@ -3,54 +3,13 @@
  * annotated request's NDJSON verdict is checked field by field.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../src/classify/rules.js';
-import { CLI, REPO, useTempDir } from '../helpers.js';
+import { CLI, GOLDEN, prepareGolden as prepare, useTempDir, type Expectation } from '../helpers.js';
 
-interface Expectation {
-  folder: string;
-  file: string;
-  line: number;
-  text: string;
-  expect: Record<string, string>;
-  not: string[];
-}
-
-const GOLDEN = join(REPO, 'test', 'golden');
 const tmp = useTempDir();
-
-/** Strip annotations, keeping the expectations keyed by the clean file's line numbers. */
-function prepare(folder: string, out: string): Expectation[] {
-  const expectations: Expectation[] = [];
-  for (const file of readdirSync(join(GOLDEN, folder))) {
-    if (file === 'log_format.txt') continue;
-    const clean: string[] = [];
-    let pending: { expect: Record<string, string>; not: string[] } = { expect: {}, not: [] };
-    for (const raw of readFileSync(join(GOLDEN, folder, file), 'utf8').split('\n')) {
-      if (raw.startsWith('# expect:')) {
-        for (const pair of raw.slice(9).trim().split(/\s+/)) {
-          const [k, v = ''] = pair.split('=');
-          pending.expect[k] = v;
-        }
-      } else if (raw.startsWith('# not:')) {
-        pending.not.push(raw.slice(6).trim().replace(/^rule=/, ''));
-      } else if (raw.startsWith('#')) {
-        continue;
-      } else {
-        if (raw === '' && clean.length > 0) continue;
-        clean.push(raw);
-        if (Object.keys(pending.expect).length > 0 || pending.not.length > 0) {
-          expectations.push({ folder, file, line: clean.length, text: raw, ...pending });
-        }
-        pending = { expect: {}, not: [] };
-      }
-    }
-    writeFileSync(join(out, file), clean.join('\n') + '\n');
-  }
-  return expectations;
-}
 
 interface Verdict {
   time: string; ip: string; method: string; path: string; status: number; user: string | null; cause: string; confidence: string;

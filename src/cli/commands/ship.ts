@@ -4,7 +4,7 @@ import { AuthlogError } from '../../errors.js';
 import { openDb, defaultDbPath, registerWriter } from '../../store/db.js';
 import { openStore, parseStoreUrl, storeError } from '../../fleet/clickhouse.js';
 import { backlog, checkOneTarget, outboxEnabled, shipHost, targetState } from '../../fleet/outbox.js';
-import { DEFAULT_RETENTION_DAYS, applySchema, ship } from '../../fleet/ship.js';
+import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, applySchema, ship } from '../../fleet/ship.js';
 import { count } from '../../util/count.js';
 import { sanitize } from '../../util/sanitize.js';
 import { parse, validate } from '../args.js';
@@ -22,8 +22,9 @@ the next run catches up. A batch sent twice is stored once.
                          too; the password from CLICKHOUSE_PASSWORD), or chdb:DIR (ClickHouse in
                          this process; needs npm install chdb). Default: $AUTHLOG_FLEET_URL
   --init                 create the database and tables first (schema/clickhouse.sql)
-  --retention-days N     with --init: rows expire N days after their time (default ${DEFAULT_RETENTION_DAYS}):
-                         addresses and user names are personal data
+  --retention-days N     with --init: rows expire N days after their time (default ${DEFAULT_RETENTION_DAYS}, at most
+                         ${MAX_RETENTION_DAYS}; 0 keeps them until deleted): addresses and user names are
+                         personal data. Rows older than that when shipped are dropped at once
   --host NAME            the name this server ships under (default: its host name; kept once chosen)
   --batch N              changes per batch (default 10000)
   --status               say what is waiting to be shipped, ship nothing
@@ -35,7 +36,7 @@ const Schema = z.object({
   to: z.string().min(1, '--to needs a URL'),
   db: z.string().min(1).optional(),
   init: z.boolean().default(false),
-  'retention-days': z.coerce.number().int().min(1).max(36_500).default(DEFAULT_RETENTION_DAYS),
+  'retention-days': z.coerce.number().int().min(0).max(MAX_RETENTION_DAYS, `--retention-days: at most ${MAX_RETENTION_DAYS} (ClickHouse's dates end in 2106), or 0 for no expiry`).default(DEFAULT_RETENTION_DAYS),
   host: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/, '--host: letters, digits, dot, dash and underscore').optional(),
   // 5–10k measured fastest into chDB (8 s for the 1M bench database's first ship, 11 s at 100k)
   batch: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
@@ -75,7 +76,7 @@ export async function runShip(io: CommandIO, argv: string[]): Promise<number> {
         const admin = await openStore(url, 'default');
         try {
           const n = await applySchema(admin, url.database, opts['retention-days']);
-          if (!opts.quiet) io.stderr.write(`authlog: ${sanitize(url.label)}: schema applied (${n} statements, rows kept ${opts['retention-days']} days)\n`);
+          if (!opts.quiet) io.stderr.write(`authlog: ${sanitize(url.label)}: schema applied (${n} statements, ${opts['retention-days'] === 0 ? 'rows kept until deleted' : `rows kept ${opts['retention-days']} days`})\n`);
         } finally {
           await admin.close();
         }
