@@ -91,8 +91,9 @@ export async function runShip(io: CommandIO, argv: string[]): Promise<number> {
       });
       if (!opts.quiet && io.stderr.isTTY) io.stderr.write('\r\u001b[K');
       const seconds = (Date.now() - started) / 1000;
-      const rate = seconds > 0 ? ` (${count(Math.round(result.verdicts / seconds))} verdicts/s)` : '';
-      if (!opts.quiet) {
+      const rate = seconds > 0 && result.verdicts > 0 ? ` (${count(Math.round(result.verdicts / seconds))} verdicts/s)` : '';
+      if (!opts.quiet && result.changes === 0) io.stderr.write(`authlog: nothing new to ship to ${sanitize(url.label)}; backlog ${count(result.backlog)}\n`);
+      else if (!opts.quiet) {
         io.stderr.write(`authlog: shipped ${count(result.verdicts)} verdict(s), ${count(result.trafficRows)} per-minute count(s) in ${result.batches} batch(es) to ${sanitize(url.label)} as host ${sanitize(host)} in ${seconds.toFixed(1)} s${rate}; backlog ${count(result.backlog)}${result.firstShip ? ' (first ship: everything the database held)' : ''}\n`);
       }
       return 0;
