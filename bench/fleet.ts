@@ -15,7 +15,6 @@ import Database from 'better-sqlite3';
 import { gatherReport } from '../src/report/data.js';
 import { openStore, parseStoreUrl } from '../src/fleet/clickhouse.js';
 import { ClickHouseReader } from '../src/fleet/reader.js';
-import { applySchema } from '../src/fleet/ship.js';
 import { openDb } from '../src/store/db.js';
 import { QueryRunner, loadQueries } from '../src/store/queries.js';
 import { packageFile } from '../src/cli/paths.js';
@@ -29,6 +28,17 @@ const HOSTS = Number(process.env.BENCH_FLEET_HOSTS ?? 50);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** The wall milliseconds of `runs` runs of `work`. */
+async function timeRuns(work: () => Promise<unknown>): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await work();
+    ms.push(performance.now() - t);
+  }
+  return ms;
+}
 
 /** Whether chDB can be loaded from fleet/ (where npm run test:fleet installs it). */
 function engineAvailable(): boolean {
@@ -101,12 +111,7 @@ if (!engineAvailable()) {
   await client.command({ query: 'OPTIMIZE TABLE verdicts FINAL' });
   const fleetVerdicts = ((await (await client.query({ query: 'SELECT count() AS n FROM verdicts FINAL', format: 'JSONEachRow' })).json()) as { n: number }[])[0].n;
   const reader = new ClickHouseReader(client, loadQueries(packageFile('queries/clickhouse')));
-  const fleetMs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await gatherReport(reader, { since: null, until: null });
-    fleetMs.push(performance.now() - t);
-  }
+  const fleetMs = await timeRuns(() => gatherReport(reader, { since: null, until: null }));
   await client.close();
 
   // The same rows in one SQLite database: each host's requests, sources and verdicts copied under new ids.
@@ -136,12 +141,7 @@ if (!engineAvailable()) {
   const db = openDb(bigDb, 'existing');
   const sqliteVerdicts = db.prepare('SELECT count(*) FROM verdicts').pluck().get() as number;
   const runner = new QueryRunner(db, loadQueries(packageFile('queries')));
-  const sqliteMs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await gatherReport(runner, { since: null, until: null });
-    sqliteMs.push(performance.now() - t);
-  }
+  const sqliteMs = await timeRuns(() => gatherReport(runner, { since: null, until: null }));
   db.close();
   const size = statSync(bigDb).size;
   process.stdout.write(`  report over ${HOSTS} hosts: fleet store ${fmt(fleetVerdicts)} verdicts, median ${fmt(median(fleetMs))} ms; one SQLite database ${fmt(sqliteVerdicts)} verdicts (${fmt(size / 1e6)} MB), median ${fmt(median(sqliteMs))} ms; ratio ${(median(fleetMs) / median(sqliteMs)).toFixed(2)}\n`);

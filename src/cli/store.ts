@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { AuthlogError } from '../errors.js';
-import { openStore, parseStoreUrl, storeError } from '../fleet/clickhouse.js';
+import { openStore, parseStoreUrl, storeError, type StoreUrl } from '../fleet/clickhouse.js';
 import { ClickHouseReader } from '../fleet/reader.js';
 import { loadQueries, localHost, type QueryReader } from '../store/queries.js';
 import type { Db } from '../store/db.js';
@@ -27,6 +27,7 @@ export const STORE_HELP = `Fleet (see authlog ship --help):
 export interface FleetReader {
   reader: ClickHouseReader;
   label: string;
+  url: StoreUrl;
   close(): Promise<void>;
 }
 
@@ -43,7 +44,7 @@ export async function openFleetReader(io: CommandIO, opts: { store?: string; hos
     throw storeError(url, e);
   }
   const reader = new ClickHouseReader(client, loadQueries(packageFile('queries/clickhouse')), opts.host ?? null);
-  return { reader, label: url.label, close: () => client.close() };
+  return { reader, label: url.label, url, close: () => client.close() };
 }
 
 /** Runs a read against the store, turning its failures into one line. */
@@ -51,8 +52,7 @@ export async function fromStore<T>(fleet: FleetReader, read: () => Promise<T>): 
   try {
     return await read();
   } catch (e) {
-    if (e instanceof AuthlogError) throw e;
-    throw new AuthlogError('unavailable', `fleet store ${fleet.label}: ${((e as Error).message ?? String(e)).split('\n')[0].slice(0, 300)}`);
+    throw storeError(fleet.url, e);
   }
 }
 
