@@ -2,6 +2,7 @@
 import type { AuthRequest, SignalEvent } from '../classify/facts.js';
 import { BENIGN_TAGS, type Verdict } from '../classify/vocabulary.js';
 import { writeTransaction, type Db } from './db.js';
+import { UPSERT_VERDICT_SET } from './sink.js';
 
 const REQUEST_COLUMNS = `r.id, r.extra, r.ts, r.ip, r.user, r.user_logged AS userLogged, r.method, r.target, r.path, r.status, r.bytes,
   r.user_agent AS userAgent, r.host, r.scheme, r.upstream_status AS upstreamStatus, r.www_authenticate AS wwwAuthenticate,
@@ -99,9 +100,9 @@ export function classifyStore(db: Db): ClassifyStore {
   );
   const adminLoad = db.prepare("SELECT last_ts AS last, first_ts AS first FROM client_ok WHERE ip = ? AND path = '/wp-admin/'");
   const insert = db.prepare(
-    // REPLACE: another process classifying the same span at the same time writes the same verdict.
-    `INSERT OR REPLACE INTO verdicts (request_id, ts, status, ip, user, path, user_agent, benign, cause, confidence, layer, rule, tags, evidence, fix)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    // An upsert: another process classifying the same span at the same time writes the same verdict.
+    `INSERT INTO verdicts (request_id, ts, status, ip, user, path, user_agent, benign, cause, confidence, layer, rule, tags, evidence, fix)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${UPSERT_VERDICT_SET}`,
   );
   const saveVerdicts = db.transaction((rows: { req: AuthRequest; verdict: Verdict }[]) => {
     for (const { req: r, verdict: v } of rows) insert.run(r.id, ...verdictColumns(r, v));
