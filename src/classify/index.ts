@@ -11,6 +11,7 @@ import { classify } from './engine.js';
 import type { AuthRequest, Facts, SignalEvent } from './facts.js';
 import { bruteForceIds, DEFAULT_BRUTE_FORCE, userAgentTags, type BruteForceOptions } from './tags.js';
 import type { Tag, Verdict } from './vocabulary.js';
+import { keepHeapBudget } from '../util/memory.js';
 
 export { classify } from './engine.js';
 export * from './vocabulary.js';
@@ -95,6 +96,8 @@ export function classifySpan(db: Db, o: ClassifyOptions = DEFAULT_CLASSIFY, from
     });
     store.saveVerdicts(rows);
     total += rows.length;
+    // A span may be a whole day of 401s: the garbage of its pages must not pile up (see memory.ts).
+    keepHeapBudget();
     const last = page[page.length - 1];
     afterTs = last.ts;
     afterId = last.id;

@@ -131,16 +131,16 @@ export class OnlineClassifier {
   }
 
   /**
-   * Clients whose 401s on an endpoint came to span `intermittentMs`: the ones released
-   * before the span was that long lack the tag (see tagIntermittent).
+   * Clients whose 401s on an endpoint came to span `intermittentMs`: the tag is a fact of the
+   * whole span and of the successes in it, which a 401 released early could not see (see
+   * tagIntermittent).
    */
-  *longSpans(): Generator<{ ip: string; endpoint: string; span: FailureSpan; before: number }> {
+  *longSpans(): Generator<{ ip: string; endpoint: string; span: FailureSpan }> {
     for (const [key, slot] of this.spans.slots()) {
       const span = this.spans.at(slot);
       if (span.last - span.first < this.o.intermittentMs) continue;
       const at = key.lastIndexOf(' ');
-      const before = this.spans.longFrom(slot);
-      yield { ip: key.slice(0, at), endpoint: key.slice(at + 1), span, before: Number.isNaN(before) ? Infinity : before };
+      yield { ip: key.slice(0, at), endpoint: key.slice(at + 1), span };
     }
   }
 
@@ -205,7 +205,6 @@ export class OnlineClassifier {
     const key = req.status === 401 && req.endpoint !== null ? `${req.ip} ${req.endpoint}` : null;
     const slot = key !== null ? this.spans.find(key) : -1;
     const span = slot >= 0 ? this.spans.at(slot) : undefined;
-    if (span && span.last - span.first >= this.o.intermittentMs && Number.isNaN(this.spans.longFrom(slot))) this.spans.setLongFrom(slot, req.ts);
     const verdict = verdictOf(withPrior, event, {
       brute: p.brute,
       challenge: p.challenge,
@@ -288,19 +287,18 @@ export class OnlineClassifier {
 }
 
 /**
- * `ip endpoint` → the span of its 401s and when it first counted as long, least recently
- * failing first. The times live in one typed array (a slot each): on a big log this table is
+ * `ip endpoint` → the span of its 401s, least recently failing first. The times live in one typed array (a slot each): on a big log this table is
  * full, and an object per span was a good part of the run's memory.
  */
 class SpanTable {
   private readonly index = new Map<string, number>();
-  /** Per slot: first, last, and the time of the first request classified with the span long (NaN: none yet). */
+  /** Per slot: first, last. */
   private readonly times: Float64Array;
   private readonly free: number[] = [];
   private used = 0;
 
   constructor(private readonly max: number) {
-    this.times = new Float64Array(max * 3);
+    this.times = new Float64Array(max * 2);
   }
 
   find(key: string): number {
@@ -324,28 +322,19 @@ class SpanTable {
       this.free.push(slot);
     }
     const slot = this.free.pop() ?? this.used++;
-    this.times[slot * 3] = first;
-    this.times[slot * 3 + 1] = last;
-    this.times[slot * 3 + 2] = NaN;
+    this.times[slot * 2] = first;
+    this.times[slot * 2 + 1] = last;
     this.index.set(key, slot);
     return slot;
   }
 
   widen(slot: number, ts: number): void {
-    if (ts < this.times[slot * 3]) this.times[slot * 3] = ts;
-    if (ts > this.times[slot * 3 + 1]) this.times[slot * 3 + 1] = ts;
+    if (ts < this.times[slot * 2]) this.times[slot * 2] = ts;
+    if (ts > this.times[slot * 2 + 1]) this.times[slot * 2 + 1] = ts;
   }
 
   at(slot: number): FailureSpan {
-    return { first: this.times[slot * 3], last: this.times[slot * 3 + 1] };
-  }
-
-  longFrom(slot: number): number {
-    return this.times[slot * 3 + 2];
-  }
-
-  setLongFrom(slot: number, ts: number): void {
-    this.times[slot * 3 + 2] = ts;
+    return { first: this.times[slot * 2], last: this.times[slot * 2 + 1] };
   }
 
   slots(): IterableIterator<[string, number]> {

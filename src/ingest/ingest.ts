@@ -149,6 +149,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
   for (const plan of accessPlans) if (plan.status === 'read') for (const [off, n] of headOffsets(plan, ctx)) offsets.set(off, (offsets.get(off) ?? 0) + n);
   let classifier: OnlineClassifier | null = null;
   const lastStoredAuth = classifyStore(db).lastAuthTs();
+  const storedUpToId = lastStoredAuth === null ? 0 : classifyStore(db).lastRequestId();
 
   let zone: Zone | null = o.tz ?? null;
   let index = 0;
@@ -215,10 +216,16 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
   if (classifier !== null) store.tagIntermittent(classifier.longSpans(), (endpoint) => intermittentText(endpoint));
   // Requests stored before this run whose verdicts its lines can change: the new lines are
   // older than them or within the longest look-back of a verdict (an hour: intermittent).
+  // The new lines themselves were classified in the pass; only those within the look-back
+  // of a stored one are made again (an archive older than the stored logs is not read back).
   const runFrom = writer.earliestWritten;
   const c = DEFAULT_CLASSIFY;
   const lookBack = Math.max(c.intermittentMs, c.bruteForce.windowMs, c.challengeMs, c.windowMs);
-  const reclassify = runFrom !== null && lastStoredAuth !== null && lastStoredAuth >= runFrom - lookBack ? { from: runFrom - lookBack, to: lastStoredAuth } : null;
+  let reclassify: IngestResult['reclassify'] = null;
+  if (runFrom !== null && lastStoredAuth !== null && lastStoredAuth >= runFrom - lookBack) {
+    const firstStored = store.firstAuthTsFrom(runFrom - lookBack, storedUpToId) ?? runFrom;
+    reclassify = { from: Math.max(runFrom, firstStored) - lookBack, to: lastStoredAuth };
+  }
   return {
     sources: plans.map((p) => summaries.get(p)!), warnings, unreadable, zone: (zone ?? resolveZone(db, offsets)).name,
     reclassify,

@@ -57,16 +57,20 @@ export interface ClassifyStore {
   storedFailureSpan(ip: string, endpoint: string): FailureSpan | null;
   /**
    * Adds `intermittent` to the stored 401 verdicts of each client on an endpoint inside its
-   * `span` and before `before` (made before the span was long enough) that lack it, where
-   * its successes fall inside the span and the 401 was no challenge. Returns how many.
+   * `span` that lack it, where its successes fall inside the span and the 401 was no
+   * challenge: what classifying them all again would give. Returns how many.
    */
-  tagIntermittent(spans: Iterable<{ ip: string; endpoint: string; span: FailureSpan; before: number }>, text: (endpoint: string) => string): number;
+  tagIntermittent(spans: Iterable<{ ip: string; endpoint: string; span: FailureSpan }>, text: (endpoint: string) => string): number;
   /** Stored 401s from `fromTs` on, in time order. */
   failuresByClientSince(fromTs: number): { ip: string; ts: number; user: string | null }[];
   /** The earliest of these requests whose verdict lacks `tag` (null: none). */
   earliestUntagged(ids: number[], tag: string): number | null;
   /** The time of the latest stored 401/403 (null: none). */
   lastAuthTs(): number | null;
+  /** The highest request id stored (0: none): what a run finds there before it writes. */
+  lastRequestId(): number;
+  /** The time of the earliest 401/403 at or after `fromTs` among the requests up to id `upToId` (null: none). */
+  firstAuthTsFrom(fromTs: number, upToId: number): number | null;
   /** Whether any success, any 401/403 is stored: when not, nothing need be asked. */
   storedCounts(): { successes: boolean; failures: boolean };
 }
@@ -117,15 +121,16 @@ export function classifyStore(db: Db): ClassifyStore {
      WHERE r.ip = ? AND r.endpoint = ? AND r.status = 401 AND r.ts BETWEEN ? AND ? AND c.first_ts < ? AND c.last_ts > ?`,
   );
   const retag = db.prepare('UPDATE verdicts SET tags = ?, evidence = ? WHERE request_id = ?');
-  const tagIntermittent = db.transaction((spans: Iterable<{ ip: string; endpoint: string; span: FailureSpan; before: number }>, text: (endpoint: string) => string) => {
+  const tagIntermittent = db.transaction((spans: Iterable<{ ip: string; endpoint: string; span: FailureSpan }>, text: (endpoint: string) => string) => {
     let n = 0;
-    for (const { ip, endpoint, span, before } of spans) n += tagOne(ip, endpoint, span, before, text(endpoint));
+    for (const { ip, endpoint, span } of spans) n += tagOne(ip, endpoint, span, text(endpoint));
     return n;
   });
-  const tagOne = (ip: string, endpoint: string, span: FailureSpan, before: number, text: string) => {
+  const tagOne = (ip: string, endpoint: string, span: FailureSpan, text: string) => {
     let n = 0;
-    const until = Math.min(span.last, before - 1);
-    for (const row of spanVerdicts.all(ip, endpoint, span.first, until, span.last, span.first) as { id: number; tags: string; evidence: string }[]) {
+    // The whole span: a 401 classified after the span was long may have come before the
+    // successes that make it intermittent.
+    for (const row of spanVerdicts.all(ip, endpoint, span.first, span.last, span.last, span.first) as { id: number; tags: string; evidence: string }[]) {
       const tags = JSON.parse(row.tags) as string[];
       if (tags.includes('intermittent') || tags.includes('challenge')) continue;
       const evidence = JSON.parse(row.evidence) as Verdict['evidence'];
@@ -143,6 +148,9 @@ export function classifyStore(db: Db): ClassifyStore {
         ? null
         : (db.prepare('SELECT min(ts) AS ts FROM verdicts WHERE request_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)').get(JSON.stringify(ids), tag) as { ts: number | null }).ts,
     lastAuthTs: () => (db.prepare('SELECT max(ts) AS ts FROM requests INDEXED BY requests_auth_ts WHERE status IN (401, 403)').get() as { ts: number | null }).ts,
+    lastRequestId: () => (db.prepare('SELECT max(id) FROM requests').pluck().get() as number | null) ?? 0,
+    firstAuthTsFrom: (fromTs, upToId) =>
+      db.prepare('SELECT min(ts) FROM requests INDEXED BY requests_auth_ts WHERE status IN (401, 403) AND ts >= ? AND id <= ?').pluck().get(fromTs, upToId) as number | null,
     tagIntermittent: (spans, text) => writeTransaction(db, tagIntermittent, spans, text),
     storedSuccesses: (ip, endpoint) => (okRow.get(ip, endpoint) as PriorSuccess | undefined) ?? null,
     storedBasicOk: (ip) => basicOk.get(ip) !== undefined,
