@@ -88,3 +88,22 @@ it('one pass gives the verdicts reading everything back gives (samples and a gen
     expect(differ.map((v) => [v, online[again.indexOf(v)]])).toEqual([]);
   }
 });
+
+it('an archive older than the stored logs: only its lines within the look-back of a stored 401 are made again, and the verdicts are those of reading all back', async () => {
+  const dir = tmp();
+  const { generate } = await import('../../bench/generate.js');
+  await generate(dir, 20_000);
+  const db = openDb(join(dir, 'older.db'));
+  await ingestAndClassify(db, [sample('nginx/')]);
+  const firstStored = db.prepare('SELECT min(ts) FROM requests WHERE status IN (401, 403)').pluck().get() as number;
+  const res = await ingest(db, { paths: [join(dir, 'access.log'), join(dir, 'error.log')], format: 'auto', keepAll: false });
+  const newest = db.prepare(`SELECT max(r.ts) FROM requests r JOIN sources s ON s.id = r.source_id WHERE s.path = ?`).pluck().get(join(dir, 'access.log')) as number;
+  // The generated day ends before the samples begin: nothing of it is near a stored 401.
+  expect(newest).toBeLessThan(firstStored - 3_600_000);
+  expect(res.reclassify).not.toBeNull();
+  expect(res.reclassify!.from).toBeGreaterThanOrEqual(firstStored - 3_600_000);
+  classifyPending(db, res.reclassify);
+  const incremental = verdicts(db);
+  classifyAll(db);
+  expect(verdicts(db)).toEqual(incremental);
+});
