@@ -25,6 +25,8 @@ interface Followed {
   /** Its first bytes and the last bytes read: to tell truncation and to find its copy. */
   head: Buffer;
   tail: Buffer;
+  /** Reading waits for the session to take what was handed on ('drain'). */
+  waiting: boolean;
 }
 
 /**
@@ -32,7 +34,8 @@ interface Followed {
  * NDJSON, which is what authlog itself writes (following its own output would loop).
  */
 const ROTATED = /(?:[.-]\d+)(?:\.gz)?$|\.gz$|\.ndjson$/;
-const READ_CHUNK = 1 << 20;
+/** Bytes read at a time (each handed on as its own copy: small ones keep few bytes in flight). */
+const READ_CHUNK = 1 << 16;
 const RETRY_ELSEWHERE_MS = 5_000;
 const HEAD_BYTES = 1024;
 const TAIL_BYTES = 512;
@@ -151,9 +154,12 @@ export class Follower {
           continue;
         }
         if (st.ino !== f.ino || st.dev !== f.dev) {
-          this.readToEnd(f); // renamed away: finish the old file, then start on the new one
+          // Renamed away: the old file is read to its end (at the session's pace), then
+          // closed; the new one is started now.
           f.gone = true;
-          this.stop(f);
+          this.files.delete(path);
+          this.renamed.add(f);
+          this.readToEnd(f);
           await this.open(path, st.size);
         } else if (st.size < f.pos || (st.size > f.pos && !this.sameHead(f))) {
           // Truncated in place (copytruncate), perhaps written again since: what was written
@@ -216,13 +222,19 @@ export class Follower {
     const st = fstatSync(fd);
     const content = new PassThrough();
     const head = readAt(fd, 0, Math.min(HEAD_BYTES, st.size));
-    const f: Followed = { path, fd, dev: st.dev, ino: st.ino, pos, content, gone: false, head, tail: readAt(fd, Math.max(0, pos - TAIL_BYTES), Math.min(pos, TAIL_BYTES)) };
+    const f: Followed = { path, fd, dev: st.dev, ino: st.ino, pos, content, gone: false, head, tail: readAt(fd, Math.max(0, pos - TAIL_BYTES), Math.min(pos, TAIL_BYTES)), waiting: false };
     this.session.addClaimed({ ...plan, existing: resume }, startRow, content, pos, () => !f.gone);
     this.files.set(path, f);
     this.readToEnd(f);
   }
 
+  /**
+   * Hands on what the file holds past `f.pos`, as fast as the session takes it: when its
+   * stream is full, reading goes on at 'drain' (catching up on a day's log never holds the
+   * file in memory). A file renamed away is closed once read to its end.
+   */
   private readToEnd(f: Followed): void {
+    if (f.waiting) return;
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     for (;;) {
       let n: number;
@@ -231,15 +243,25 @@ export class Follower {
       } catch {
         return;
       }
-      if (n <= 0) return;
-      this.deliver(f, Buffer.from(buf.subarray(0, n)));
+      if (n <= 0) break;
+      if (!this.deliver(f, Buffer.from(buf.subarray(0, n)))) {
+        f.waiting = true;
+        f.content.once('drain', () => {
+          if (this.closing) return;
+          f.waiting = false;
+          if (this.files.get(f.path) === f || this.renamed.has(f)) this.readToEnd(f);
+        });
+        return;
+      }
     }
+    if (this.renamed.has(f)) this.stop(f);
   }
 
-  private deliver(f: Followed, chunk: Buffer): void {
-    f.content.write(chunk);
+  private deliver(f: Followed, chunk: Buffer): boolean {
+    const more = f.content.write(chunk);
     f.pos += chunk.length;
     f.tail = chunk.length >= TAIL_BYTES ? chunk.subarray(chunk.length - TAIL_BYTES) : Buffer.concat([f.tail, chunk]).subarray(-TAIL_BYTES);
+    return more;
   }
 
   /** The file still starts with the bytes it started with when opened. */
@@ -291,24 +313,61 @@ export class Follower {
   }
 
   private stop(f: Followed): void {
+    if (f.content.writableEnded) return;
     f.content.end();
     try {
       closeSync(f.fd);
     } catch {
       // already closed
     }
-    this.files.delete(f.path);
+    if (this.files.get(f.path) === f) this.files.delete(f.path);
+    this.renamed.delete(f);
   }
 
-  /** Read what is left and end every file's stream. */
-  close(): void {
-    for (const f of [...this.files.values()]) {
-      this.readToEnd(f);
+  /**
+   * Read what is left and end every file's stream (the session must take it all: see
+   * LiveSession.draining). Waits for the session at each full stream, so what is left after
+   * a long catch-up is not read into memory at once.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const f of [...this.files.values(), ...this.renamed]) {
+      const buf = Buffer.allocUnsafe(READ_CHUNK);
+      for (;;) {
+        if (f.waiting) await whenDrained(f.content);
+        f.waiting = false;
+        let n: number;
+        try {
+          n = readSync(f.fd, buf, 0, READ_CHUNK, f.pos);
+        } catch {
+          break;
+        }
+        if (n <= 0 || f.content.destroyed) break;
+        if (!this.deliver(f, Buffer.from(buf.subarray(0, n)))) f.waiting = true;
+      }
+      f.waiting = false;
       this.stop(f);
     }
   }
 
+  /** Files renamed away and still being read to their end. */
+  private readonly renamed = new Set<Followed>();
+  /** close() reads what is left itself. */
+  private closing = false;
+
   get followed(): string[] {
     return [...this.files.keys()].map((p) => basename(p));
   }
+}
+
+/** The stream has room again, or will never have (it ended, failed or was destroyed). */
+function whenDrained(stream: PassThrough): Promise<void> {
+  if (stream.destroyed || !stream.writableNeedDrain) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const e of ['drain', 'close', 'error'] as const) stream.off(e, done);
+      resolve();
+    };
+    for (const e of ['drain', 'close', 'error'] as const) stream.on(e, done);
+  });
 }

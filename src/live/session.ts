@@ -4,7 +4,7 @@
  * recent past (an explaining error line may arrive after its 401) and reports every verdict
  * that is new or changed.
  */
-import { PassThrough, type Readable } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import type { FormatChoice, LogParser, ParseContext } from '../../parsers/index.js';
 import { classifySpan, DEFAULT_CLASSIFY } from '../classify/index.js';
 import { planSource, type SourcePlan } from '../ingest/plan.js';
@@ -37,7 +37,7 @@ export interface LiveSource {
   parser: LogParser;
   processor: LineProcessor;
   lastLineAt: number;
-  input: PassThrough;
+  input: RoundGate;
   done: Promise<unknown>;
 }
 
@@ -45,6 +45,33 @@ export interface TickResult {
   /** New verdicts, and earlier ones whose verdict changed (same file and line). */
   events: EventRow[];
   lines: number;
+}
+
+/**
+ * Lines a round may read before reading waits for its tick: catching up on a big file (follow
+ * --from-start of a day's log) or a reader of the NDJSON that does not keep up then holds the
+ * lines in their file, not in memory (a 1M-line catch-up in one round peaked at 356 MiB).
+ */
+const MAX_ROUND_LINES = 50_000;
+
+/** Passes the content on, holding a chunk while the round is full (see MAX_ROUND_LINES). */
+class RoundGate extends Transform {
+  private held: (() => void) | null = null;
+
+  constructor(private readonly full: () => boolean) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    if (!this.full()) done(null, chunk);
+    else this.held = () => done(null, chunk);
+  }
+
+  open(): void {
+    const held = this.held;
+    this.held = null;
+    held?.();
+  }
 }
 
 /** After this long without a new line, a waiting multi-line entry (a stack trace) is complete. */
@@ -58,6 +85,7 @@ export class LiveSession {
   private readonly ctx: ParseContext = { year: new Date().getUTCFullYear() };
   private readonly emitted = new Map<string, { signature: string; ts: number }>();
   private linesSinceTick = 0;
+  private closing = false;
   private aggregatesAt = 0;
   totalLines = 0;
 
@@ -129,7 +157,7 @@ export class LiveSession {
       sourceId: row.id, start, parser, ctx: this.ctx, zone: parser.family === 'access' && !parser.zoneless ? fixedZone(0) : () => this.zone(), keepAll: this.o.keepAll,
       writer: this.writer, notAfter: futureLimit(null),
     });
-    const input = new PassThrough();
+    const input = new RoundGate(() => !this.closing && this.linesSinceTick >= MAX_ROUND_LINES);
     const source: LiveSource = { name: plan.input.name, sourceId: row.id, parser, processor, lastLineAt: Date.now(), input, done: Promise.resolve() };
     // Ordinary requests are counted from the read buffer (the ingest fast path); the rest
     // are decoded and parsed in full.
@@ -173,6 +201,7 @@ export class LiveSession {
     const from = this.writer.takeTouchedFrom();
     const lines = this.linesSinceTick;
     this.linesSinceTick = 0;
+    for (const s of this.sources) s.input.open();
     if (from === null) return { events: [], lines };
     // From the correlation window before the new lines, or further back where a burst
     // crossing its threshold now re-tags its earlier failures (they are emitted again).
@@ -204,8 +233,15 @@ export class LiveSession {
     if (offset !== null) setMeta(this.db, 'access_offset', String(offset));
   }
 
+  /** No more rounds: every source reads on to its end without waiting for a tick. */
+  draining(): void {
+    this.closing = true;
+    for (const s of this.sources) s.input.open();
+  }
+
   /** End every source, wait for their last lines, and write everything. */
   async close(): Promise<TickResult> {
+    this.draining();
     for (const s of this.sources) s.input.end();
     await Promise.allSettled(this.sources.map((s) => s.done));
     this.aggregatesAt = -Infinity;

@@ -22,7 +22,7 @@ import { QueryRunner, loadQueries } from '../../store/queries.js';
 import { fit, sanitize } from '../../util/sanitize.js';
 import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate } from '../args.js';
 import { FILTER_OPTIONS, FilterSchema, filterParams } from '../filters.js';
-import type { CommandIO } from '../io.js';
+import { writeOut, type CommandIO } from '../io.js';
 import { packageFile } from '../paths.js';
 import { exitAfterIngest, openAndIngest, scopeOf } from './ingest.js';
 import { STORE_HELP, STORE_OPTIONS, StoreOptionsSchema, fromStore, localScope, openFleetReader, type QueryReader } from '../store.js';
@@ -103,7 +103,7 @@ async function list(io: CommandIO, opts: z.output<typeof Schema>, reader: QueryR
     const e = toEventRow(raw);
     count++;
     // CSV is exact for a pipe or file; on a terminal its log text could carry escapes.
-    io.stdout.write((format === 'table' ? tableLine(e, width) : format === 'csv' && io.stdout.isTTY ? sanitize(formatEvent(e, format)) : formatEvent(e, format)) + '\n');
+    await writeOut(io.stdout, (format === 'table' ? tableLine(e, width) : format === 'csv' && io.stdout.isTTY ? sanitize(formatEvent(e, format)) : formatEvent(e, format)) + '\n');
   }
   const empty = count === 0 ? await emptyRangeNote(reader, { since: filterParams(opts).since as number | null, until: filterParams(opts).until as number | null }) : null;
   if (empty) io.stderr.write(`authlog: ${empty}\n`);

@@ -15,7 +15,7 @@ import { openWriterDb, serverFormats } from './ingest.js';
 import { QueryRunner, loadQueries } from '../../store/queries.js';
 import { safeJson } from '../../util/json.js';
 import { INGEST_OPTIONS, IngestOptionsSchema, InputFormatSchema, parse, validate } from '../args.js';
-import type { CommandIO } from '../io.js';
+import { writeOut, type CommandIO } from '../io.js';
 import { packageFile } from '../paths.js';
 import type { Dashboard } from '../../tui/live/start.js';
 import { hostname } from 'node:os';
@@ -81,9 +81,9 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
   // Ink and React load only for the dashboard: NDJSON output starts sooner without them.
   const startDashboard = useDashboard ? (await import('../../tui/live/start.js')).startDashboard : null;
 
-  const emit = (r: TickResult) => {
+  const emit = async (r: TickResult) => {
     if (dashboard) dashboard.update(r, session.totalLines);
-    else for (const e of r.events) io.stdout.write(safeJson(e) + '\n');
+    else for (const e of r.events) await writeOut(io.stdout, safeJson(e) + '\n');
   };
 
   let follower: Follower | null = null;
@@ -106,10 +106,19 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
   return new Promise<number>((resolve) => {
     let stopping = false;
     const shipTimer = shipper ? setInterval(() => void shipper.run(), opts['ship-every'] * 1000) : null;
+    // One round at a time: while a slow reader of the NDJSON holds a round back, follow
+    // reads no further (the lines wait in their files, not in memory).
+    let inRound = false;
     const timer = setInterval(() => {
+      if (inRound) return;
+      inRound = true;
       void (async () => {
-        await follower?.poll();
-        emit(session.tick());
+        try {
+          await follower?.poll();
+          await emit(session.tick());
+        } finally {
+          inRound = false;
+        }
       })();
     }, TICK_MS);
     const stop = async () => {
@@ -117,8 +126,9 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
       stopping = true;
       clearInterval(timer);
       if (shipTimer) clearInterval(shipTimer);
-      follower?.close();
-      emit(await session.close());
+      session.draining();
+      await follower?.close();
+      await emit(await session.close());
       dashboard?.stop();
       // What was read last goes out too (or waits in the database for the next ship).
       await shipper?.close();

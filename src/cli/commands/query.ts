@@ -6,7 +6,7 @@ import { parseWhen } from '../../util/time.js';
 import { csvCell, safeJson } from '../../util/json.js';
 import { fit, sanitize } from '../../util/sanitize.js';
 import { parse, validate } from '../args.js';
-import type { CommandIO } from '../io.js';
+import { writeOut, type CommandIO } from '../io.js';
 import { packageFile } from '../paths.js';
 import { STORE_HELP, STORE_OPTIONS, StoreOptionsSchema, fromStore, localScope, openFleetReader } from '../store.js';
 
@@ -77,34 +77,56 @@ export async function runQuery(io: CommandIO, argv: string[]): Promise<number> {
     params[key] = paramValue(key, p.slice(eq + 1));
   }
   const format = opts.format ?? (io.stdout.isTTY ? 'table' : 'ndjson');
-  let rows: Record<string, unknown>[];
   const fleet = await openFleetReader(io, opts, []);
   if (fleet) {
+    let rows: Record<string, unknown>[];
     try {
       rows = await fromStore(fleet, () => fleet.reader.all(name, params));
     } finally {
       await fleet.close();
     }
-  } else {
-    const db = openDb(opts.db ?? defaultDbPath(io.env), 'existing');
-    rows = new QueryRunner(db, queries, false, localScope(db, opts.host, null)).all(name, params);
+    await printRows(io, format, rows);
+    return 0;
+  }
+  const db = openDb(opts.db ?? defaultDbPath(io.env), 'existing');
+  try {
+    const runner = new QueryRunner(db, queries, false, localScope(db, opts.host, null));
+    // JSON is one array, read whole; the other formats stream row by row (a query over a
+    // big database need not fit in memory).
+    await printRows(io, format, format === 'json' ? runner.all(name, params) : runner.iterate(name, params));
+  } finally {
     db.close();
   }
-  if (format === 'json') io.stdout.write(safeJson(rows, 2) + '\n');
-  else if (format === 'ndjson') for (const r of rows) io.stdout.write(safeJson(r) + '\n');
-  else {
-    const cols = rows.length > 0 ? Object.keys(rows[0]) : [];
-    if (format === 'csv') {
-      // Exact for a pipe or file; on a terminal, log text must not carry escapes.
-      const line = io.stdout.isTTY ? (s: string) => sanitize(s) : (s: string) => s;
-      io.stdout.write(line(cols.map((c) => csvCell(c)).join(',')) + '\n');
-      for (const r of rows) io.stdout.write(line(cols.map((c) => csvCell(r[c])).join(',')) + '\n');
-    } else {
-      const width = Math.max(8, Math.floor(((io.stdout.columns ?? 160) - cols.length) / Math.max(1, cols.length)));
-      io.stdout.write(cols.map((c) => fit(sanitize(c), width)).join(' ') + '\n');
-      for (const r of rows) io.stdout.write(cols.map((c) => fit(sanitize(r[c] === null ? '-' : String(r[c])), width)).join(' ') + '\n');
-      io.stdout.write(`${rows.length} row(s)\n`);
-    }
-  }
   return 0;
+}
+
+/** The rows in the asked format, each written as it comes (see writeOut). */
+async function printRows(io: CommandIO, format: string, rows: Iterable<Record<string, unknown>>): Promise<void> {
+  if (format === 'json') {
+    io.stdout.write(safeJson([...rows], 2) + '\n');
+    return;
+  }
+  if (format === 'ndjson') {
+    for (const r of rows) await writeOut(io.stdout, safeJson(r) + '\n');
+    return;
+  }
+  let cols: string[] | null = null;
+  let count = 0;
+  // Exact for a pipe or file; on a terminal, log text must not carry escapes.
+  const line = format === 'csv' && !io.stdout.isTTY ? (x: string) => x : (x: string) => sanitize(x);
+  const width = (n: number) => Math.max(8, Math.floor(((io.stdout.columns ?? 160) - n) / Math.max(1, n)));
+  const header = (c: string[]) =>
+    format === 'csv' ? line(c.map((x) => csvCell(x)).join(',')) : c.map((x) => fit(sanitize(x), width(c.length))).join(' ');
+  for (const r of rows) {
+    if (cols === null) {
+      cols = Object.keys(r);
+      await writeOut(io.stdout, header(cols) + '\n');
+    }
+    const c = cols;
+    const text = format === 'csv' ? line(c.map((k) => csvCell(r[k])).join(',')) : c.map((k) => fit(sanitize(r[k] === null ? '-' : String(r[k])), width(c.length))).join(' ');
+    await writeOut(io.stdout, text + '\n');
+    count++;
+  }
+  if (cols === null) io.stdout.write(header([]) + '\n');
+  if (format !== 'csv') io.stdout.write(`${count} row(s)\n`);
 }
