@@ -174,6 +174,8 @@ export class LiveSession {
       },
     }, { holdPartial }).then(() => processor.finish());
     content.on('error', (e) => input.destroy(e));
+    // A reader that failed takes nothing more: whoever waits to hand it content must not wait on.
+    input.on('close', () => content.destroy());
     content.pipe(input);
     this.sources.push(source);
     return source;
