@@ -106,4 +106,32 @@ describe('follow under faults', () => {
     expect(f.stderr()).not.toMatch(/internal error|SqliteError/);
     expect(compare('ingest and report during follow', writer.truth, stored(db))).toEqual({ lost: 0, doubled: 0 });
   }, 30_000);
+
+  const canMount = process.getuid?.() === 0 && spawnSync('mount', ['--version']).status === 0;
+  it.skipIf(!canMount)('a full disk under follow: one line naming where it stopped, exit 74; after freeing space follow resumes there (tmpfs; skipped where mounting is not allowed)', async () => {
+    const mnt = tmp();
+    const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', mnt], { encoding: 'utf8' });
+    if (m.status !== 0) {
+      console.log(`full-disk follow test skipped: ${m.stderr.trim()}`);
+      return;
+    }
+    try {
+      const log = join(tmp(), 'access.log');
+      const truth = writeLines(log, 0, 120_000);
+      const db = join(mnt, 'a.db');
+      const full = follow(log, db);
+      expect(await exited(full.child)).toBe(74);
+      expect(full.stderr()).toMatch(new RegExp(`^authlog: disk full writing ${db}: stored up to ${log}:\\d+; re-run after freeing space resumes there\\n$`));
+      expect(spawnSync('mount', ['-o', 'remount,size=128m', mnt]).status).toBe(0);
+      const again = follow(log, db);
+      // Caught up when the database holds every line; then stopped.
+      for (let i = 0; i < 100 && stored(db).lines < truth.lines; i++) await sleep(200);
+      again.child.kill('SIGTERM');
+      expect(await exited(again.child)).toBe(0);
+      expect(again.stderr()).not.toMatch(/internal error|SqliteError/);
+      expect(compare('full disk under follow, then follow again', truth, stored(db))).toEqual({ lost: 0, doubled: 0 });
+    } finally {
+      spawnSync('umount', ['-l', mnt]);
+    }
+  }, 60_000);
 });

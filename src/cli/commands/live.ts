@@ -103,14 +103,36 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
     inputDone = source.done;
   }
 
-  return new Promise<number>((resolve) => {
+  return new Promise<number>((resolve, reject) => {
     let stopping = false;
+    let settled = false;
     const shipTimer = shipper ? setInterval(() => void shipper.run(), opts['ship-every'] * 1000) : null;
+    const quiet = () => {
+      clearInterval(timer);
+      if (shipTimer) clearInterval(shipTimer);
+      for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, onSignal);
+    };
+    // A round or the stop failed (a full disk, the database locked too long): said in one
+    // line with what is stored, never a stack trace; the next run resumes at the last commit.
+    const fail = (e: unknown) => {
+      if (settled) return;
+      settled = true;
+      quiet();
+      dashboard?.stop();
+      try {
+        releaseSources(db);
+        db.close();
+      } catch {
+        // the database may be what failed
+      }
+      if (mode === 'live') io.stdin.destroy();
+      reject(liveFailure(e, session, db.name));
+    };
     // One round at a time: while a slow reader of the NDJSON holds a round back, follow
     // reads no further (the lines wait in their files, not in memory).
     let inRound = false;
     const timer = setInterval(() => {
-      if (inRound) return;
+      if (inRound || stopping) return;
       inRound = true;
       void (async () => {
         try {
@@ -119,13 +141,12 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
         } finally {
           inRound = false;
         }
-      })();
+      })().catch(fail);
     }, TICK_MS);
     const stop = async () => {
       if (stopping) return;
       stopping = true;
-      clearInterval(timer);
-      if (shipTimer) clearInterval(shipTimer);
+      quiet();
       session.draining();
       await follower?.close();
       await emit(await session.close());
@@ -136,13 +157,16 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
       db.close();
       // A pipe still open on stdin would keep the process alive after a signal.
       if (mode === 'live') io.stdin.destroy();
-      for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, onSignal);
-      resolve(0);
+      if (!settled) {
+        settled = true;
+        resolve(0);
+      }
     };
-    const onSignal = () => void stop();
+    const stopOrFail = () => void stop().catch(fail);
+    const onSignal = stopOrFail;
     for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
-    void inputDone.then(stop, stop);
-    if (startDashboard) dashboard = startDashboard({ stdout: io.stdout, title: mode === 'follow' ? `following ${positionals.join(' ')}` : 'stdin', onQuit: () => void stop() });
+    void inputDone.then(stopOrFail, stopOrFail);
+    if (startDashboard) dashboard = startDashboard({ stdout: io.stdout, title: mode === 'follow' ? `following ${positionals.join(' ')}` : 'stdin', onQuit: stopOrFail });
   });
 }
 
@@ -185,4 +209,14 @@ function fleetShipper(io: CommandIO, db: import('../../store/db.js').Db, url: Re
       await client?.close().catch(() => {});
     },
   };
+}
+
+/** What a failed live session says: a full disk names what is stored (as ingest does). */
+function liveFailure(e: unknown, session: LiveSession, dbName: string): unknown {
+  const code = (e as { code?: unknown })?.code;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
+    const stored = session.sources.map((s) => `${s.name}:${s.processor.committedAt.lines}`).join(', ');
+    return new AuthlogError('io', `disk full writing ${dbName}: stored up to ${stored || 'nothing new'}; re-run after freeing space resumes there`);
+  }
+  return e;
 }
