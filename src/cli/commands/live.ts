@@ -131,7 +131,7 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
     // One round at a time: while a slow reader of the NDJSON holds a round back, follow
     // reads no further (the lines wait in their files, not in memory).
     let inRound = false;
-    const timer = setInterval(() => {
+    const round = () => {
       if (inRound || stopping) return;
       inRound = true;
       void (async () => {
@@ -142,7 +142,10 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
           inRound = false;
         }
       })().catch(fail);
-    }, TICK_MS);
+    };
+    const timer = setInterval(round, TICK_MS);
+    // A round that filled up (a burst, a catch-up) is ticked at once, not at the timer.
+    session.onRoundFull = () => setImmediate(round);
     const stop = async () => {
       if (stopping) return;
       stopping = true;
