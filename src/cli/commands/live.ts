@@ -166,7 +166,9 @@ export async function runLive(io: CommandIO, argv: string[], mode: 'live' | 'fol
       }
     };
     const stopOrFail = () => void stop().catch(fail);
-    const onSignal = stopOrFail;
+    // A second signal while stopping (a reader of the NDJSON that takes nothing holds the
+    // last lines back) ends at once: what is committed stays, the rest is read next time.
+    const onSignal = () => (stopping ? process.exit(130) : stopOrFail());
     for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
     void inputDone.then(stopOrFail, stopOrFail);
     if (startDashboard) dashboard = startDashboard({ stdout: io.stdout, title: mode === 'follow' ? `following ${positionals.join(' ')}` : 'stdin', onQuit: stopOrFail });
