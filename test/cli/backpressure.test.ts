@@ -14,6 +14,7 @@ import type { CommandIO } from '../../src/cli/io.js';
 import { ingest } from '../../src/ingest/ingest.js';
 import { openDb } from '../../src/store/db.js';
 import { REPO } from '../helpers.js';
+import { safeJson } from '../../src/util/json.js';
 
 /** A pipe whose reader takes nothing until `release`: every write after the first is buffered. */
 class StalledPipe extends Writable {
@@ -78,7 +79,15 @@ describe('a reader that does not keep up', () => {
     expect(stored).toBeGreaterThan(100);
   });
 
-  it('query waits for it, then writes every row, in each streamed format', async () => {
+  it('query waits for it, then writes every row, in each format', async () => {
+    const all = openDb(db, 'existing').prepare('SELECT count(*) FROM verdicts').pluck().get() as number;
+    const json = await stalled(runQuery, ['events', '--db', db, '--format', 'json']);
+    expect(json.code).toBe(0);
+    // The same text as the whole array indented at once.
+    const parsed = JSON.parse(json.output) as unknown[];
+    expect(parsed.length).toBe(all);
+    expect(json.output).toBe(safeJson(parsed, 2) + '\n');
+    expect(json.whileStalled).toBeLessThan(10);
     for (const format of ['ndjson', 'csv', 'table']) {
       const { whileStalled, output, code } = await stalled(runQuery, ['events', '--db', db, '--format', format]);
       expect(code).toBe(0);

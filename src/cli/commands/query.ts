@@ -91,9 +91,8 @@ export async function runQuery(io: CommandIO, argv: string[]): Promise<number> {
   const db = openDb(opts.db ?? defaultDbPath(io.env), 'existing');
   try {
     const runner = new QueryRunner(db, queries, false, localScope(db, opts.host, null));
-    // JSON is one array, read whole; the other formats stream row by row (a query over a
-    // big database need not fit in memory).
-    await printRows(io, format, format === 'json' ? runner.all(name, params) : runner.iterate(name, params));
+    // Row by row, whatever the format: a query over a big database need not fit in memory.
+    await printRows(io, format, runner.iterate(name, params));
   } finally {
     db.close();
   }
@@ -103,7 +102,13 @@ export async function runQuery(io: CommandIO, argv: string[]): Promise<number> {
 /** The rows in the asked format, each written as it comes (see writeOut). */
 async function printRows(io: CommandIO, format: string, rows: Iterable<Record<string, unknown>>): Promise<void> {
   if (format === 'json') {
-    io.stdout.write(safeJson([...rows], 2) + '\n');
+    // The array JSON.stringify would indent, written a row at a time.
+    let first = true;
+    for (const r of rows) {
+      await writeOut(io.stdout, (first ? '[\n' : ',\n') + safeJson(r, 2).replace(/^/gm, '  '));
+      first = false;
+    }
+    io.stdout.write(first ? '[]\n' : '\n]\n');
     return;
   }
   if (format === 'ndjson') {
