@@ -287,8 +287,9 @@ export class OnlineClassifier {
 }
 
 /**
- * `ip endpoint` → the span of its 401s, least recently failing first. The times live in one typed array (a slot each): on a big log this table is
- * full, and an object per span was a good part of the run's memory.
+ * `ip endpoint` → the span of its 401s, least recently failing first. The times live in one
+ * typed array (a slot each): on a big log this table is full, and an object per span was a
+ * good part of the run's memory.
  */
 class SpanTable {
   private readonly index = new Map<string, number>();

@@ -148,8 +148,9 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
   // Zoneless error logs are read in the access logs' offset: their first lines tell it.
   for (const plan of accessPlans) if (plan.status === 'read') for (const [off, n] of headOffsets(plan, ctx)) offsets.set(off, (offsets.get(off) ?? 0) + n);
   let classifier: OnlineClassifier | null = null;
-  const lastStoredAuth = classifyStore(db).lastAuthTs();
-  const storedUpToId = lastStoredAuth === null ? 0 : classifyStore(db).lastRequestId();
+  const store = classifyStore(db);
+  const lastStoredAuth = store.lastAuthTs();
+  const storedUpToId = lastStoredAuth === null ? 0 : store.lastRequestId();
 
   let zone: Zone | null = o.tz ?? null;
   let index = 0;
@@ -163,7 +164,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
     if (plan.parser.family === 'access' && classifier === null) {
       const { history, storedFailures } = historyOf(db, writer);
       classifier = new OnlineClassifier(history, (sourceId, req, v) => writer.verdict([...verdictColumns(req, v), sourceId, req.line]), DEFAULT_CLASSIFY, storedFailures);
-      if (lastStoredAuth !== null) classifier.seed(classifyStore(db).failuresByClientSince(lastStoredAuth - DEFAULT_CLASSIFY.bruteForce.windowMs));
+      if (lastStoredAuth !== null) classifier.seed(store.failuresByClientSince(lastStoredAuth - DEFAULT_CLASSIFY.bruteForce.windowMs));
     }
     const started = performance.now();
     refreshExisting(db, plan);
@@ -211,8 +212,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
     classifier.finish();
     writer.checkpoint();
   }
-  // Long 401 spans found late: the requests released before them get their tag now.
-  const store = classifyStore(db);
+  // Long 401 spans: every 401 of the span whose successes fall inside it gets the tag now.
   if (classifier !== null) store.tagIntermittent(classifier.longSpans(), (endpoint) => intermittentText(endpoint));
   // Requests stored before this run whose verdicts its lines can change: the new lines are
   // older than them or within the longest look-back of a verdict (an hour: intermittent).

@@ -235,26 +235,31 @@ export class Follower {
    */
   private readToEnd(f: Followed): void {
     if (f.waiting) return;
+    if (this.readSome(f) === 'full') {
+      f.waiting = true;
+      f.content.once('drain', () => {
+        if (this.closing) return;
+        f.waiting = false;
+        if (this.files.get(f.path) === f || this.renamed.has(f)) this.readToEnd(f);
+      });
+      return;
+    }
+    if (this.renamed.has(f)) this.stop(f);
+  }
+
+  /** Hands on what the file holds past `f.pos` until its stream is full, or the file ends (or can no longer be read). */
+  private readSome(f: Followed): 'full' | 'end' {
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     for (;;) {
       let n: number;
       try {
         n = readSync(f.fd, buf, 0, READ_CHUNK, f.pos);
       } catch {
-        return;
+        return 'end';
       }
-      if (n <= 0) break;
-      if (!this.deliver(f, Buffer.from(buf.subarray(0, n)))) {
-        f.waiting = true;
-        f.content.once('drain', () => {
-          if (this.closing) return;
-          f.waiting = false;
-          if (this.files.get(f.path) === f || this.renamed.has(f)) this.readToEnd(f);
-        });
-        return;
-      }
+      if (n <= 0 || f.content.destroyed) return 'end';
+      if (!this.deliver(f, Buffer.from(buf.subarray(0, n)))) return 'full';
     }
-    if (this.renamed.has(f)) this.stop(f);
   }
 
   private deliver(f: Followed, chunk: Buffer): boolean {
@@ -332,19 +337,8 @@ export class Follower {
   async close(): Promise<void> {
     this.closing = true;
     for (const f of [...this.files.values(), ...this.renamed]) {
-      const buf = Buffer.allocUnsafe(READ_CHUNK);
-      for (;;) {
-        if (f.waiting) await whenDrained(f.content);
-        f.waiting = false;
-        let n: number;
-        try {
-          n = readSync(f.fd, buf, 0, READ_CHUNK, f.pos);
-        } catch {
-          break;
-        }
-        if (n <= 0 || f.content.destroyed) break;
-        if (!this.deliver(f, Buffer.from(buf.subarray(0, n)))) f.waiting = true;
-      }
+      if (f.waiting) await whenDrained(f.content);
+      while (this.readSome(f) === 'full') await whenDrained(f.content);
       f.waiting = false;
       this.stop(f);
     }

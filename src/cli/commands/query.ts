@@ -119,16 +119,19 @@ async function printRows(io: CommandIO, format: string, rows: Iterable<Record<st
   let count = 0;
   // Exact for a pipe or file; on a terminal, log text must not carry escapes.
   const line = format === 'csv' && !io.stdout.isTTY ? (x: string) => x : (x: string) => sanitize(x);
-  const width = (n: number) => Math.max(8, Math.floor(((io.stdout.columns ?? 160) - n) / Math.max(1, n)));
-  const header = (c: string[]) =>
-    format === 'csv' ? line(c.map((x) => csvCell(x)).join(',')) : c.map((x) => fit(sanitize(x), width(c.length))).join(' ');
+  // A table's columns share the terminal's width (fixed by the first row's columns).
+  let width = 0;
+  const header = (c: string[]) => {
+    width = Math.max(8, Math.floor(((io.stdout.columns ?? 160) - c.length) / Math.max(1, c.length)));
+    return format === 'csv' ? line(c.map((x) => csvCell(x)).join(',')) : c.map((x) => fit(sanitize(x), width)).join(' ');
+  };
   for (const r of rows) {
     if (cols === null) {
       cols = Object.keys(r);
       await writeOut(io.stdout, header(cols) + '\n');
     }
     const c = cols;
-    const text = format === 'csv' ? line(c.map((k) => csvCell(r[k])).join(',')) : c.map((k) => fit(sanitize(r[k] === null ? '-' : String(r[k])), width(c.length))).join(' ');
+    const text = format === 'csv' ? line(c.map((k) => csvCell(r[k])).join(',')) : c.map((k) => fit(sanitize(r[k] === null ? '-' : String(r[k])), width)).join(' ');
     await writeOut(io.stdout, text + '\n');
     count++;
   }
