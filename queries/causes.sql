@@ -14,6 +14,6 @@ per_cause AS (
          max(CASE WHEN rank = 1 THEN example END) AS example
   FROM per_rule GROUP BY status, cause
 )
-SELECT c.status, c.cause, c.count, c.benign, c.proven, v.fix
-FROM per_cause c JOIN report_verdicts v ON v.request_id = c.example
+SELECT c.status, c.cause, c.count, c.benign, c.proven, fx.text AS fix
+FROM per_cause c JOIN report_verdicts v ON v.request_id = c.example JOIN texts fx ON fx.id = v.fix_id
 ORDER BY c.status, c.count DESC, c.cause;

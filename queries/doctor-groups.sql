@@ -11,7 +11,8 @@ WITH g AS (
     AND (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until)
   GROUP BY status, cause, rule
 )
-SELECT g.status, g.cause, g.rule, v.fix, g.count, g.clients, g.users, g.paths, g.first_ts, g.last_ts,
-       r.ip, r.user, r.method, r.target, r.host, r.scheme, v.evidence, v.tags, s.path AS file, r.line
+SELECT g.status, g.cause, g.rule, fx.text AS fix, g.count, g.clients, g.users, g.paths, g.first_ts, g.last_ts,
+       r.ip, r.user, r.method, r.target, r.host, r.scheme, ev.text AS evidence, v.tags, s.path AS file, r.line
 FROM g JOIN report_verdicts v ON v.request_id = g.example JOIN requests r ON r.id = g.example JOIN sources s ON s.id = r.source_id
+  JOIN texts ev ON ev.id = v.evidence_id JOIN texts fx ON fx.id = v.fix_id
 ORDER BY g.count DESC, g.cause, g.status, g.rule LIMIT coalesce(:limit, 10);

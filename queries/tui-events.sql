@@ -2,8 +2,9 @@
 -- params: since, until, tag, text, benign, ip, user, path, status, cause, limit, offset
 -- local: id, raw
 SELECT v.request_id AS id, v.ts, v.ip, v.user, r.method, r.target AS path, v.status, v.cause, v.confidence, v.layer, v.tags,
-       v.evidence, v.fix, r.raw, s.path AS file, r.line, local_host() AS host
+       ev.text AS evidence, fx.text AS fix, r.raw, s.path AS file, r.line, local_host() AS host
 FROM report_verdicts v JOIN requests r ON r.id = v.request_id JOIN sources s ON s.id = r.source_id
+  JOIN texts ev ON ev.id = v.evidence_id JOIN texts fx ON fx.id = v.fix_id
 WHERE v.status = :status AND v.cause = :cause
   AND (:since IS NULL OR v.ts >= :since) AND (:until IS NULL OR v.ts < :until)
   AND (:tag IS NULL OR instr(v.tags, '"' || :tag || '"') > 0)

@@ -2,7 +2,8 @@
 import type { AuthRequest, SignalEvent } from '../classify/facts.js';
 import { BENIGN_TAGS, type Verdict } from '../classify/vocabulary.js';
 import { writeTransaction, type Db } from './db.js';
-import { UPSERT_VERDICT_SET } from './sink.js';
+import { EVIDENCE, FIX, UPSERT_VERDICT_SET } from './sink.js';
+import { TextIds } from './texts.js';
 
 const REQUEST_COLUMNS = `r.id, r.extra, r.ts, r.ip, r.user, r.user_logged AS userLogged, r.method, r.target, r.path, r.status, r.bytes,
   r.user_agent AS userAgent, r.host, r.scheme, r.upstream_status AS upstreamStatus, r.www_authenticate AS wwwAuthenticate,
@@ -83,6 +84,16 @@ export function verdictColumns(r: AuthRequest, v: Verdict): (string | number | n
 }
 
 export function classifyStore(db: Db): ClassifyStore {
+  const texts = new TextIds(db);
+  /** A rolled-back write may have taught `texts` ids that are not there. */
+  const written = <T>(write: () => T): T => {
+    try {
+      return write();
+    } catch (e) {
+      texts.forget();
+      throw e;
+    }
+  };
   const page = db.prepare(
     `SELECT ${REQUEST_COLUMNS} FROM requests r JOIN sources s ON s.id = r.source_id
        LEFT JOIN client_ok c ON c.ip = r.ip AND c.path = r.endpoint
@@ -105,22 +116,26 @@ export function classifyStore(db: Db): ClassifyStore {
   const adminLoad = db.prepare("SELECT last_ts AS last, first_ts AS first FROM client_ok WHERE ip = ? AND path = '/wp-admin/'");
   const insert = db.prepare(
     // An upsert: another process classifying the same span at the same time writes the same verdict.
-    `INSERT INTO verdicts (request_id, ts, status, ip, user, path, user_agent, benign, cause, confidence, layer, rule, tags, evidence, fix)
+    `INSERT INTO verdicts (request_id, ts, status, ip, user, path, user_agent, benign, cause, confidence, layer, rule, tags, evidence_id, fix_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${UPSERT_VERDICT_SET}`,
   );
   const saveVerdicts = db.transaction((rows: { req: AuthRequest; verdict: Verdict }[]) => {
-    for (const { req: r, verdict: v } of rows) insert.run(r.id, ...verdictColumns(r, v));
+    for (const { req: r, verdict: v } of rows) {
+      const c = verdictColumns(r, v);
+      insert.run(r.id, ...c.slice(0, EVIDENCE), texts.id(c[EVIDENCE] as string), texts.id(c[FIX] as string));
+    }
   });
   const okRow = db.prepare('SELECT count AS priorCount, with_user AS priorWithUser, https AS priorHttps, first_ts AS priorFirstTs, last_ts AS priorLastTs FROM client_ok WHERE ip = ? AND path = ?');
   const basicOk = db.prepare('SELECT 1 FROM client_ok WHERE ip = ? AND with_user > 0 LIMIT 1');
   const httpsOk = db.prepare('SELECT 1 FROM client_ok WHERE ip = ? AND https > 0 LIMIT 1');
   const failSpan = db.prepare('SELECT min(ts) AS first, max(ts) AS last FROM requests WHERE ip = ? AND endpoint = ? AND status = 401');
   const spanVerdicts = db.prepare(
-    `SELECT v.request_id AS id, v.tags, v.evidence FROM requests r JOIN verdicts v ON v.request_id = r.id
+    `SELECT v.request_id AS id, v.tags, t.text AS evidence FROM requests r JOIN verdicts v ON v.request_id = r.id
+       JOIN texts t ON t.id = v.evidence_id
        JOIN client_ok c ON c.ip = r.ip AND c.path = r.endpoint
      WHERE r.ip = ? AND r.endpoint = ? AND r.status = 401 AND r.ts BETWEEN ? AND ? AND c.first_ts < ? AND c.last_ts > ?`,
   );
-  const retag = db.prepare('UPDATE verdicts SET tags = ?, evidence = ? WHERE request_id = ?');
+  const retag = db.prepare('UPDATE verdicts SET tags = ?, evidence_id = ? WHERE request_id = ?');
   const tagIntermittent = db.transaction((spans: Iterable<{ ip: string; endpoint: string; span: FailureSpan }>, text: (endpoint: string) => string) => {
     let n = 0;
     for (const { ip, endpoint, span } of spans) n += tagOne(ip, endpoint, span, text(endpoint));
@@ -135,7 +150,7 @@ export function classifyStore(db: Db): ClassifyStore {
       if (tags.includes('intermittent') || tags.includes('challenge')) continue;
       const evidence = JSON.parse(row.evidence) as Verdict['evidence'];
       evidence.push({ file: null, line: null, text });
-      retag.run(JSON.stringify([...tags, 'intermittent'].sort()), JSON.stringify(evidence), row.id);
+      retag.run(JSON.stringify([...tags, 'intermittent'].sort()), texts.id(JSON.stringify(evidence)), row.id);
       n++;
     }
     return n;
@@ -151,7 +166,7 @@ export function classifyStore(db: Db): ClassifyStore {
     lastRequestId: () => (db.prepare('SELECT max(id) FROM requests').pluck().get() as number | null) ?? 0,
     firstAuthTsFrom: (fromTs, upToId) =>
       db.prepare('SELECT min(ts) FROM requests INDEXED BY requests_auth_ts WHERE status IN (401, 403) AND ts >= ? AND id <= ?').pluck().get(fromTs, upToId) as number | null,
-    tagIntermittent: (spans, text) => writeTransaction(db, tagIntermittent, spans, text),
+    tagIntermittent: (spans, text) => written(() => writeTransaction(db, tagIntermittent, spans, text)),
     storedSuccesses: (ip, endpoint) => (okRow.get(ip, endpoint) as PriorSuccess | undefined) ?? null,
     storedBasicOk: (ip) => basicOk.get(ip) !== undefined,
     storedHttpsOk: (ip) => httpsOk.get(ip) !== undefined,
@@ -205,7 +220,7 @@ export function classifyStore(db: Db): ClassifyStore {
       fromTs === undefined ? db.prepare('DELETE FROM verdicts').run()
         : toTs === Infinity ? db.prepare('DELETE FROM verdicts WHERE ts >= ?').run(fromTs)
           : db.prepare('DELETE FROM verdicts WHERE ts BETWEEN ? AND ?').run(fromTs, toTs),
-    saveVerdicts: (rows) => writeTransaction(db, saveVerdicts, rows),
+    saveVerdicts: (rows) => written(() => writeTransaction(db, saveVerdicts, rows)),
   };
 }
 

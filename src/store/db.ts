@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AuthlogError, busyWaitMs } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
+import { textHash } from './texts.js';
 
 export type Db = Database.Database;
 
@@ -171,6 +172,8 @@ export function migrate(db: Db): void {
     throw new AuthlogError('not_our_database', `database schema ${version} is newer than this authlog (${MIGRATIONS.length}): upgrade authlog to read it`);
   }
   if (version === MIGRATIONS.length) return;
+  // Migrations that key texts by their hash compute it as the writers do.
+  db.function('text_hash', { deterministic: true }, (t: unknown) => (typeof t === 'string' ? textHash(t) : null));
   // Under the write lock, reading the version again: two processes opening a new database
   // at once must not both run the same step.
   db.transaction(() => {

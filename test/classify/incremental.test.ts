@@ -21,8 +21,9 @@ async function ingestAndClassify(db: Db, paths: string[]): Promise<void> {
 
 const verdicts = (db: Db) =>
   db.prepare(
-    `SELECT s.path AS file, r.line, v.cause, v.rule, v.confidence, v.layer, v.benign, v.tags, v.evidence, v.fix
-     FROM verdicts v JOIN requests r ON r.id = v.request_id JOIN sources s ON s.id = r.source_id ORDER BY s.path, r.line`,
+    `SELECT s.path AS file, r.line, v.cause, v.rule, v.confidence, v.layer, v.benign, v.tags, ev.text AS evidence, fx.text AS fix
+     FROM verdicts v JOIN requests r ON r.id = v.request_id JOIN sources s ON s.id = r.source_id
+       JOIN texts ev ON ev.id = v.evidence_id JOIN texts fx ON fx.id = v.fix_id ORDER BY s.path, r.line`,
   ).all();
 
 it('gives the verdicts a single ingest gives, when the logs come in one by one', async () => {

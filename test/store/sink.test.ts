@@ -1,12 +1,16 @@
 /**
  * The sink finds each verdict's request by the id its insert returned, or by (source, line)
  * when it did not insert it; a verdict written again replaces the first; a batch that rolls
- * back leaves no verdict pointing at a request that is not there.
+ * back leaves no verdict pointing at a request that is not there. Evidence and fix texts are
+ * stored once each.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../src/store/db.js';
-import { emptyBatch, SqliteSink, type Row } from '../../src/store/sink.js';
+import Database from 'better-sqlite3';
+import { APPLICATION_ID, openDb, type Db } from '../../src/store/db.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
+import { emptyBatch, EVIDENCE, SqliteSink, type Row } from '../../src/store/sink.js';
+import { textHash } from '../../src/store/texts.js';
 import { createSource, PositionConflict } from '../../src/store/sources.js';
 import { useTempDir } from '../helpers.js';
 
@@ -55,5 +59,72 @@ describe('SqliteSink verdicts', () => {
     sink.write({ ...emptyBatch(), verdicts: [verdict(sourceId, 6, 'user_not_found'), verdict(sourceId, 5, 'no_credentials')] });
     expect(verdicts(db)).toEqual([{ line: 6, cause: 'user_not_found' }]);
     expect(db.prepare('SELECT count(*) FROM verdicts').pluck().get()).toBe(1);
+  });
+});
+
+describe('verdict texts', () => {
+  const texts = (db: Db) =>
+    db.prepare(`SELECT r.line, ev.text AS evidence, fx.text AS fix FROM verdicts v JOIN requests r ON r.id = v.request_id
+      JOIN texts ev ON ev.id = v.evidence_id JOIN texts fx ON fx.id = v.fix_id ORDER BY r.line`).all();
+
+  it('are stored once each, and a text whose hash another text has gets its own row', () => {
+    const { db, sourceId } = setUp();
+    // A planted text with the hash of the evidence to come: equal hashes are told apart by the text.
+    db.prepare('INSERT INTO texts (hash, text) VALUES (?, ?)').run(textHash('["seen"]'), 'not it');
+    const sink = new SqliteSink(db);
+    const v = (line: number, evidence: string, fix: string): Row => [...verdict(sourceId, line, 'c').slice(0, EVIDENCE), evidence, fix, sourceId, line];
+    sink.write({ ...emptyBatch(), requests: [1, 2, 3].map((l) => request(sourceId, l, 401)), verdicts: [v(1, '["seen"]', 'fix a'), v(2, '["seen"]', 'fix b')] });
+    // A later sink (another run) finds the texts stored before.
+    new SqliteSink(db).write({ ...emptyBatch(), verdicts: [v(3, '["seen"]', 'fix a')] });
+    expect(texts(db)).toEqual([
+      { line: 1, evidence: '["seen"]', fix: 'fix a' },
+      { line: 2, evidence: '["seen"]', fix: 'fix b' },
+      { line: 3, evidence: '["seen"]', fix: 'fix a' },
+    ]);
+    expect(db.prepare('SELECT text FROM texts ORDER BY id').pluck().all()).toEqual(['not it', '["seen"]', 'fix a', 'fix b']);
+  });
+
+  it('learned in a batch that rolled back are not used after it', () => {
+    const { db, sourceId } = setUp();
+    const sink = new SqliteSink(db);
+    const stale = { sourceId, from: { offset: 99, lines: 9 }, offset: 120, lines: 10, stored: 1, rejected: 0, invalidUtf8: 0, identity: null };
+    new SqliteSink(db).write({ ...emptyBatch(), requests: [request(sourceId, 1, 401)] });
+    expect(() => sink.write({ ...emptyBatch(), verdicts: [verdict(sourceId, 1, 'c')], progress: [stale] })).toThrow(PositionConflict);
+    expect(db.prepare('SELECT count(*) FROM texts').pluck().get()).toBe(0);
+    sink.write({ ...emptyBatch(), verdicts: [verdict(sourceId, 1, 'c')] });
+    expect(texts(db)).toEqual([{ line: 1, evidence: '[]', fix: 'fix' }]);
+  });
+
+  it('a database written before they were kept once is moved over with every verdict\'s evidence and fix', () => {
+    const path = join(tmp(), 'old.db');
+    // Schema 7: evidence and fix as text in each verdict.
+    const old = new Database(path);
+    old.pragma('page_size = 16384');
+    old.pragma('journal_mode = WAL');
+    old.transaction(() => {
+      for (const m of MIGRATIONS.slice(0, 7)) old.exec(m);
+    })();
+    old.pragma('user_version = 7');
+    old.pragma(`application_id = ${APPLICATION_ID}`);
+    const sourceId = Number(old.prepare("INSERT INTO sources (path, format, fingerprint, fp_len, updated_at, key) VALUES ('a.log', 'access', 'f', 1, 0, 'f')").run().lastInsertRowid);
+    const insert = old.prepare(`INSERT INTO requests (source_id, line, ts, ip, user_logged, status, kept) VALUES (?, ?, ?, '192.0.2.1', 1, 401, 'auth')`);
+    const verdictRow = old.prepare(`INSERT INTO verdicts (request_id, ts, status, ip, benign, cause, confidence, layer, rule, tags, evidence, fix)
+      VALUES (?, ?, 401, '192.0.2.1', 0, 'c', 'heuristic', 'unknown', 'r', '[]', ?, ?)`);
+    for (const [line, evidence, fix] of [[1, 'e1', 'f'], [2, 'e2', 'f'], [3, 'e1', 'g']] as const) {
+      const id = Number(insert.run(sourceId, line, line).lastInsertRowid);
+      verdictRow.run(id, line, evidence, fix);
+    }
+    old.close();
+    const db = openDb(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(texts(db)).toEqual([
+      { line: 1, evidence: 'e1', fix: 'f' },
+      { line: 2, evidence: 'e2', fix: 'f' },
+      { line: 3, evidence: 'e1', fix: 'g' },
+    ]);
+    expect(db.prepare('SELECT count(*) FROM texts').pluck().get()).toBe(4);
+    // And the writers find the moved texts by their hash.
+    new SqliteSink(db).write({ ...emptyBatch(), requests: [request(sourceId, 4, 401)], verdicts: [[...verdict(sourceId, 4, 'c').slice(0, EVIDENCE), 'e2', 'g', sourceId, 4]] });
+    expect(db.prepare('SELECT count(*) FROM texts').pluck().get()).toBe(4);
   });
 });
