@@ -2,7 +2,7 @@
 -- params: since, until, cause, limit
 WITH top AS (
   SELECT ip, count(*) AS count, sum(status = 401) AS unauthorized, sum(status = 403) AS forbidden,
-         count(DISTINCT user) AS users, max(user_agent) AS user_agent
+         count(DISTINCT user) AS users
   FROM report_verdicts
   WHERE (:since IS NULL OR ts >= :since) AND (:until IS NULL OR ts < :until) AND (:cause IS NULL OR cause = :cause)
   GROUP BY ip ORDER BY count DESC, ip LIMIT coalesce(:limit, 10)
@@ -11,5 +11,8 @@ SELECT top.ip, top.count, top.unauthorized, top.forbidden,
        (SELECT v.cause FROM report_verdicts v WHERE v.ip = top.ip
           AND (:since IS NULL OR v.ts >= :since) AND (:until IS NULL OR v.ts < :until) AND (:cause IS NULL OR v.cause = :cause)
         GROUP BY v.cause ORDER BY count(*) DESC, v.cause LIMIT 1) AS main_cause,
-       top.users, top.user_agent
+       top.users,
+       -- the request rows hold the user agent: read for these few clients only
+       (SELECT max(r.user_agent) FROM report_verdicts v JOIN requests r ON r.id = v.request_id WHERE v.ip = top.ip
+          AND (:since IS NULL OR v.ts >= :since) AND (:until IS NULL OR v.ts < :until) AND (:cause IS NULL OR v.cause = :cause)) AS user_agent
 FROM top ORDER BY top.count DESC, top.ip;

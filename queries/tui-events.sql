@@ -1,8 +1,8 @@
 -- description: one page of the events of one status and cause under the TUI's filters, newest first, with evidence and the access line
 -- params: since, until, tag, text, benign, ip, user, path, status, cause, limit, offset
--- local: id, raw
+-- local: id, raw, offset
 SELECT v.request_id AS id, v.ts, v.ip, v.user, r.method, r.target AS path, v.status, v.cause, v.confidence, v.layer, v.tags,
-       ev.text AS evidence, fx.text AS fix, r.raw, s.path AS file, r.line, local_host() AS host
+       ev.text AS evidence, fx.text AS fix, r.raw, r.offset, s.path AS file, r.line, local_host() AS host
 FROM report_verdicts v JOIN requests r ON r.id = v.request_id JOIN sources s ON s.id = r.source_id
   JOIN texts ev ON ev.id = v.evidence_id JOIN texts fx ON fx.id = v.fix_id
 WHERE v.status = :status AND v.cause = :cause

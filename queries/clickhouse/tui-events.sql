@@ -1,8 +1,8 @@
 -- description: one page of the events of one status and cause under the TUI's filters, newest first, with evidence and the access line
 -- params: since, until, tag, text, benign, ip, user, path, status, cause, limit, offset
--- local: id, raw
+-- local: id, raw, offset
 SELECT intDiv(cityHash64(host, source, line), 4096) AS id, ts, ip, user, method, target AS path, status, cause, confidence, layer,
-       toJSONString(tags) AS tags, evidence, fix, CAST(NULL AS Nullable(String)) AS raw, file, line, host
+       toJSONString(tags) AS tags, evidence, fix, CAST(NULL AS Nullable(String)) AS raw, CAST(NULL AS Nullable(Int64)) AS offset, file, line, host
 FROM verdicts FINAL
 WHERE status = {status:Nullable(UInt16)} AND cause = {cause:Nullable(String)} AND ({host:Nullable(String)} IS NULL OR host = {host:Nullable(String)}) AND ({since:Nullable(Int64)} IS NULL OR ts >= {since:Nullable(Int64)}) AND ({until:Nullable(Int64)} IS NULL OR ts < {until:Nullable(Int64)})
   AND ({tag:Nullable(String)} IS NULL OR has(tags, assumeNotNull({tag:Nullable(String)})))

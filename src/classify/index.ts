@@ -167,7 +167,6 @@ export interface Challenge {
   user: string | null;
   file: string;
   line: number;
-  raw: string | null;
 }
 
 /**
@@ -193,7 +192,7 @@ function addTags(req: AuthRequest & PriorSuccess, f: Facts, t: TagInputs, o: Cla
     // user file is the retry's own verdict, not this request's (seen in the lab: nginx asks
     // for credentials before it opens a missing user file).
     const answer = ok.user !== null ? `came back as "${ok.user}"` : 'came back';
-    f.tagEvidence.push({ file: ok.file, line: ok.line, text: `challenge: the same client ${answer} ${Math.round((ok.ts - req.ts) / 1000)} s later and got ${ok.status}: ${ok.raw ?? ''}`.trim() });
+    f.tagEvidence.push({ file: ok.file, line: ok.line, text: `challenge: the same client ${answer} ${Math.round((ok.ts - req.ts) / 1000)} s later and got ${ok.status}` });
   }
   // "Before it started failing": its first success on this endpoint came before this request.
   if (req.path !== null && req.priorFirstTs !== null && req.priorFirstTs < req.ts && !tags.has('challenge')) {

@@ -85,11 +85,11 @@ export class OnlineClassifier {
   }
 
   /** A 401/403 just read. `req.id` is assigned here. */
-  auth(sourceId: number, req: AuthRequest, raw: string): void {
+  auth(sourceId: number, req: AuthRequest): void {
     req.id = this.nextId++;
     this.clock(req.ts);
     // A retry with credentials answers the challenge of a credential-less 401 before it.
-    if (req.user !== null) this.success(req.ip, req.ts, req.status, req.file, req.line, raw, req.user);
+    if (req.user !== null) this.success(req.ip, req.ts, req.status, req.file, req.line, req.user);
     const p: Pending = { sourceId, req, brute: false, challenge: undefined, done: false };
     this.queue.push(p);
     if (this.queue.length - this.head === 1) this.nextDue = req.ts + this.hold + CHUNK_MS;
@@ -114,13 +114,13 @@ export class OnlineClassifier {
   }
 
   /** A request of a client with a recent 401/403: a success, or a retry with credentials, answers a challenge. */
-  success(ip: string, ts: number, status: number, file: string, line: number, raw: string, user: string | null = null): void {
+  success(ip: string, ts: number, status: number, file: string, line: number, user: string | null = null): void {
     this.clock(ts);
     if (status >= 400 && user === null) return;
     const list = this.challengers.get(ip);
     if (!list) return;
     for (const p of list) {
-      if (p.challenge === undefined && !(p.req.line === line && p.req.file === file) && ts >= p.req.ts && ts <= p.req.ts + this.o.challengeMs) p.challenge = { ts, status, user, file, line, raw };
+      if (p.challenge === undefined && !(p.req.line === line && p.req.file === file) && ts >= p.req.ts && ts <= p.req.ts + this.o.challengeMs) p.challenge = { ts, status, user, file, line };
     }
   }
 

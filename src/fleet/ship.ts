@@ -57,7 +57,7 @@ const SOURCE_KEY = "coalesce(s.key, 'source-' || s.id)";
  */
 export function batchRows(db: Db, host: string, from: number, to: number): BatchRows {
   const range = [from, to];
-  const verdicts = (db.prepare(`SELECT v.ts, v.status, v.ip, v.user, v.path, v.user_agent, v.benign, v.cause, v.confidence, v.layer, v.rule, v.tags,
+  const verdicts = (db.prepare(`SELECT v.ts, v.status, v.ip, v.user, v.path, r.user_agent, v.benign, v.cause, v.confidence, v.layer, v.rule, v.tags,
       ev.text AS evidence, fx.text AS fix, r.line, r.method, r.target, r.host AS vhost, r.scheme, ${SOURCE_KEY} AS source, s.path AS file
     FROM (SELECT DISTINCT request_id FROM outbox WHERE seq > ? AND seq <= ? AND kind = 'v') o
     JOIN verdicts v ON v.request_id = o.request_id JOIN requests r ON r.id = v.request_id JOIN sources s ON s.id = r.source_id

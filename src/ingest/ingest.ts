@@ -183,6 +183,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
         sourceId: source.id, start, parser: plan.parser, ctx, zone: sourceZone ?? fixedZone(0), keepAll: o.keepAll, writer,
         notAfter: futureLimit(st?.mtimeMs), holdPartial: growing(plan), damage: () => plan.input.damage,
         classifier: plan.parser.family === 'access' ? classifier ?? undefined : undefined, file: plan.input.name,
+        rereadable: st !== null && st.isFile() && !plan.input.compressed,
         onProgress: (bytes, lines) => o.onProgress?.({ path: plan.input.name, bytesTotal, bytes, lines, seconds: (performance.now() - started) / 1000, index, count: ordered.length }),
         // Identity goes with the last checkpoint; a file that has grown past the fingerprint
         // length gets the full-length fingerprint.

@@ -164,7 +164,7 @@ export class LiveSession {
     const start = { offset: startOffset, lines: row.offset === startOffset ? row.lines : 0 };
     const processor = createLineProcessor({
       sourceId: row.id, start, parser, ctx: this.ctx, zone: parser.family === 'access' && !parser.zoneless ? fixedZone(0) : () => this.zone(), keepAll: this.o.keepAll,
-      writer: this.writer, notAfter: futureLimit(null),
+      writer: this.writer, notAfter: futureLimit(null), rereadable: plan.input.stat !== null && plan.input.stat.isFile() && !plan.input.compressed,
     });
     const input = new RoundGate(() => !this.closing && this.linesSinceTick >= MAX_ROUND_LINES, () => this.onRoundFull?.());
     const source: LiveSource = { name: plan.input.name, sourceId: row.id, parser, processor, lastLineAt: Date.now(), input, done: Promise.resolve() };

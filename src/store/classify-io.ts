@@ -39,7 +39,7 @@ export interface ClassifyStore {
   signalEvents(fromTs: number, toTs: number): SignalEvent[];
   failuresByClient(fromTs?: number): Iterable<{ id: number; ip: string; ts: number; user: string | null }>;
   /** The client's next request that succeeded or carried credentials (the answer to a challenge). */
-  nextSuccess(ip: string, fromTs: number, toTs: number): { ts: number; status: number; user: string | null; file: string; line: number; raw: string | null } | undefined;
+  nextSuccess(ip: string, fromTs: number, toTs: number): { ts: number; status: number; user: string | null; file: string; line: number } | undefined;
   /** With `fromTs`, only about the clients that failed from then on (a live round stays small). */
   siteFacts(minSpanMs: number, fromTs?: number): SiteFacts;
   /** The client's last successful wp-admin page load at or before `ts`, if any. */
@@ -80,7 +80,7 @@ export interface ClassifyStore {
 export function verdictColumns(r: AuthRequest, v: Verdict): (string | number | null)[] {
   // A 403 is never the benign prompt-and-retry: even a monitor's 403 is a configuration to fix.
   const benign = r.status === 401 && v.tags.some((t) => BENIGN_TAGS.includes(t)) ? 1 : 0;
-  return [r.ts, r.status, r.ip, r.user, r.path, r.userAgent, benign, v.cause, v.confidence, v.layer, v.rule, JSON.stringify(v.tags), JSON.stringify(v.evidence), v.fix];
+  return [r.ts, r.status, r.ip, r.user, r.path, benign, v.cause, v.confidence, v.layer, v.rule, JSON.stringify(v.tags), JSON.stringify(v.evidence), v.fix];
 }
 
 export function classifyStore(db: Db): ClassifyStore {
@@ -110,14 +110,14 @@ export function classifyStore(db: Db): ClassifyStore {
   const failures = db.prepare(`SELECT id, ip, ts, user FROM requests INDEXED BY requests_auth_ts
      WHERE status IN (401, 403) AND status = 401 AND ts >= ? ORDER BY ip, ts`);
   const next = db.prepare(
-    `SELECT r.ts, r.status, r.user, s.path AS file, r.line, r.raw FROM requests r JOIN sources s ON s.id = r.source_id
+    `SELECT r.ts, r.status, r.user, s.path AS file, r.line FROM requests r JOIN sources s ON s.id = r.source_id
      WHERE r.ip = ? AND r.ts >= ? AND r.ts <= ? AND (r.status < 400 OR r.user IS NOT NULL) ORDER BY r.ts, r.id LIMIT 1`,
   );
   const adminLoad = db.prepare("SELECT last_ts AS last, first_ts AS first FROM client_ok WHERE ip = ? AND path = '/wp-admin/'");
   const insert = db.prepare(
     // An upsert: another process classifying the same span at the same time writes the same verdict.
-    `INSERT INTO verdicts (request_id, ts, status, ip, user, path, user_agent, benign, cause, confidence, layer, rule, tags, evidence_id, fix_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${UPSERT_VERDICT_SET}`,
+    `INSERT INTO verdicts (request_id, ts, status, ip, user, path, benign, cause, confidence, layer, rule, tags, evidence_id, fix_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${UPSERT_VERDICT_SET}`,
   );
   const saveVerdicts = db.transaction((rows: { req: AuthRequest; verdict: Verdict }[]) => {
     for (const { req: r, verdict: v } of rows) {

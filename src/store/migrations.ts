@@ -253,4 +253,12 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE verdicts DROP COLUMN evidence;
   ALTER TABLE verdicts DROP COLUMN fix;
   `,
+  `
+  -- Where a stored request's line starts in its source (in the decompressed content of a
+  -- .gz). Requests read from a plain file keep this instead of the line (raw is NULL): the
+  -- line is read from the file when shown. Rows stored before keep their raw line.
+  ALTER TABLE requests ADD COLUMN offset INTEGER;
+  -- The request row holds the user agent; the few queries that show it join it from there.
+  ALTER TABLE verdicts DROP COLUMN user_agent;
+  `,
 ];

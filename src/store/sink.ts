@@ -16,7 +16,7 @@ export interface Batch {
   traffic: Row[];
   /** [ip, endpoint, count, withUser, https, firstTs, lastTs], sorted by ip and endpoint */
   clientOk: Iterable<Row>;
-  /** [ts, status, ip, user, path, user agent, benign, cause, confidence, layer, rule, tags, evidence, fix, source id, line]. After `requests`, so a verdict finds its request row. */
+  /** [ts, status, ip, user, path, benign, cause, confidence, layer, rule, tags, evidence, fix, source id, line]. After `requests`, so a verdict finds its request row. */
   verdicts: Row[];
   /** Each source's new position, committed with the rows and counts its bytes produced (a checkpoint). */
   progress: SourceProgress[];
@@ -34,10 +34,17 @@ export interface RowSink {
  * verdicts' indexes that measured 3.4 times as slow (1.66 s against 0.48 s for the 1M
  * bench's 80k verdicts): a delete and an insert in every index where an upsert inserts once.
  */
-const VERDICT_COLUMNS = ['ts', 'status', 'ip', 'user', 'path', 'user_agent', 'benign', 'cause', 'confidence', 'layer', 'rule', 'tags', 'evidence_id', 'fix_id'];
+const VERDICT_COLUMNS = ['ts', 'status', 'ip', 'user', 'path', 'benign', 'cause', 'confidence', 'layer', 'rule', 'tags', 'evidence_id', 'fix_id'];
 /** Where a verdict row holds its evidence and fix: as texts, made ids when written (see TextIds). */
-export const EVIDENCE = 12;
-export const FIX = 13;
+export const EVIDENCE = 11;
+export const FIX = 12;
+/** A verdict row's request: (source id, line) after the columns. */
+const V_SOURCE = 13;
+const V_LINE = 14;
+/** A request row's source id, line and status (the INSERT's column order below). */
+const R_SOURCE = 0;
+const R_LINE = 1;
+const R_STATUS = 11;
 export const UPSERT_VERDICT_SET = `ON CONFLICT(request_id) DO UPDATE SET ${VERDICT_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`;
 const INSERT_VERDICT_BY_LINE_SQL = `INSERT INTO verdicts (request_id, ${VERDICT_COLUMNS.join(', ')})
   SELECT id, ${VERDICT_COLUMNS.map(() => '?').join(', ')} FROM requests WHERE source_id = ? AND line = ? ${UPSERT_VERDICT_SET}`;
@@ -63,8 +70,8 @@ export class SqliteSink implements RowSink {
   constructor(db: Db) {
     const insertRequest = db.prepare(
       `INSERT OR IGNORE INTO requests (source_id, line, ts, ip, user, user_logged, method, target, path, endpoint, protocol, status, bytes,
-         referer, user_agent, forwarded_for, host, scheme, upstream_status, request_time, www_authenticate, extra, raw, kept)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         referer, user_agent, forwarded_for, host, scheme, upstream_status, request_time, www_authenticate, extra, raw, kept, offset)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertEvent = db.prepare(
       `INSERT OR IGNORE INTO events (source_id, line, ts, format, level, module, code, pid, conn, client, server, request,
@@ -91,9 +98,9 @@ export class SqliteSink implements RowSink {
     const run = db.transaction((b: Batch) => {
       for (const r of b.requests) {
         const done = insertRequest.run(r);
-        if (done.changes === 1 && (r[11] === 401 || r[11] === 403)) {
+        if (done.changes === 1 && (r[R_STATUS] === 401 || r[R_STATUS] === 403)) {
           if (ids.size >= MAX_PENDING_IDS) ids.clear();
-          ids.set((r[0] as number) * 2 ** 32 + (r[1] as number), Number(done.lastInsertRowid));
+          ids.set((r[R_SOURCE] as number) * 2 ** 32 + (r[R_LINE] as number), Number(done.lastInsertRowid));
         }
       }
       for (const r of b.events) insertEvent.run(r);
@@ -104,9 +111,9 @@ export class SqliteSink implements RowSink {
         // Not written back into the row: a batch retried after a rollback still holds its texts.
         const evidence = texts.id(r[EVIDENCE] as string);
         const fix = texts.id(r[FIX] as string);
-        const key = (r[14] as number) * 2 ** 32 + (r[15] as number);
+        const key = (r[V_SOURCE] as number) * 2 ** 32 + (r[V_LINE] as number);
         const id = ids.get(key);
-        if (id === undefined) insertVerdictByLine.run(...r.slice(0, EVIDENCE), evidence, fix, r[14], r[15]);
+        if (id === undefined) insertVerdictByLine.run(...r.slice(0, EVIDENCE), evidence, fix, r[V_SOURCE], r[V_LINE]);
         else {
           ids.delete(key);
           insertVerdict.run(id, ...r.slice(0, EVIDENCE), evidence, fix);

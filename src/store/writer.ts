@@ -129,13 +129,14 @@ export class StoreWriter {
     this.positions.delete(p);
   }
 
-  request(sourceId: number, line: number, r: AccessRecord, raw: string, kept: Kept): void {
+  /** `offset`: where the line starts in its source's (decompressed) content. */
+  request(sourceId: number, line: number, r: AccessRecord, raw: string | null, kept: Kept, offset: number): void {
     const extra = Object.keys(r.extra).length > 0 ? JSON.stringify(r.extra) : null;
     const path = pathOf(r.target);
     if (r.ts < this.touchedFrom && (r.status === 401 || r.status === 403)) this.touchedFrom = r.ts;
     this.batch.requests.push([
       sourceId, line, r.ts, r.ip, r.user, r.userLogged ? 1 : 0, r.method, r.target, path, path === null ? null : endpointOf(path), r.protocol, r.status, r.bytes,
-      r.referer, r.userAgent, r.forwardedFor, r.host, r.scheme, r.upstreamStatus, r.requestTime, r.wwwAuthenticate, extra, raw, kept,
+      r.referer, r.userAgent, r.forwardedFor, r.host, r.scheme, r.upstreamStatus, r.requestTime, r.wwwAuthenticate, extra, raw, kept, offset,
     ]);
     this.added();
   }

@@ -1,8 +1,8 @@
-/** The lines around an event read from its file: right lines, also after the file grew or was replaced. */
+/** The lines around an event read from its file (by line number, or from the byte offset stored with it): right lines, also after the file grew or was replaced. */
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { fileLinesAround } from '../../src/tui/triage/context.js';
+import { fileLinesAround, fileLinesAt } from '../../src/tui/triage/context.js';
 import { useTempDir } from '../helpers.js';
 
 const tmp = useTempDir();
@@ -21,4 +21,20 @@ it('reads the lines around any line of a large file, from where an earlier look 
   renameSync(file, `${file}.1`);
   writeFileSync(file, lines(1, 12_000, 'b'));
   expect(fileLinesAround(file, 10_000, 0)).toEqual(['b line 10000']);
+});
+
+it('reads the lines around a line from its byte offset, and declines an offset that is not a line start', () => {
+  const file = join(tmp(), 'access.log');
+  const text = lines(1, 5) + 'a line 6\r\n' + lines(7, 9);
+  writeFileSync(file, text);
+  const at = (n: number) => text.indexOf(`a line ${n}\n`) >= 0 ? text.indexOf(`a line ${n}\n`) : text.indexOf(`a line ${n}\r`);
+  expect(fileLinesAt(file, at(4), 4, 2)).toEqual(['a line 2', 'a line 3', 'a line 4', 'a line 5', 'a line 6']);
+  expect(fileLinesAt(file, 0, 1, 2)).toEqual(['a line 1', 'a line 2', 'a line 3']);
+  expect(fileLinesAt(file, at(2), 2, 2)).toEqual(['a line 1', 'a line 2', 'a line 3', 'a line 4']);
+  expect(fileLinesAt(file, at(9), 9, 1)).toEqual(['a line 8', 'a line 9']);
+  // The same lines as counting them from the start.
+  expect(fileLinesAt(file, at(7), 7, 1)).toEqual(fileLinesAround(file, 7, 1));
+  // Mid-line (the file was replaced since): no answer rather than a wrong one.
+  expect(fileLinesAt(file, at(4) + 3, 4, 1)).toBeNull();
+  expect(fileLinesAt(join(tmp(), 'gone.log'), 0, 1, 1)).toBeNull();
 });

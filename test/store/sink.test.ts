@@ -18,10 +18,10 @@ const tmp = useTempDir();
 
 function request(sourceId: number, line: number, status: number): Row {
   return [sourceId, line, 1_700_000_000_000 + line, '192.0.2.1', null, 1, 'GET', '/x', '/x', '/x', 'HTTP/1.1', status, 0,
-    null, 'ua', null, null, null, null, null, null, null, `raw ${line}`, 'auth'];
+    null, 'ua', null, null, null, null, null, null, null, null, 'auth', line * 100];
 }
 function verdict(sourceId: number, line: number, cause: string): Row {
-  return [1_700_000_000_000 + line, 401, '192.0.2.1', null, '/x', 'ua', 0, cause, 'heuristic', 'unknown', 'r', '[]', '[]', 'fix', sourceId, line];
+  return [1_700_000_000_000 + line, 401, '192.0.2.1', null, '/x', 0, cause, 'heuristic', 'unknown', 'r', '[]', '[]', 'fix', sourceId, line];
 }
 const verdicts = (db: Db) =>
   db.prepare('SELECT r.line, v.cause FROM verdicts v JOIN requests r ON r.id = v.request_id ORDER BY r.line').all() as { line: number; cause: string }[];

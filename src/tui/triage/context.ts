@@ -28,6 +28,9 @@ const MARK_EVERY = 4096;
  */
 const marksOf = new Map<string, { dev: number; ino: number; size: number; marks: number[] }>();
 
+/** A CRLF log's lines without their CR, as the reader gives them. */
+const withoutCr = (line: string): string => (line.endsWith('\r') ? line.slice(0, -1) : line);
+
 /** Lines `line - radius` … `line + radius` (1-based) of a plain file, or null when it cannot say. */
 export function fileLinesAround(path: string, line: number, radius: number): string[] | null {
   if (/\.gz$/i.test(path)) return null;
@@ -68,13 +71,62 @@ export function fileLinesAround(path: string, line: number, radius: number): str
         lineNo++;
         start = i + 1;
         if ((lineNo - 1) % MARK_EVERY === 0 && (lineNo - 1) / MARK_EVERY === marks.length) marks.push(pos + start);
-        if (lineNo > last) return out;
+        if (lineNo > last) return out.map(withoutCr);
       }
       if (lineNo >= first && start < n) partial.push(Buffer.from(buf.subarray(start, n)));
       pos += n;
     }
     if (partial.length > 0 && lineNo >= first && lineNo <= last) out.push(Buffer.concat(partial).toString('utf8'));
-    return out.length > 0 && lineNo > line ? out : null;
+    return out.length > 0 && lineNo > line ? out.map(withoutCr) : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** How far before a line's offset its neighbours are looked for (lines of an access log are short). */
+const BACK_BYTES = 64 * 1024;
+
+/**
+ * Lines `line - radius` … `line + radius` of a plain file from the byte offset where `line`
+ * starts (stored with the request): two reads wherever the line is, where counting lines
+ * from the start of a large log would stop at MAX_SCAN_BYTES. Null when it cannot say.
+ */
+export function fileLinesAt(path: string, offset: number, line: number, radius: number): string[] | null {
+  if (/\.gz$/i.test(path)) return null;
+  let fd: number;
+  try {
+    if (!statSync(path).isFile()) return null;
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const from = Math.max(0, offset - BACK_BYTES);
+    const back = Buffer.allocUnsafe(offset - from);
+    const nb = readSync(fd, back, 0, back.length, from);
+    if (nb !== back.length || (nb > 0 && back[nb - 1] !== 10)) return null; // not a line start
+    // The lines before: what follows the radius-th newline back (or the file's start).
+    const before: string[] = [];
+    let end = nb - 1;
+    while (before.length < Math.min(radius, line - 1)) {
+      if (end < 0) return null;
+      // (A negative start would count from the buffer's end.)
+      const nl = end > 0 ? back.lastIndexOf(10, end - 1) : -1;
+      if (nl < 0 && from > 0) return null;
+      before.unshift(back.subarray(nl + 1, end).toString('utf8'));
+      end = nl;
+    }
+    const fwd = Buffer.allocUnsafe(BACK_BYTES);
+    const nf = readSync(fd, fwd, 0, fwd.length, offset);
+    const after: string[] = [];
+    let start = 0;
+    while (after.length <= radius) {
+      const nl = fwd.indexOf(10, start);
+      if (nl < 0 || nl >= nf) break;
+      after.push(fwd.subarray(start, nl).toString('utf8'));
+      start = nl + 1;
+    }
+    return after.length > 0 ? [...before, ...after].map(withoutCr) : null;
   } finally {
     closeSync(fd);
   }
@@ -85,10 +137,15 @@ export function fileLinesAround(path: string, line: number, radius: number): str
  * (it names the client and the status; a rotated-away file's successor would not), and the
  * database's lines of the same client around it, error lines included.
  */
-export function contextAround(q: TriageQueries, e: { id: number; ip: string; status: number; file: string; line: number }, radius = 2, fleet = false): ContextLine[] {
+export function contextAround(
+  q: TriageQueries,
+  e: { id: number; ip: string; status: number; file: string; line: number; offset?: number | null },
+  radius = 2,
+  fleet = false,
+): ContextLine[] {
   const stored = q.all<{ ts: number; kind: 'access' | 'error'; file: string; line: number; self: number; text: string }>('tui-around', { id: e.id });
   // A fleet's event was logged on another server: a file of the same name here is not its log.
-  const lines = fleet ? null : fileLinesAround(e.file, e.line, radius);
+  const lines = fleet ? null : (typeof e.offset === 'number' ? fileLinesAt(e.file, e.offset, e.line, radius) : null) ?? fileLinesAround(e.file, e.line, radius);
   const own = lines?.[Math.min(radius, e.line - 1)];
   const fromFile: ContextLine[] =
     lines && own !== undefined && own.includes(e.ip) && own.includes(String(e.status))

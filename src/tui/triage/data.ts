@@ -47,7 +47,8 @@ export interface TopRow {
 }
 
 /** An event as the TUI lists it: the events fields, with its id, time in ms and access line. */
-export type EventItem = Omit<EventRow, 'time'> & { id: number; ts: number; raw: string | null };
+/** raw: the access line when the database kept it (piped or compressed input); else `offset` says where it is in its file. */
+export type EventItem = Omit<EventRow, 'time'> & { id: number; ts: number; raw: string | null; offset: number | null };
 
 /**
  * The time window. One rule everywhere: a range counts back from now, as `--since 1h` does

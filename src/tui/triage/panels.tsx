@@ -86,7 +86,7 @@ export function EvidencePane({ event, around, width, rows, fleet = false }: { ev
   const lines: { text: string; bold?: boolean; dim?: boolean }[] = [
     { text: `${event.status} ${event.cause} (${event.confidence}, ${event.layer})${event.tags.length ? ` tags: ${event.tags.join(', ')}` : ''}`, bold: true },
     { text: `access line ${fleet ? `${event.host}:` : ''}${event.file}:${event.line}`, dim: true },
-    { text: event.raw ?? `${event.method ?? ''} ${event.path ?? ''}` },
+    { text: event.raw ?? around.find((l) => l.self && l.kind === 'file')?.text ?? `${event.method ?? ''} ${event.path ?? ''}` },
     ...event.evidence.flatMap((ev) => [
       { text: ev.file ? `evidence ${ev.file}:${ev.line}` : 'evidence', dim: true },
       { text: ev.text },

@@ -92,7 +92,7 @@ export function useTriage(deps: TriageDeps, eventRows: number) {
     let n = 0;
     try {
       if (format === 'csv') writeSync(fd, EVENT_FIELDS.join(',') + '\n');
-      for (const { id: _id, ts, raw: _raw, ...rest } of allEvents(deps.queries, params, cause)) {
+      for (const { id: _id, ts, raw: _raw, offset: _offset, ...rest } of allEvents(deps.queries, params, cause)) {
         writeSync(fd, formatEvent({ time: isoUtc(ts), ...rest }, format) + '\n');
         n++;
       }
