@@ -8,7 +8,7 @@ WITH t AS (
   WHERE v.tags <> '[]' AND (:since IS NULL OR v.ts >= :since) AND (:until IS NULL OR v.ts < :until)
   GROUP BY j.value
 )
-SELECT t.tag, t.count, t.clients, t.users, r.ip, r.user, r.method, r.target, r.host, r.scheme, r.user_agent, v.cause, ev.text AS evidence, s.path AS file, r.line
+SELECT t.tag, t.count, t.clients, t.users, r.ip, r.user, r.method, r.target, r.host, r.scheme, ua.text AS user_agent, v.cause, ev.text AS evidence, s.path AS file, r.line
 FROM t JOIN report_verdicts v ON v.request_id = t.example JOIN requests r ON r.id = t.example JOIN sources s ON s.id = r.source_id
-  JOIN texts ev ON ev.id = v.evidence_id
+  JOIN texts ev ON ev.id = v.evidence_id LEFT JOIN texts ua ON ua.id = r.user_agent_id
 ORDER BY t.count DESC, t.tag;

@@ -57,11 +57,11 @@ const SOURCE_KEY = "coalesce(s.key, 'source-' || s.id)";
  */
 export function batchRows(db: Db, host: string, from: number, to: number): BatchRows {
   const range = [from, to];
-  const verdicts = (db.prepare(`SELECT v.ts, v.status, v.ip, v.user, v.path, r.user_agent, v.benign, v.cause, v.confidence, v.layer, v.rule, v.tags,
+  const verdicts = (db.prepare(`SELECT v.ts, v.status, v.ip, v.user, v.path, ua.text AS user_agent, v.benign, v.cause, v.confidence, v.layer, v.rule, v.tags,
       ev.text AS evidence, fx.text AS fix, r.line, r.method, r.target, r.host AS vhost, r.scheme, ${SOURCE_KEY} AS source, s.path AS file
     FROM (SELECT DISTINCT request_id FROM outbox WHERE seq > ? AND seq <= ? AND kind = 'v') o
     JOIN verdicts v ON v.request_id = o.request_id JOIN requests r ON r.id = v.request_id JOIN sources s ON s.id = r.source_id
-    JOIN texts ev ON ev.id = v.evidence_id JOIN texts fx ON fx.id = v.fix_id`).all(...range) as Record<string, unknown>[]);
+    JOIN texts ev ON ev.id = v.evidence_id JOIN texts fx ON fx.id = v.fix_id LEFT JOIN texts ua ON ua.id = r.user_agent_id`).all(...range) as Record<string, unknown>[]);
   for (const v of verdicts) {
     v.host = host;
     v.tags = JSON.parse(v.tags as string) as string[];

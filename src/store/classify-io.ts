@@ -6,7 +6,7 @@ import { EVIDENCE, FIX, UPSERT_VERDICT_SET } from './sink.js';
 import { TextIds } from './texts.js';
 
 const REQUEST_COLUMNS = `r.id, r.extra, r.ts, r.ip, r.user, r.user_logged AS userLogged, r.method, r.target, r.path, r.status, r.bytes,
-  r.user_agent AS userAgent, r.host, r.scheme, r.upstream_status AS upstreamStatus, r.www_authenticate AS wwwAuthenticate,
+  ua.text AS userAgent, r.host, r.scheme, r.upstream_status AS upstreamStatus, r.www_authenticate AS wwwAuthenticate,
   r.endpoint, s.path AS file, r.line,
   c.count AS priorCount, c.with_user AS priorWithUser, c.https AS priorHttps, c.first_ts AS priorFirstTs, c.last_ts AS priorLastTs`;
 
@@ -96,6 +96,7 @@ export function classifyStore(db: Db): ClassifyStore {
   };
   const page = db.prepare(
     `SELECT ${REQUEST_COLUMNS} FROM requests r JOIN sources s ON s.id = r.source_id
+       LEFT JOIN texts ua ON ua.id = r.user_agent_id
        LEFT JOIN client_ok c ON c.ip = r.ip AND c.path = r.endpoint
      WHERE r.status IN (401, 403) AND (r.ts, r.id) > (?, ?) ORDER BY r.ts, r.id LIMIT ?`,
   );

@@ -261,4 +261,19 @@ export const MIGRATIONS: string[] = [
   -- The request row holds the user agent; the few queries that show it join it from there.
   ALTER TABLE verdicts DROP COLUMN user_agent;
   `,
+  `
+  -- User agents and referers repeat from request to request: stored once each in texts, as
+  -- evidence is (5.5 and 1.9 MB of the 1M bench's 80k request rows).
+  INSERT INTO texts (hash, text)
+    SELECT text_hash(t), t FROM (SELECT user_agent AS t FROM requests WHERE user_agent IS NOT NULL UNION SELECT referer FROM requests WHERE referer IS NOT NULL)
+    WHERE NOT EXISTS (SELECT 1 FROM texts x WHERE x.hash = text_hash(t) AND x.text = t);
+  ALTER TABLE requests ADD COLUMN user_agent_id INTEGER;
+  ALTER TABLE requests ADD COLUMN referer_id INTEGER;
+  UPDATE requests SET
+    user_agent_id = (SELECT id FROM texts WHERE hash = text_hash(requests.user_agent) AND text = requests.user_agent),
+    referer_id = (SELECT id FROM texts WHERE hash = text_hash(requests.referer) AND text = requests.referer)
+  WHERE user_agent IS NOT NULL OR referer IS NOT NULL;
+  ALTER TABLE requests DROP COLUMN user_agent;
+  ALTER TABLE requests DROP COLUMN referer;
+  `,
 ];

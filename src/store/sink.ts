@@ -2,6 +2,7 @@
  * Where batched rows go. The SQLite sink writes a batch in one transaction through
  * statements prepared once.
  */
+import type Database from 'better-sqlite3';
 import { writeTransaction, type Db } from './db.js';
 import { PositionConflict, RECORD_PROGRESS_SQL, progressParams, type SourceProgress } from './sources.js';
 import { TextIds } from './texts.js';
@@ -45,6 +46,9 @@ const V_LINE = 14;
 const R_SOURCE = 0;
 const R_LINE = 1;
 const R_STATUS = 11;
+/** A request row's referer and user agent: texts, stored once each like evidence (see TextIds). */
+const R_REFERER = 13;
+const R_USER_AGENT = 14;
 export const UPSERT_VERDICT_SET = `ON CONFLICT(request_id) DO UPDATE SET ${VERDICT_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`;
 const INSERT_VERDICT_BY_LINE_SQL = `INSERT INTO verdicts (request_id, ${VERDICT_COLUMNS.join(', ')})
   SELECT id, ${VERDICT_COLUMNS.map(() => '?').join(', ')} FROM requests WHERE source_id = ? AND line = ? ${UPSERT_VERDICT_SET}`;
@@ -70,7 +74,7 @@ export class SqliteSink implements RowSink {
   constructor(db: Db) {
     const insertRequest = db.prepare(
       `INSERT OR IGNORE INTO requests (source_id, line, ts, ip, user, user_logged, method, target, path, endpoint, protocol, status, bytes,
-         referer, user_agent, forwarded_for, host, scheme, upstream_status, request_time, www_authenticate, extra, raw, kept, offset)
+         referer_id, user_agent_id, forwarded_for, host, scheme, upstream_status, request_time, www_authenticate, extra, raw, kept, offset)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertEvent = db.prepare(
@@ -97,7 +101,18 @@ export class SqliteSink implements RowSink {
     // commit of any other process and no other can commit between check and write.
     const run = db.transaction((b: Batch) => {
       for (const r of b.requests) {
-        const done = insertRequest.run(r);
+        // Ids in place of the texts for the insert only: a batch retried after a rollback still holds its texts.
+        const referer = r[R_REFERER];
+        const userAgent = r[R_USER_AGENT];
+        let done: Database.RunResult;
+        try {
+          if (typeof referer === 'string') r[R_REFERER] = texts.id(referer);
+          if (typeof userAgent === 'string') r[R_USER_AGENT] = texts.id(userAgent);
+          done = insertRequest.run(r);
+        } finally {
+          r[R_REFERER] = referer;
+          r[R_USER_AGENT] = userAgent;
+        }
         if (done.changes === 1 && (r[R_STATUS] === 401 || r[R_STATUS] === 403)) {
           if (ids.size >= MAX_PENDING_IDS) ids.clear();
           ids.set((r[R_SOURCE] as number) * 2 ** 32 + (r[R_LINE] as number), Number(done.lastInsertRowid));

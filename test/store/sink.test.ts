@@ -81,7 +81,8 @@ describe('verdict texts', () => {
       { line: 2, evidence: '["seen"]', fix: 'fix b' },
       { line: 3, evidence: '["seen"]', fix: 'fix a' },
     ]);
-    expect(db.prepare('SELECT text FROM texts ORDER BY id').pluck().all()).toEqual(['not it', '["seen"]', 'fix a', 'fix b']);
+    // (The requests' user agent 'ua' is a text too.)
+    expect(db.prepare('SELECT text FROM texts ORDER BY id').pluck().all()).toEqual(['not it', 'ua', '["seen"]', 'fix a', 'fix b']);
   });
 
   it('learned in a batch that rolled back are not used after it', () => {
@@ -90,7 +91,7 @@ describe('verdict texts', () => {
     const stale = { sourceId, from: { offset: 99, lines: 9 }, offset: 120, lines: 10, stored: 1, rejected: 0, invalidUtf8: 0, identity: null };
     new SqliteSink(db).write({ ...emptyBatch(), requests: [request(sourceId, 1, 401)] });
     expect(() => sink.write({ ...emptyBatch(), verdicts: [verdict(sourceId, 1, 'c')], progress: [stale] })).toThrow(PositionConflict);
-    expect(db.prepare('SELECT count(*) FROM texts').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT text FROM texts').pluck().all()).toEqual(['ua']);
     sink.write({ ...emptyBatch(), verdicts: [verdict(sourceId, 1, 'c')] });
     expect(texts(db)).toEqual([{ line: 1, evidence: '[]', fix: 'fix' }]);
   });
@@ -107,11 +108,11 @@ describe('verdict texts', () => {
     old.pragma('user_version = 7');
     old.pragma(`application_id = ${APPLICATION_ID}`);
     const sourceId = Number(old.prepare("INSERT INTO sources (path, format, fingerprint, fp_len, updated_at, key) VALUES ('a.log', 'access', 'f', 1, 0, 'f')").run().lastInsertRowid);
-    const insert = old.prepare(`INSERT INTO requests (source_id, line, ts, ip, user_logged, status, kept) VALUES (?, ?, ?, '192.0.2.1', 1, 401, 'auth')`);
+    const insert = old.prepare(`INSERT INTO requests (source_id, line, ts, ip, user_logged, status, kept, user_agent, referer) VALUES (?, ?, ?, '192.0.2.1', 1, 401, 'auth', ?, ?)`);
     const verdictRow = old.prepare(`INSERT INTO verdicts (request_id, ts, status, ip, benign, cause, confidence, layer, rule, tags, evidence, fix)
       VALUES (?, ?, 401, '192.0.2.1', 0, 'c', 'heuristic', 'unknown', 'r', '[]', ?, ?)`);
-    for (const [line, evidence, fix] of [[1, 'e1', 'f'], [2, 'e2', 'f'], [3, 'e1', 'g']] as const) {
-      const id = Number(insert.run(sourceId, line, line).lastInsertRowid);
+    for (const [line, evidence, fix, ua, referer] of [[1, 'e1', 'f', 'curl/8', null], [2, 'e2', 'f', 'curl/8', 'https://x/'], [3, 'e1', 'g', null, 'f']] as const) {
+      const id = Number(insert.run(sourceId, line, line, ua, referer).lastInsertRowid);
       verdictRow.run(id, line, evidence, fix);
     }
     old.close();
@@ -122,9 +123,16 @@ describe('verdict texts', () => {
       { line: 2, evidence: 'e2', fix: 'f' },
       { line: 3, evidence: 'e1', fix: 'g' },
     ]);
-    expect(db.prepare('SELECT count(*) FROM texts').pluck().get()).toBe(4);
+    // The user agents and referers too (a referer equal to a fix text shares its row).
+    expect(db.prepare(`SELECT r.line, ua.text AS ua, rf.text AS referer FROM requests r
+      LEFT JOIN texts ua ON ua.id = r.user_agent_id LEFT JOIN texts rf ON rf.id = r.referer_id ORDER BY r.line`).all()).toEqual([
+      { line: 1, ua: 'curl/8', referer: null },
+      { line: 2, ua: 'curl/8', referer: 'https://x/' },
+      { line: 3, ua: null, referer: 'f' },
+    ]);
+    expect(db.prepare('SELECT count(*) FROM texts').pluck().get()).toBe(6);
     // And the writers find the moved texts by their hash.
     new SqliteSink(db).write({ ...emptyBatch(), requests: [request(sourceId, 4, 401)], verdicts: [[...verdict(sourceId, 4, 'c').slice(0, EVIDENCE), 'e2', 'g', sourceId, 4]] });
-    expect(db.prepare('SELECT count(*) FROM texts').pluck().get()).toBe(4);
+    expect(db.prepare('SELECT count(*) FROM texts').pluck().get()).toBe(7);
   });
 });
