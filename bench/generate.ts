@@ -50,7 +50,13 @@ async function write(stream: WriteStream, chunk: string): Promise<void> {
   if (!stream.write(chunk)) await new Promise<void>((res) => stream.once('drain', () => res()));
 }
 
-export async function generate(dir: string, lines: number, seed = 42): Promise<{ access: string; error: string; debug: string }> {
+/** Shares of 401 and 403 lines: the bench's 8% is an attack-heavy day; BENCH_AUTH_SHARE tries others. */
+export interface AuthShares {
+  unauthorized: number;
+  forbidden: number;
+}
+
+export async function generate(dir: string, lines: number, seed = 42, shares: AuthShares = { unauthorized: 0.06, forbidden: 0.02 }): Promise<{ access: string; error: string; debug: string }> {
   const r = rng(seed);
   const access = createWriteStream(`${dir}/access.log`);
   const error = createWriteStream(`${dir}/error.log`);
@@ -70,7 +76,7 @@ export async function generate(dir: string, lines: number, seed = 42): Promise<{
     let user = '-';
     let status: number;
     let path: string;
-    if (roll < 0.06) {
+    if (roll < shares.unauthorized) {
       status = 401;
       path = AUTH_PATHS[Math.floor(r() * 4)];
       if (r() < 0.5) {
@@ -78,7 +84,7 @@ export async function generate(dir: string, lines: number, seed = 42): Promise<{
         const msg = r() < 0.5 ? `user "${user}" was not found in "/etc/nginx/.htpasswd"` : `user "${user}": password mismatch`;
         ebuf += `${errTime(t)} [error] 2191#2191: *${conn++} ${msg}, client: ${client}, server: www.example.com, request: "GET ${path} HTTP/1.1", host: "www.example.com"\n`;
       }
-    } else if (roll < 0.08) {
+    } else if (roll < shares.unauthorized + shares.forbidden) {
       status = 403;
       path = AUTH_PATHS[4 + Math.floor(r() * 2)];
       if (r() < 0.3) ebuf += `${errTime(t)} [error] 2191#2191: *${conn++} access forbidden by rule, client: ${client}, server: www.example.com, request: "GET ${path} HTTP/1.1", host: "www.example.com"\n`;

@@ -3,7 +3,7 @@
  * wall time over runs, peak RSS), side by side with lnav counting the 401s of the same
  * access log (alternating runs, when installed) and their ratio; the database's size per
  * 1M lines; report and TUI latency over it; GoAccess when installed.
- * Sizes: BENCH_SIZES=1000000,5000000 (default), BENCH_RUNS=5.
+ * Sizes: BENCH_SIZES=1000000,5000000 (default), BENCH_RUNS=5; BENCH_AUTH_SHARE=1 for 1% 401/403 lines.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -20,6 +20,8 @@ const ROOT = packageFile('');
 const OUT = join(ROOT, 'bench', 'out');
 const sizes = (process.env.BENCH_SIZES ?? '1000000,5000000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 5);
+/** BENCH_AUTH_SHARE=1: 1% of the lines 401/403 (3:1) instead of the default 8%, in its own folder. */
+const authShare = process.env.BENCH_AUTH_SHARE ? Number(process.env.BENCH_AUTH_SHARE) / 100 : null;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -52,11 +54,11 @@ function countLines(file: string): number {
 
 mkdirSync(OUT, { recursive: true });
 for (const size of sizes) {
-  const dir = join(OUT, String(size));
+  const dir = join(OUT, authShare === null ? String(size) : `${size}-auth${authShare * 100}`);
   mkdirSync(dir, { recursive: true });
   if (!existsSync(join(dir, 'debug.log'))) {
     process.stdout.write(`generating ${fmt(size)} access lines in ${dir} ...\n`);
-    await generate(dir, size);
+    await generate(dir, size, 42, authShare === null ? undefined : { unauthorized: authShare * 0.75, forbidden: authShare * 0.25 });
   }
   const files = ['access.log', 'error.log', 'debug.log'].map((f) => join(dir, f));
   const dbPath = join(dir, 'bench.db');
