@@ -1,6 +1,6 @@
 /**
- * The SQLite floor of an ingest: the rows a run stored (401/403s in full, error-log events,
- * per-client success rows, per-minute counts), written alone into a fresh database through
+ * The SQLite floor of an ingest: the rows a run stored (401/403s and their verdicts, error-log
+ * events, per-client success rows, per-minute counts), written alone into a fresh database through
  * the same sink, in the same batches. No parsing at all: whatever the parser's speed, an
  * ingest cannot be faster than this.
  */
@@ -13,8 +13,12 @@ const BATCH = 5000;
 export function storeFloorMs(from: Db, scratchPath: string): number {
   const read = (sql: string) => from.prepare(sql).raw().all() as Row[];
   const tables: [keyof Batch, Row[]][] = [
-    ['requests', read(`SELECT source_id, line, ts, ip, user, user_logged, method, target, path, endpoint, protocol, status, bytes,
-      referer, user_agent, forwarded_for, host, scheme, upstream_status, request_time, www_authenticate, extra, raw, kept FROM requests ORDER BY id`)],
+    ['requests', read(`SELECT r.source_id, r.line, r.ts, r.ip, r.user, r.user_logged, r.method, r.target, r.path, r.endpoint, r.protocol, r.status, r.bytes,
+      rf.text, ua.text, r.forwarded_for, r.host, r.scheme, r.upstream_status, r.request_time, r.www_authenticate, r.extra, r.raw, r.kept, r.offset
+      FROM requests r LEFT JOIN texts rf ON rf.id = r.referer_id LEFT JOIN texts ua ON ua.id = r.user_agent_id ORDER BY r.id`)],
+    // After the requests, as in an ingest: each finds its request by the id the insert returned.
+    ['verdicts', read(`SELECT v.ts, v.status, v.ip, v.user, v.path, v.benign, v.cause, v.confidence, v.layer, v.rule, v.tags, ev.text, fx.text, r.source_id, r.line
+      FROM verdicts v JOIN requests r ON r.id = v.request_id JOIN texts ev ON ev.id = v.evidence_id JOIN texts fx ON fx.id = v.fix_id ORDER BY r.id`)],
     ['events', read(`SELECT source_id, line, ts, format, level, module, code, pid, conn, client, server, request,
       method, target, path, upstream, host, referrer, message, signal, signal_user, signal_object FROM events ORDER BY id`)],
     ['clientOk', read('SELECT ip, path, count, with_user, https, first_ts, last_ts FROM client_ok ORDER BY ip, path')],

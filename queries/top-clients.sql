@@ -12,7 +12,7 @@ SELECT top.ip, top.count, top.unauthorized, top.forbidden,
           AND (:since IS NULL OR v.ts >= :since) AND (:until IS NULL OR v.ts < :until) AND (:cause IS NULL OR v.cause = :cause)
         GROUP BY v.cause ORDER BY count(*) DESC, v.cause LIMIT 1) AS main_cause,
        top.users,
-       -- the request rows hold the user agent: read for these few clients only
-       (SELECT max(ua.text) FROM report_verdicts v JOIN requests r ON r.id = v.request_id JOIN texts ua ON ua.id = r.user_agent_id WHERE v.ip = top.ip
+       -- the request rows hold the user agent: read for these few clients only, through the requests' (ip, ts) index
+       (SELECT max(ua.text) FROM requests r JOIN report_verdicts v ON v.request_id = r.id JOIN texts ua ON ua.id = r.user_agent_id WHERE r.ip = top.ip
           AND (:since IS NULL OR v.ts >= :since) AND (:until IS NULL OR v.ts < :until) AND (:cause IS NULL OR v.cause = :cause)) AS user_agent
 FROM top ORDER BY top.count DESC, top.ip;

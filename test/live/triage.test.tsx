@@ -70,6 +70,8 @@ describe.each([80, 120])('triage TUI at %i columns', (width) => {
     await tick();
     check();
     expect(stripAnsi(frame())).toMatch(/access line .*access\.log:139/);
+    // The access line itself, read from the file at its offset (the database keeps the offset, not the line).
+    expect(stripAnsi(frame())).toMatch(/access line [^\n]*access\.log:139[^\n]*\n[^\n]*198\.51\.100\.250 - \S+ \[/);
     expect(stripAnsi(frame())).toContain('fix');
     app.stdin.write('e');
     await tick();
