@@ -3,6 +3,8 @@
  * of which 1.5 MB distinct, the evidence 13.6 MB of which 7.5 MB distinct: a verdict row
  * holds two ids instead. Looked up by a 53-bit hash through a small index (a UNIQUE index
  * on the text would store every text twice); equal hashes are told apart by the text.
+ * A text is never deleted, even when no verdict holds it any more: other processes keep the
+ * ids they learned (a verdict whose evidence changed leaves its old text behind).
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
