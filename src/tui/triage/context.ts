@@ -133,6 +133,17 @@ export function fileLinesAt(path: string, offset: number, line: number, radius: 
 }
 
 /**
+ * A stored access line as the log has it: read from its file at its offset when the database
+ * kept the offset and not the line, and the file there still holds a line of this client;
+ * else the fields the database kept.
+ */
+function storedLine(r: { kind: string; file: string; line: number; text: string; offset: number | null }, ip: string, fleet: boolean): string {
+  if (fleet || r.kind !== 'access' || r.offset === null) return r.text;
+  const own = fileLinesAt(r.file, r.offset, r.line, 0)?.[0];
+  return own !== undefined && own.includes(ip) ? own : r.text;
+}
+
+/**
  * Around one request: the file's neighbouring lines when the file still holds the event's line
  * (it names the client and the status; a rotated-away file's successor would not), and the
  * database's lines of the same client around it, error lines included.
@@ -143,7 +154,7 @@ export function contextAround(
   radius = 2,
   fleet = false,
 ): ContextLine[] {
-  const stored = q.all<{ ts: number; kind: 'access' | 'error'; file: string; line: number; self: number; text: string }>('tui-around', { id: e.id });
+  const stored = q.all<{ ts: number; kind: 'access' | 'error'; file: string; line: number; self: number; text: string; offset: number | null }>('tui-around', { id: e.id });
   // A fleet's event was logged on another server: a file of the same name here is not its log.
   const lines = fleet ? null : (typeof e.offset === 'number' ? fileLinesAt(e.file, e.offset, e.line, radius) : null) ?? fileLinesAround(e.file, e.line, radius);
   const own = lines?.[Math.min(radius, e.line - 1)];
@@ -157,6 +168,6 @@ export function contextAround(
   // The error lines first: they say why; then the client's other stored requests.
   const db = [...stored.filter((r) => r.kind === 'error'), ...stored.filter((r) => r.kind === 'access')]
     .filter((r) => !(fromFile.length > 0 && r.kind === 'access' && r.file === e.file && Math.abs(r.line - e.line) <= radius))
-    .map((r) => ({ ts: r.ts, kind: r.kind, file: r.file, line: r.line, self: r.self === 1, text: r.text }));
+    .map((r) => ({ ts: r.ts, kind: r.kind, file: r.file, line: r.line, self: r.self === 1, text: storedLine(r, e.ip, fleet) }));
   return [...fromFile, ...db];
 }
