@@ -68,4 +68,11 @@ it('shows the client\'s other stored requests around an event as the file has th
   // Each as the log wrote it (the database keeps only its offset), not rebuilt from fields.
   for (const l of stored) expect(l.text).toBe(lines[l.line - 1]);
   expect(stored.map((l) => l.text).join('\n')).toContain('"probe/10"');
+  // The event's own lines from its offset; an offset where the file no longer holds the event
+  // (here another line's start) falls back to counting lines.
+  for (const offset of [event.offset, 0]) {
+    const own = contextAround(queries, { ...event, offset }, 1).find((l) => l.self);
+    expect(own?.kind).toBe('file');
+    expect(own?.text).toBe(lines[event.line - 1]);
+  }
 });

@@ -155,11 +155,17 @@ export function contextAround(
   fleet = false,
 ): ContextLine[] {
   const stored = q.all<{ ts: number; kind: 'access' | 'error'; file: string; line: number; self: number; text: string; offset: number | null }>('tui-around', { id: e.id });
+  const holdsEvent = (found: string[] | null): found is string[] => {
+    const own = found?.[Math.min(radius, e.line - 1)];
+    return own !== undefined && own.includes(e.ip) && own.includes(String(e.status));
+  };
   // A fleet's event was logged on another server: a file of the same name here is not its log.
-  const lines = fleet ? null : (typeof e.offset === 'number' ? fileLinesAt(e.file, e.offset, e.line, radius) : null) ?? fileLinesAround(e.file, e.line, radius);
-  const own = lines?.[Math.min(radius, e.line - 1)];
+  // The stored offset first (two reads); when the file there no longer holds the event's line
+  // at it, counting lines from the start as before.
+  const atOffset = fleet || typeof e.offset !== 'number' ? null : fileLinesAt(e.file, e.offset, e.line, radius);
+  const lines = fleet ? null : holdsEvent(atOffset) ? atOffset : fileLinesAround(e.file, e.line, radius);
   const fromFile: ContextLine[] =
-    lines && own !== undefined && own.includes(e.ip) && own.includes(String(e.status))
+    holdsEvent(lines)
       ? lines.map((text, i) => {
           const line = Math.max(1, e.line - radius) + i;
           return { ts: null, kind: 'file', file: e.file, line, self: line === e.line, text };
