@@ -57,7 +57,12 @@ export function historyOf(db: Db, writer: StoreWriter): { history: History; stor
   // earlier runs (1M lines: 14 s against 7.4 s fresh); most clients of a new run are new.
   const known = stored.successes || stored.failures ? StoredClients.of(db) : null;
   const storedBefore = (ip: string) => known !== null && known.has(ip);
-  const askDb = (ip: string) => writer.successesSpilled || (stored.successes && storedBefore(ip));
+  // What the database answers includes this run's checkpoints: written first (writer.sync).
+  const askDb = (ip: string) => {
+    const ask = writer.successesSpilled || (stored.successes && storedBefore(ip));
+    if (ask) writer.sync();
+    return ask;
+  };
   const history: History = {
     successes(ip, endpoint): PriorSuccess | null {
       const mem = writer.successes(ip, endpoint);
@@ -77,7 +82,13 @@ export function historyOf(db: Db, writer: StoreWriter): { history: History; stor
     },
     basicOk: (ip) => writer.basicOk(ip) || (askDb(ip) && store.storedBasicOk(ip)),
     httpsOk: (ip) => writer.httpsOk(ip) || (askDb(ip) && store.storedHttpsOk(ip)),
-    storedFailureSpan: (ip, endpoint) => (storedBefore(ip) ? store.storedFailureSpan(ip, endpoint) : null),
+    storedFailureSpan: (ip, endpoint) => {
+      if (!storedBefore(ip)) return null;
+      writer.sync();
+      return store.storedFailureSpan(ip, endpoint);
+    },
+    // Error and debug.log lines are read (and written: readSource syncs at its end) before
+    // any access log: nothing of theirs is still on its way.
     signalEvents: (from, to) => store.signalEvents(from, to),
   };
   return { history, storedFailures: stored.failures };

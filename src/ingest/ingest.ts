@@ -7,9 +7,10 @@ import type { Readable } from 'node:stream';
 import type { FormatChoice, ParseContext } from '../../parsers/index.js';
 import { discoverInputs, rotationOf } from '../read/discover.js';
 import { openFile, openStream, type OpenedInput } from '../read/open.js';
-import { getMeta, setMeta, type Db } from '../store/db.js';
+import { getMeta, setMeta, waitReporterOf, type Db } from '../store/db.js';
 import { createSource, PositionConflict } from '../store/sources.js';
-import { SqliteSink } from '../store/sink.js';
+import { SqliteSink, type RowSink } from '../store/sink.js';
+import { ThreadSink } from '../store/thread-sink.js';
 import { StoreWriter } from '../store/writer.js';
 import { planSource, refreshExisting, unreadFieldsWarning, type PlanStatus, type SourcePlan } from './plan.js';
 import { DiskFull, futureLimit, readSource, type SourceCounts } from './read-source.js';
@@ -36,6 +37,11 @@ export interface IngestOptions {
   onSource?: (s: SourceSummary) => void;
   /** The stages after reading, which take time on a large log: said while they run. */
   onStage?: (stage: string) => void;
+  /**
+   * Write on a second thread (see ThreadSink) when the database is a file and the built
+   * worker is there; false writes in this thread.
+   */
+  writerThread?: boolean;
 }
 
 export interface ProgressEvent {
@@ -134,7 +140,16 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
     const unread = o.logFormat || fromConf ? null : unreadFieldsWarning(plan, ctx);
     if (unread) warnings.push(unread);
   }
-  const writer = new StoreWriter(new SqliteSink(db));
+  const threaded = (o.writerThread ?? true) && !db.memory && ThreadSink.available() ? new ThreadSink(db.name, waitReporterOf(db)) : null;
+  try {
+    return await ingestPlans(db, o, plans, warnings, unreadable, ctx, threaded ?? new SqliteSink(db));
+  } finally {
+    await threaded?.close();
+  }
+}
+
+async function ingestPlans(db: Db, o: IngestOptions, plans: SourcePlan[], warnings: string[], unreadable: number, ctx: ParseContext, sink: RowSink): Promise<IngestResult> {
+  const writer = new StoreWriter(sink);
   const offsets = new Map<number, number>();
   const summaries = new Map<SourcePlan, SourceSummary>();
   const finished = (plan: SourcePlan, summary: SourceSummary) => {
@@ -194,7 +209,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
       });
     } catch (e) {
       if (e instanceof DiskFull) {
-        throw new AuthlogError('io', `disk full writing ${db.name}: stored up to ${plan.input.name}:${e.lines}; re-run after freeing space resumes there`);
+        throw new AuthlogError('io', `disk full writing ${db.name}: stored up to ${plan.input.name}:${storedLines(db, source.id) ?? e.lines}; re-run after freeing space resumes there`);
       }
       if (!(e instanceof PositionConflict)) throw e;
       finished(plan, { ...summaryOf(plan, null, 0, null, source.id), status: 'conflict' });
@@ -212,6 +227,7 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
     // a kill before this leaves requests without a verdict, which classifyPending makes).
     classifier.finish();
     writer.checkpoint();
+    writer.sync();
   }
   // Long 401 spans: every 401 of the span whose successes fall inside it gets the tag now.
   if (classifier !== null) store.tagIntermittent(classifier.longSpans(), (endpoint) => intermittentText(endpoint));
@@ -231,6 +247,18 @@ export async function ingest(db: Db, o: IngestOptions): Promise<IngestResult> {
     sources: plans.map((p) => summaries.get(p)!), warnings, unreadable, zone: (zone ?? resolveZone(db, offsets)).name,
     reclassify,
   };
+}
+
+/**
+ * The lines of a source the database holds: where a re-run resumes. Asked of the database
+ * after a failed write (the writer thread may have stopped a batch or two before the reader).
+ */
+function storedLines(db: Db, sourceId: number): number | null {
+  try {
+    return (db.prepare('SELECT lines FROM sources WHERE id = ?').pluck().get(sourceId) as number | undefined) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** The UTC offsets the first lines of an access log show. */

@@ -333,6 +333,8 @@ export async function readSource(
     counts.bytes = stats.bytes;
     counts.pendingBytes = stats.pendingBytes;
     o.writer.checkpoint();
+    // Written before the next source is read (its classification reads these lines back).
+    o.writer.sync();
     return counts;
   } catch (e) {
     const code = (e as { code?: unknown }).code;

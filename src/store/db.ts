@@ -82,6 +82,11 @@ const busyTimeoutMs = busyWaitMs;
 export type WaitReporter = (pids: number[]) => void;
 const waitReporters = new WeakMap<Db, WaitReporter>();
 
+/** The reporter `openDb` was given (another connection to the same file says its waits through it). */
+export function waitReporterOf(db: Db): WaitReporter | undefined {
+  return waitReporters.get(db);
+}
+
 function isBusy(e: unknown): boolean {
   const code = (e as { code?: unknown })?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');

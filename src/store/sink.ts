@@ -25,6 +25,10 @@ export interface Batch {
 
 export interface RowSink {
   write(batch: Batch): void;
+  /** A sink that writes later (ThreadSink): returns once every batch given is written. */
+  drain?(): void;
+  /** Rows a batch should hold (default: the writer's). */
+  readonly batchRows?: number;
 }
 
 /**

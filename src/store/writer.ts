@@ -198,6 +198,14 @@ export class StoreWriter {
     if (this.clientOk.add(client, endpoint, ts, withUser, https)) this.due = true;
   }
 
+  /**
+   * Everything handed to the sink is in the database: before this process reads back what
+   * it wrote (the sink may write on another thread, see ThreadSink).
+   */
+  sync(): void {
+    this.sink.drain?.();
+  }
+
   /** Earliest log time of any request or event written, or null when none was. */
   get earliestWritten(): number | null {
     return this.earliest === Infinity ? null : this.earliest;
@@ -211,7 +219,7 @@ export class StoreWriter {
   }
 
   private added(): void {
-    if (++this.pending >= BATCH_ROWS) {
+    if (++this.pending >= (this.sink.batchRows ?? BATCH_ROWS)) {
       this.rowsDue = true;
       if (this.sinceCheckpoint + this.pending >= CHECKPOINT_ROWS || performance.now() - this.checkpointedAt >= CHECKPOINT_MS) this.due = true;
     }

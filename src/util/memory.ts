@@ -9,8 +9,14 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
-const BUDGET_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_BUDGET_MB = 64;
+let BUDGET_BYTES = DEFAULT_BUDGET_MB * 1024 * 1024;
 let budget = BUDGET_BYTES;
+
+/** Another budget, e.g. while another thread of this process holds memory of its own. */
+export function setHeapBudget(megabytes: number): void {
+  BUDGET_BYTES = budget = megabytes * 1024 * 1024;
+}
 let collect: (() => void) | null | undefined;
 
 function collector(): (() => void) | null {

@@ -1,0 +1,267 @@
+/**
+ * A RowSink that writes on a second thread: the batch ingest reads, parses and classifies
+ * on one core while SQLite writes on the other (writing was a quarter of the 1M bench's
+ * ingest). The worker (sink-worker.ts) has its own connection and an SqliteSink, so every
+ * batch is still one transaction with its positions, in the order given: exactly once
+ * does not change, only when it happens.
+ *
+ * At most IN_FLIGHT batches wait (bounded memory); `write` blocks (Atomics.wait) when that
+ * many do. A failure in the worker (a PositionConflict, a full disk) passes over every later
+ * batch and is thrown here, on the next `write` or `drain`. Positions are taken as committed
+ * when handed on (a checkpoint's position check needs the one before it): after a failure
+ * the database, not the writer, says where a source stands.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { AuthlogError, busyWaitMs } from '../errors.js';
+import { DEFAULT_BUDGET_MB, setHeapBudget } from '../util/memory.js';
+import type { WaitReporter } from './db.js';
+import type { Batch, Row, RowSink } from './sink.js';
+import { PositionConflict } from './sources.js';
+
+/** Two: one being written while the next is filled. More only held more rows in memory. */
+const IN_FLIGHT = 2;
+/**
+ * The worker's memory, all counted against the process's 200 MB (1M bench, peak RSS): its
+ * heap is a batch or two and one part; SQLite's page cache 4 MB rather than 8 (188.5 at
+ * 2 MB, 191 at 4 MB, 200 at 8); the reading thread collects at 32 MB of heap instead of 64
+ * (7.05 s against 7.00 s at 48: no cost measured).
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 1 };
+export const WORKER_CACHE_KB = 4000;
+const READER_BUDGET_MB = 32;
+/** Rows a batch: 2,500 (10,000 held 13 MB more at the peak, 4 batches' worth on two heaps). */
+const BATCH_ROWS = 2_500;
+/** The shared counters: batches done, failed (0/1), parts posted, parts taken. */
+export const DONE = 0;
+export const FAILED = 1;
+export const POSTED = 2;
+export const TAKEN = 3;
+
+/**
+ * client_ok rows travel by column, not as an array per row (the 1M bench's last checkpoint
+ * holds 156k rows: tens of MB on each side that way): the clients as one text, a line each
+ * (an address holds no newline), the endpoints as indexes into their few distinct names,
+ * the numbers [count, withUser, https, first, last] in one typed array.
+ */
+export interface ClientOkColumns {
+  ips: string;
+  endpointNames: string[];
+  endpoints: Uint32Array;
+  numbers: Float64Array;
+}
+
+/** `more`: further parts of its client_ok rows follow on the parts port, each with the batch's `seq`. */
+export type WireBatch = Omit<Batch, 'clientOk'> & { clientOk: ClientOkColumns; more: boolean; seq: number };
+export interface WirePart {
+  seq: number;
+  columns: ClientOkColumns;
+  more: boolean;
+}
+
+const NUMBERS = 5;
+
+/** At most this many client_ok rows a message (a part); the rest follow while the worker writes. */
+const PART_ROWS = 16_384;
+
+/** Up to PART_ROWS rows of `rows` as columns; `done` when none are left. */
+export function columnsOf(rows: Iterator<Row>): { columns: ClientOkColumns; done: boolean } {
+  const ips: string[] = [];
+  const names = new Map<string, number>();
+  const endpoints = new Uint32Array(PART_ROWS);
+  const numbers = new Float64Array(PART_ROWS * NUMBERS);
+  let done = false;
+  while (ips.length < PART_ROWS) {
+    const next = rows.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    const r = next.value;
+    const row = ips.length;
+    ips.push(r[0] as string);
+    let e = names.get(r[1] as string);
+    if (e === undefined) names.set(r[1] as string, (e = names.size));
+    endpoints[row] = e;
+    for (let i = 0; i < NUMBERS; i++) numbers[row * NUMBERS + i] = r[2 + i] as number;
+  }
+  const columns = { ips: ips.join('\n'), endpointNames: [...names.keys()], endpoints: endpoints.subarray(0, ips.length), numbers: numbers.subarray(0, ips.length * NUMBERS) };
+  return { columns, done };
+}
+
+/**
+ * The batch as the worker writes it: its client_ok rows are the first part's, then each
+ * further part's as it is taken (`nextPart`), inside the one transaction.
+ */
+export function fromWire(b: WireBatch, nextPart: (() => ClientOkColumns | null) | null): Batch {
+  return { ...b, clientOk: partsOf(b.clientOk, nextPart) };
+}
+
+function* partsOf(first: ClientOkColumns, nextPart: (() => ClientOkColumns | null) | null): Generator<Row> {
+  for (let part: ClientOkColumns | null = first; part !== null; part = nextPart?.() ?? null) yield* rowsOf(part);
+}
+
+function* rowsOf({ ips, endpointNames, endpoints, numbers }: ClientOkColumns): Generator<Row> {
+  let from = 0;
+  for (let i = 0; i < endpoints.length; i++) {
+    const nl = ips.indexOf('\n', from);
+    const ip = ips.slice(from, nl < 0 ? ips.length : nl);
+    from = nl + 1;
+    const at = i * NUMBERS;
+    yield [ip, endpointNames[endpoints[i]], numbers[at], numbers[at + 1], numbers[at + 2], numbers[at + 3], numbers[at + 4]];
+  }
+}
+
+interface WorkerError {
+  name: string;
+  message: string;
+  code: string | null;
+  sourceId: number | null;
+  stack: string | null;
+}
+
+const WORKER_URL = new URL('./sink-worker.js', import.meta.url);
+
+export class ThreadSink implements RowSink {
+  /** Whether the worker can run here: built code only (tests of the TypeScript sources write in place). */
+  static available(): boolean {
+    return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
+  }
+
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly parts: MessagePort;
+  private readonly state = new Int32Array(new SharedArrayBuffer(16));
+  private posted = 0;
+  readonly batchRows = BATCH_ROWS;
+  private sent = 0;
+  private failure: Error | null = null;
+  private closed = false;
+
+  constructor(path: string, private readonly onWait?: WaitReporter) {
+    const { port1, port2 } = new MessageChannel();
+    const parts = new MessageChannel();
+    this.port = port1;
+    this.parts = parts.port1;
+    this.worker = new Worker(WORKER_URL, {
+      workerData: { path, state: this.state, port: port2, parts: parts.port2 },
+      transferList: [port2, parts.port2],
+      resourceLimits: WORKER_LIMITS,
+    });
+    this.worker.unref();
+    setHeapBudget(READER_BUDGET_MB);
+  }
+
+  write(batch: Batch): void {
+    this.check();
+    this.waitFor(this.sent - IN_FLIGHT + 1);
+    this.check();
+    const rows = batch.clientOk[Symbol.iterator]();
+    let part = columnsOf(rows);
+    const seq = this.sent++;
+    const wire: WireBatch = { ...batch, clientOk: part.columns, more: !part.done, seq };
+    this.worker.postMessage({ batch: wire }, transfers(part.columns));
+    // The rest of a big checkpoint's client_ok rows, a part at a time as the worker takes them.
+    while (!part.done) {
+      part = columnsOf(rows);
+      this.waitForParts();
+      this.check();
+      this.parts.postMessage({ seq, columns: part.columns, more: !part.done } satisfies WirePart, transfers(part.columns));
+      this.posted++;
+      Atomics.store(this.state, POSTED, this.posted);
+      Atomics.notify(this.state, POSTED);
+    }
+  }
+
+  /** Until at most one part waits for the worker (or it failed). */
+  private waitForParts(): void {
+    const limit = performance.now() + busyWaitMs() + 120_000;
+    for (;;) {
+      const taken = Atomics.load(this.state, TAKEN);
+      if (this.posted - taken < 2 || Atomics.load(this.state, FAILED) === 1) return;
+      Atomics.wait(this.state, TAKEN, taken, 250);
+      this.takeMessages();
+      if (performance.now() > limit) throw new AuthlogError('io', 'the database writer thread stopped answering');
+    }
+  }
+
+  /** Every batch handed on is written (or the failure that stopped them is thrown). */
+  drain(): void {
+    this.waitFor(this.sent);
+    this.check();
+  }
+
+  /** Ends the worker; what was handed on is written first unless a batch failed. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    setHeapBudget(DEFAULT_BUDGET_MB);
+    try {
+      if (this.failure === null) this.waitFor(this.sent);
+    } finally {
+      const exited = new Promise((resolve) => this.worker.once('exit', resolve));
+      this.worker.postMessage({ close: true });
+      const timer = setTimeout(() => void this.worker.terminate(), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+  }
+
+  private waitFor(count: number): void {
+    // A worker that stopped (killed for memory, a bug) never answers: give up past any lock wait.
+    const limit = performance.now() + busyWaitMs() + 120_000;
+    for (;;) {
+      const done = Atomics.load(this.state, DONE);
+      if (done >= count) return;
+      Atomics.wait(this.state, DONE, done, 250);
+      this.takeMessages();
+      if (this.failure !== null) return;
+      if (performance.now() > limit) throw new AuthlogError('io', 'the database writer thread stopped answering');
+    }
+  }
+
+  private takeMessages(): void {
+    for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) {
+      const msg = m.message as { wait?: number[]; error?: WorkerError };
+      if (msg.wait) this.onWait?.(msg.wait);
+      if (msg.error && this.failure === null) this.failure = errorOf(msg.error);
+    }
+  }
+
+  private check(): void {
+    if (Atomics.load(this.state, FAILED) === 1) this.takeMessages();
+    const failure = this.failure;
+    if (failure === null) return;
+    // Another process read the same lines first: this source stops here and the run goes on
+    // with the next, as when writing in this thread. The batches after it were passed over.
+    if (failure instanceof PositionConflict) this.recover();
+    throw failure;
+  }
+
+  /** After a PositionConflict: every batch handed on is passed over, then the worker writes again. */
+  private recover(): void {
+    const limit = performance.now() + busyWaitMs() + 120_000;
+    for (let done = Atomics.load(this.state, DONE); done < this.sent; done = Atomics.load(this.state, DONE)) {
+      Atomics.wait(this.state, DONE, done, 250);
+      if (performance.now() > limit) throw new AuthlogError('io', 'the database writer thread stopped answering');
+    }
+    this.takeMessages();
+    this.failure = null;
+    Atomics.store(this.state, FAILED, 0);
+  }
+}
+
+function transfers(c: ClientOkColumns): ArrayBuffer[] {
+  return [c.numbers.buffer as ArrayBuffer, c.endpoints.buffer as ArrayBuffer];
+}
+
+/** The worker's error as the one the same write would have thrown here. */
+function errorOf(e: WorkerError): Error {
+  if (e.sourceId !== null) return new PositionConflict(e.sourceId);
+  const err = new Error(e.message) as Error & { code?: string };
+  err.name = e.name;
+  if (e.code !== null) err.code = e.code;
+  if (e.stack !== null) err.stack = e.stack;
+  return err;
+}
