@@ -17,7 +17,10 @@ import { DiskFull, futureLimit, readSource, type SourceCounts } from './read-sou
 import { AuthlogError } from '../errors.js';
 import type { ConfiguredFormat } from './server-conf.js';
 import { dominantOffset, fixedZone, zonelessZone, type Zone } from './zone.js';
-import { OnlineClassifier } from '../classify/online.js';
+import { OnlineClassifier, type History } from '../classify/online.js';
+import type { FailureSpan } from '../store/classify-io.js';
+
+type LongSpan = { ip: string; endpoint: string; span: FailureSpan };
 import { DEFAULT_CLASSIFY, intermittentText } from '../classify/index.js';
 import { classifyStore, verdictColumns } from '../store/classify-io.js';
 import { historyOf } from './history.js';
@@ -163,6 +166,7 @@ async function ingestPlans(db: Db, o: IngestOptions, plans: SourcePlan[], warnin
   // Zoneless error logs are read in the access logs' offset: their first lines tell it.
   for (const plan of accessPlans) if (plan.status === 'read') for (const [off, n] of headOffsets(plan, ctx)) offsets.set(off, (offsets.get(off) ?? 0) + n);
   let classifier: OnlineClassifier | null = null;
+  let history: History | null = null;
   const store = classifyStore(db);
   const lastStoredAuth = store.lastAuthTs();
   const storedUpToId = lastStoredAuth === null ? 0 : store.lastRequestId();
@@ -177,7 +181,9 @@ async function ingestPlans(db: Db, o: IngestOptions, plans: SourcePlan[], warnin
     }
     if ((plan.parser.family !== 'access' || plan.parser.zoneless) && zone === null) zone = resolveZone(db, offsets);
     if (plan.parser.family === 'access' && classifier === null) {
-      const { history, storedFailures } = historyOf(db, writer);
+      const made = historyOf(db, writer);
+      history = made.history;
+      const storedFailures = made.storedFailures;
       classifier = new OnlineClassifier(history, (sourceId, req, v) => writer.verdict([...verdictColumns(req, v), sourceId, req.line]), DEFAULT_CLASSIFY, storedFailures);
       if (lastStoredAuth !== null) classifier.seed(store.failuresByClientSince(lastStoredAuth - DEFAULT_CLASSIFY.bruteForce.windowMs));
     }
@@ -230,7 +236,7 @@ async function ingestPlans(db: Db, o: IngestOptions, plans: SourcePlan[], warnin
     writer.sync();
   }
   // Long 401 spans: every 401 of the span whose successes fall inside it gets the tag now.
-  if (classifier !== null) store.tagIntermittent(classifier.longSpans(), (endpoint) => intermittentText(endpoint));
+  if (classifier !== null && history !== null) store.tagIntermittent(withSuccessesInside(classifier.longSpans(), history), (endpoint) => intermittentText(endpoint));
   // Requests stored before this run whose verdicts its lines can change: the new lines are
   // older than them or within the longest look-back of a verdict (an hour: intermittent).
   // The new lines themselves were classified in the pass; only those within the look-back
@@ -247,6 +253,18 @@ async function ingestPlans(db: Db, o: IngestOptions, plans: SourcePlan[], warnin
     sources: plans.map((p) => summaries.get(p)!), warnings, unreadable, zone: (zone ?? resolveZone(db, offsets)).name,
     reclassify,
   };
+}
+
+/**
+ * The long spans whose client succeeded on the endpoint inside them: the only ones
+ * tagIntermittent can tag (its query asks the same of client_ok), asked of memory first. In the
+ * 1M bench most long spans are a scanner's, with no success at all: their queries were 0.5 s.
+ */
+function* withSuccessesInside(spans: Iterable<LongSpan>, history: History): Generator<LongSpan> {
+  for (const s of spans) {
+    const ok = history.successes(s.ip, s.endpoint);
+    if (ok !== null && ok.priorFirstTs !== null && ok.priorLastTs !== null && ok.priorFirstTs < s.span.last && ok.priorLastTs > s.span.first) yield s;
+  }
 }
 
 /**
