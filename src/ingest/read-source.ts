@@ -120,17 +120,25 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
 
   // The line boundary a checkpoint may commit (bytes and tallies since `o.start`), and what
   // was committed. Behind an open multi-line entry the boundary stays before its first line.
-  let safe = { bytes: 0, lines: 0, stored: 0, rejected: 0, invalid: 0 };
+  // Changed in place: a new object per line was a million allocations on the 1M bench.
+  const safe = { bytes: 0, lines: 0, stored: 0, rejected: 0, invalid: 0 };
+  const setSafe = (bytes: number, lines: number, stored: number, rejected: number, invalid: number) => {
+    safe.bytes = bytes;
+    safe.lines = lines;
+    safe.stored = stored;
+    safe.rejected = rejected;
+    safe.invalid = invalid;
+  };
   let committed = { offset: o.start.offset, lines: o.start.lines, stored: 0, rejected: 0, invalid: 0 };
   let prevEnd = 0;
   let sinceHeapCheck = 0;
   let identity: SourceIdentity | null = null;
   const boundary = (lineNo: number, endOffset: number, invalid: boolean) => {
     if (!framer?.pending) {
-      safe = { bytes: endOffset, lines: counts.lines, stored: counts.stored, rejected: rejectedTotal, invalid: counts.invalidUtf8 };
+      setSafe(endOffset, counts.lines, counts.stored, rejectedTotal, counts.invalidUtf8);
     } else if (framer.startLine === lineNo) {
       // This line opened an entry (and so handed on the one before): the boundary is before it.
-      safe = { bytes: prevEnd, lines: counts.lines - 1, stored: counts.stored, rejected: rejectedTotal, invalid: counts.invalidUtf8 - (invalid ? 1 : 0) };
+      setSafe(prevEnd, counts.lines - 1, counts.stored, rejectedTotal, counts.invalidUtf8 - (invalid ? 1 : 0));
     }
     prevEnd = endOffset;
     if ((++sinceHeapCheck & 0x3fff) === 0) keepHeapBudget();
@@ -304,7 +312,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     finish(id = null) {
       framer?.flush();
       flushOffset();
-      safe = { bytes: prevEnd, lines: counts.lines, stored: counts.stored, rejected: rejectedTotal, invalid: counts.invalidUtf8 };
+      setSafe(prevEnd, counts.lines, counts.stored, rejectedTotal, counts.invalidUtf8);
       identity = id;
       return counts;
     },

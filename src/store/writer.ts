@@ -69,6 +69,15 @@ export class StoreWriter {
   private traffic = new Map<number, Map<number, number>>();
   /** The map of the source counted last: a source's lines come in runs, so one lookup per run. */
   private trafficOf: { sourceId: number; counts: Map<number, number> } | null = null;
+  /**
+   * The minute (and source) being counted, by status, summed into `traffic` when the minute
+   * changes: a map update per line (its key past 2^31, a heap number) cost more than the rest
+   * of counting.
+   */
+  private minute = NaN;
+  private minuteSource = -1;
+  private readonly byStatus = new Int32Array(1000);
+  private readonly statuses: number[] = [];
   readonly clients = new ClientIndex();
   private clientOk = new SuccessAggregate(this.clients);
   /** Earliest time of a 401/403 or log event written since the last take (live re-classification). */
@@ -159,14 +168,35 @@ export class StoreWriter {
   /** Every request, kept or not, is counted here: the denominator of every share. */
   countTraffic(sourceId: number, ts: number, status: number): void {
     if (ts < this.earliest) this.earliest = ts;
-    const key = Math.floor(ts / 60_000) * 1000 + status;
+    const minute = Math.floor(ts / 60_000);
+    if (minute !== this.minute || sourceId !== this.minuteSource) {
+      this.flushMinute();
+      this.minute = minute;
+      this.minuteSource = sourceId;
+    }
+    if (status >= 0 && status < 1000 && Number.isInteger(status)) {
+      if (this.byStatus[status]++ === 0) this.statuses.push(status);
+    } else this.addTraffic(sourceId, minute, status, 1);
+  }
+
+  /** The minute being counted, into the per-source maps. */
+  private flushMinute(): void {
+    for (const status of this.statuses) {
+      this.addTraffic(this.minuteSource, this.minute, status, this.byStatus[status]);
+      this.byStatus[status] = 0;
+    }
+    this.statuses.length = 0;
+  }
+
+  private addTraffic(sourceId: number, minute: number, status: number, n: number): void {
+    const key = minute * 1000 + status;
     let t = this.trafficOf;
     if (t === null || t.sourceId !== sourceId) {
       let counts = this.traffic.get(sourceId);
       if (!counts) this.traffic.set(sourceId, (counts = new Map()));
       t = this.trafficOf = { sourceId, counts };
     }
-    t.counts.set(key, (t.counts.get(key) ?? 0) + 1);
+    t.counts.set(key, (t.counts.get(key) ?? 0) + n);
   }
 
   /** The id `clientSuccess` takes for an endpoint (see `endpointOf`). */
@@ -251,6 +281,7 @@ export class StoreWriter {
     this.rowsDue = false;
     this.sinceCheckpoint = 0;
     this.checkpointedAt = performance.now();
+    this.flushMinute();
     for (const [sourceId, counts] of this.traffic) {
       for (const [key, count] of counts) {
         const minute = Math.floor(key / 1000);
