@@ -7,6 +7,10 @@
  * Open addressing with FNV-1a hashes. Lookups land at random in the table, so each entry is
  * 32 bytes holding the id, hash, length and (up to 20 bytes: an IPv4 address, a short IPv6
  * one, most endpoints) the key itself; longer keys are compared in a byte arena.
+ *
+ * Every key is also kept in the arena, outside the JavaScript heap, and made a string only
+ * when asked (`name`): a string per client address (250,000 at most) was most of what every
+ * full collection had to mark (1M bench: 23 of them, 20 ms each).
  */
 
 const EMPTY = -1;
@@ -19,20 +23,26 @@ export class ByteInterner {
   private ints = new Int32Array(ENTRY_INTS << 12);
   private bytes = new Uint8Array(this.ints.buffer);
   private mask = (1 << 12) - 1;
-  /** Where each long key starts in the arena. */
-  private arenaAt: number[] = [];
+  /** Where each id's key starts in the arena, and its length. */
+  private arenaAt = new Int32Array(1024);
+  private keyLength = new Int32Array(1024);
   private arena = Buffer.allocUnsafe(1 << 14);
   private arenaUsed = 0;
+  private count = 0;
   private scratch = Buffer.allocUnsafe(256);
-  /** The key of each id, made into a string when it is first seen. */
-  readonly names: string[] = [];
 
   constructor() {
     this.clear();
   }
 
   get size(): number {
-    return this.names.length;
+    return this.count;
+  }
+
+  /** The key of `id`, as a string (made anew on each call). */
+  name(id: number): string {
+    const at = this.arenaAt[id];
+    return this.arena.toString('utf8', at, at + this.keyLength[id]);
   }
 
   /** Id of the bytes `buf[start, end)`, added when new. */
@@ -81,8 +91,7 @@ export class ByteInterner {
 
   clear(): void {
     for (let at = 0; at < this.ints.length; at += ENTRY_INTS) this.ints[at] = EMPTY;
-    this.names.length = 0;
-    this.arenaAt.length = 0;
+    this.count = 0;
     this.arenaUsed = 0;
   }
 
@@ -100,26 +109,26 @@ export class ByteInterner {
   }
 
   private add(buf: Buffer, start: number, end: number, h: number, entry: number): number {
-    const id = this.names.length;
+    const id = this.count++;
     const len = end - start;
-    if (len > INLINE_KEY) {
-      if (this.arenaUsed + len > this.arena.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.arenaUsed + len));
-        this.arena.copy(bigger, 0, 0, this.arenaUsed);
-        this.arena = bigger;
-      }
-      buf.copy(this.arena, this.arenaUsed, start, end);
-      this.arenaAt[id] = this.arenaUsed;
-      this.arenaUsed += len;
-    } else {
-      this.arenaAt[id] = -1;
-      this.bytes.set(buf.subarray(start, end), entry * ENTRY_BYTES + KEY_AT);
+    if (this.arenaUsed + len > this.arena.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.arenaUsed + len));
+      this.arena.copy(bigger, 0, 0, this.arenaUsed);
+      this.arena = bigger;
     }
+    if (id === this.arenaAt.length) {
+      this.arenaAt = grown(this.arenaAt);
+      this.keyLength = grown(this.keyLength);
+    }
+    buf.copy(this.arena, this.arenaUsed, start, end);
+    this.arenaAt[id] = this.arenaUsed;
+    this.keyLength[id] = len;
+    this.arenaUsed += len;
+    if (len <= INLINE_KEY) this.bytes.set(buf.subarray(start, end), entry * ENTRY_BYTES + KEY_AT);
     const at = entry * ENTRY_INTS;
     this.ints[at] = id;
     this.ints[at + 1] = h;
     this.ints[at + 2] = len;
-    this.names.push(buf.toString('utf8', start, end));
     // Keep the table at most half full so probe runs stay short.
     if ((id + 1) * 2 > this.mask + 1) this.rehash();
     return id;
@@ -140,4 +149,10 @@ export class ByteInterner {
       this.bytes.set(oldBytes.subarray(from * 4, from * 4 + ENTRY_BYTES), e * ENTRY_BYTES);
     }
   }
+}
+
+function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }

@@ -19,8 +19,13 @@ export class ClientIndex {
   /** 1 when the client succeeded somewhere over https. */
   httpsOk = new Uint8Array(1024);
 
-  get names(): string[] {
-    return this.interner.names;
+  get size(): number {
+    return this.interner.size;
+  }
+
+  /** The address of client `id` (a new string each call). */
+  name(id: number): string {
+    return this.interner.name(id);
   }
 
   id(ip: string): number {
@@ -72,12 +77,21 @@ export class ClientIndex {
   onClear?: () => void;
 }
 
-/** Each name's place in sorted order. */
-function ranks(names: string[]): Uint32Array {
-  const order = Array.from(names.keys()).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
-  const rank = new Uint32Array(names.length);
+/**
+ * Each of `ids`' names, and its place among them in sorted order (by `rank[id]`; ids not
+ * listed rank 0). Only the ids asked for are made strings.
+ */
+function ranked(ids: Iterable<number>, size: number, name: (id: number) => string): { names: Map<number, string>; rank: Uint32Array } {
+  const names = new Map<number, string>();
+  for (const id of ids) if (!names.has(id)) names.set(id, name(id));
+  const order = [...names.keys()].sort((a, b) => {
+    const x = names.get(a)!;
+    const y = names.get(b)!;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const rank = new Uint32Array(size);
   order.forEach((id, i) => (rank[id] = i));
-  return rank;
+  return { names, rank };
 }
 
 export const MAX_SLOTS = 200_000;
@@ -204,25 +218,25 @@ export class SuccessAggregate {
     const changed = this.changed;
     this.changed = [];
     if (changed.length === 0) return [];
-    const clientRank = ranks(this.clients.names);
-    const endpointRank = ranks(this.endpoints.names);
-    const width = this.endpoints.size;
     const d = this.ints;
+    const clients = ranked(changed.map((slot) => d[slot * INTS]), this.clients.size, (id) => this.clients.name(id));
+    const endpoints = ranked(changed.map((slot) => d[slot * INTS + 1]), this.endpoints.size, (id) => this.endpoints.name(id));
+    const width = this.endpoints.size;
     const keys = new Float64Array(this.used);
-    for (const slot of changed) keys[slot] = clientRank[d[slot * INTS]] * width + endpointRank[d[slot * INTS + 1]];
+    for (const slot of changed) keys[slot] = clients.rank[d[slot * INTS]] * width + endpoints.rank[d[slot * INTS + 1]];
     const order = Uint32Array.from(changed).sort((a, b) => keys[a] - keys[b]);
-    return this.rowsOf(order, d, this.times, this.clients.names, this.endpoints.names);
+    return this.rowsOf(order, d, this.times, clients.names, endpoints.names);
   }
 
   /**
    * Made one at a time as the sink writes them: a spill of the full table as one array of
    * rows was the run's peak of memory. Read before any later `add`: the sink writes at once.
    */
-  private *rowsOf(order: Uint32Array, d: Int32Array, times: Float64Array, clients: string[], endpoints: string[]): Generator<(string | number)[]> {
+  private *rowsOf(order: Uint32Array, d: Int32Array, times: Float64Array, clients: Map<number, string>, endpoints: Map<number, string>): Generator<(string | number)[]> {
     for (let i = 0; i < order.length; i++) {
       const slot = order[i];
       const at = slot * INTS;
-      yield [clients[d[at]], endpoints[d[at + 1]], d[at + 2] - d[at + 6], d[at + 3] - d[at + 7], d[at + 4] - d[at + 8], times[slot * TIMES], times[slot * TIMES + 1]];
+      yield [clients.get(d[at])!, endpoints.get(d[at + 1])!, d[at + 2] - d[at + 6], d[at + 3] - d[at + 7], d[at + 4] - d[at + 8], times[slot * TIMES], times[slot * TIMES + 1]];
       d[at + 5] = 0;
       d[at + 6] = d[at + 2];
       d[at + 7] = d[at + 3];

@@ -118,7 +118,9 @@ describe('ByteInterner', () => {
       expect(interner.idOf(buf, at, at + k.length)).toBe(ids[i]);
       at += k.length + 1;
     });
-    expect(interner.names[ids[12_345]]).toBe(keys[12_345]);
+    expect(interner.name(ids[12_345])).toBe(keys[12_345]);
+    expect(interner.name(ids[0])).toBe(keys[0]);
+    expect(interner.size).toBe(keys.length);
     expect(interner.idOfString('naïve')).toBe(interner.idOf(Buffer.from('naïve'), 0, Buffer.byteLength('naïve')));
   });
 });
