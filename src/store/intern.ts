@@ -39,6 +39,13 @@ export class ByteInterner {
     return this.count;
   }
 
+  /** The keys of `a` and `b` compared byte by byte (SQLite's BINARY order), no string made. */
+  compare(a: number, b: number): number {
+    const x = this.arenaAt[a];
+    const y = this.arenaAt[b];
+    return this.arena.compare(this.arena, y, y + this.keyLength[b], x, x + this.keyLength[a]);
+  }
+
   /** The key of `id`, as a string (made anew on each call). */
   name(id: number): string {
     const at = this.arenaAt[id];

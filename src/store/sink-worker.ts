@@ -5,10 +5,11 @@
  * and the failure is told once.
  */
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { keepHeapBudget, setHeapBudget } from '../util/memory.js';
 import { openDb } from './db.js';
 import { SqliteSink, type Batch } from './sink.js';
 import { PositionConflict } from './sources.js';
-import { DONE, FAILED, fromWire, POSTED, TAKEN, WORKER_CACHE_KB, type ClientOkColumns, type WireBatch, type WirePart } from './thread-sink.js';
+import { DONE, FAILED, fromWire, POSTED, TAKEN, WORKER_BUDGET_MB, WORKER_CACHE_KB, type ClientOkColumns, type WireBatch, type WirePart } from './thread-sink.js';
 
 interface Data {
   path: string;
@@ -41,6 +42,9 @@ function takePart(seq: number): WirePart {
   }
 }
 
+// Its live data is a batch and the ids of 401/403s waiting for their verdicts: what every
+// batch leaves behind (promoted while it is written) is collected well before the heap's cap.
+setHeapBudget(WORKER_BUDGET_MB);
 const db = openDb(path, 'existing', (pids) => port.postMessage({ wait: pids }));
 db.pragma(`cache_size = -${WORKER_CACHE_KB}`);
 const sink = new SqliteSink(db);
@@ -71,4 +75,5 @@ parentPort!.on('message', (m: { batch?: WireBatch; close?: boolean }) => {
   }
   Atomics.add(state, DONE, 1);
   Atomics.notify(state, DONE);
+  keepHeapBudget();
 });

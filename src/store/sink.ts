@@ -13,8 +13,8 @@ export interface Batch {
   requests: Row[];
   events: Row[];
   rejects: Row[];
-  /** [minute start (ms), status, count] */
-  traffic: Row[];
+  /** [minute start (ms), source id, status, count]; a generator over the writer's sums at a checkpoint. */
+  traffic: Iterable<Row>;
   /** [ip, endpoint, count, withUser, https, firstTs, lastTs], sorted by ip and endpoint */
   clientOk: Iterable<Row>;
   /** [ts, status, ip, user, path, benign, cause, confidence, layer, rule, tags, evidence, fix, source id, line]. After `requests`, so a verdict finds its request row. */

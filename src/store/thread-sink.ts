@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { AuthlogError, busyWaitMs } from '../errors.js';
-import { DEFAULT_BUDGET_MB, setHeapBudget } from '../util/memory.js';
+import { DEFAULT_BUDGET_MB, keepHeapBudget, setHeapBudget } from '../util/memory.js';
 import type { WaitReporter } from './db.js';
 import type { Batch, Row, RowSink } from './sink.js';
 import { PositionConflict } from './sources.js';
@@ -24,13 +24,15 @@ import { PositionConflict } from './sources.js';
 const IN_FLIGHT = 2;
 /**
  * The worker's memory, all counted against the process's 200 MB (1M bench, peak RSS): its
- * heap is a batch or two and one part (a 4 MB young generation: 1 MB spent 0.8 s in
- * scavenges, same peak); SQLite's page cache 4 MB rather than 8 (188.5 MB at 2 MB, 191 at 4,
- * 200 at 8); the reading thread collects at 32 MB of heap instead of 64 (7.05 s against
- * 7.00 s at 48: no cost measured).
+ * heap is a batch or two and one part, collected past 12 MB (WORKER_BUDGET_MB; the cap is
+ * only a last resort: a worker out of memory is only noticed by the wait's time limit); a
+ * 4 MB young generation (1 MB spent 0.8 s in scavenges, same peak); SQLite's page cache
+ * 4 MB rather than 8 (188.5 MB at 2 MB, 191 at 4, 200 at 8); the reading thread collects at
+ * 32 MB of heap instead of 64 (7.05 s against 7.00 s at 48: no cost measured).
  */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 4 };
 export const WORKER_CACHE_KB = 4000;
+export const WORKER_BUDGET_MB = 12;
 const READER_BUDGET_MB = 32;
 /** Rows a batch: 2,500 (10,000 held 13 MB more at the peak, 4 batches' worth on two heaps). */
 const BATCH_ROWS = 2_500;
@@ -53,8 +55,11 @@ export interface ClientOkColumns {
   numbers: Float64Array;
 }
 
-/** `more`: further parts of its client_ok rows follow on the parts port, each with the batch's `seq`. */
-export type WireBatch = Omit<Batch, 'clientOk'> & { clientOk: ClientOkColumns; more: boolean; seq: number };
+/**
+ * `more`: further parts of its client_ok rows follow on the parts port, each with the batch's
+ * `seq`. The per-minute counts travel as one typed array, [minute, source, status, count] a row.
+ */
+export type WireBatch = Omit<Batch, 'clientOk' | 'traffic'> & { clientOk: ClientOkColumns; traffic: Float64Array; more: boolean; seq: number };
 export interface WirePart {
   seq: number;
   columns: ClientOkColumns;
@@ -96,21 +101,49 @@ export function columnsOf(rows: Iterator<Row>): { columns: ClientOkColumns; done
  * further part's as it is taken (`nextPart`), inside the one transaction.
  */
 export function fromWire(b: WireBatch, nextPart: (() => ClientOkColumns | null) | null): Batch {
-  return { ...b, clientOk: partsOf(b.clientOk, nextPart) };
+  return { ...b, clientOk: partsOf(b.clientOk, nextPart), traffic: trafficOf(b.traffic) };
+}
+
+const TRAFFIC_WIDTH = 4;
+
+function trafficColumns(rows: Iterable<Row>): Float64Array {
+  let out = new Float64Array(64 * TRAFFIC_WIDTH);
+  let n = 0;
+  for (const r of rows) {
+    if (n + TRAFFIC_WIDTH > out.length) {
+      const grown = new Float64Array(out.length * 2);
+      grown.set(out);
+      out = grown;
+    }
+    for (let i = 0; i < TRAFFIC_WIDTH; i++) out[n + i] = r[i] as number;
+    n += TRAFFIC_WIDTH;
+  }
+  return out.subarray(0, n);
+}
+
+function* trafficOf(columns: Float64Array): Generator<Row> {
+  const row: Row = new Array(TRAFFIC_WIDTH);
+  for (let at = 0; at < columns.length; at += TRAFFIC_WIDTH) {
+    for (let i = 0; i < TRAFFIC_WIDTH; i++) row[i] = columns[at + i];
+    yield row;
+  }
 }
 
 function* partsOf(first: ClientOkColumns, nextPart: (() => ClientOkColumns | null) | null): Generator<Row> {
   for (let part: ClientOkColumns | null = first; part !== null; part = nextPart?.() ?? null) yield* rowsOf(part);
 }
 
+/** One row array, filled anew for each row: the sink binds its values at once and keeps nothing. */
 function* rowsOf({ ips, endpointNames, endpoints, numbers }: ClientOkColumns): Generator<Row> {
+  const row: Row = new Array(2 + NUMBERS);
   let from = 0;
   for (let i = 0; i < endpoints.length; i++) {
     const nl = ips.indexOf('\n', from);
-    const ip = ips.slice(from, nl < 0 ? ips.length : nl);
+    row[0] = ips.slice(from, nl < 0 ? ips.length : nl);
     from = nl + 1;
-    const at = i * NUMBERS;
-    yield [ip, endpointNames[endpoints[i]], numbers[at], numbers[at + 1], numbers[at + 2], numbers[at + 3], numbers[at + 4]];
+    row[1] = endpointNames[endpoints[i]];
+    for (let j = 0; j < NUMBERS; j++) row[2 + j] = numbers[i * NUMBERS + j];
+    yield row;
   }
 }
 
@@ -151,6 +184,10 @@ export class ThreadSink implements RowSink {
       resourceLimits: WORKER_LIMITS,
     });
     this.worker.unref();
+    // Seen when this thread waits no more (a worker that died is otherwise only noticed by the time limit).
+    this.worker.on('error', (e) => {
+      this.failure ??= e;
+    });
     setHeapBudget(READER_BUDGET_MB);
   }
 
@@ -161,8 +198,9 @@ export class ThreadSink implements RowSink {
     const rows = batch.clientOk[Symbol.iterator]();
     let part = columnsOf(rows);
     const seq = this.sent++;
-    const wire: WireBatch = { ...batch, clientOk: part.columns, more: !part.done, seq };
-    this.worker.postMessage({ batch: wire }, transfers(part.columns));
+    const traffic = trafficColumns(batch.traffic);
+    const wire: WireBatch = { ...batch, clientOk: part.columns, traffic, more: !part.done, seq };
+    this.worker.postMessage({ batch: wire }, [...transfers(part.columns), traffic.buffer as ArrayBuffer]);
     // The rest of a big checkpoint's client_ok rows, a part at a time as the worker takes them.
     while (!part.done) {
       part = columnsOf(rows);
@@ -172,6 +210,8 @@ export class ThreadSink implements RowSink {
       this.posted++;
       Atomics.store(this.state, POSTED, this.posted);
       Atomics.notify(this.state, POSTED);
+      // A checkpoint of a full table makes 200,000 rows: their garbage is not left to pile up.
+      keepHeapBudget();
     }
   }
 

@@ -43,6 +43,7 @@ const dump = (db: Db) => ({
   requests: db.prepare('SELECT r.line, r.ip, rf.text AS referer, ua.text AS ua FROM requests r LEFT JOIN texts rf ON rf.id = r.referer_id LEFT JOIN texts ua ON ua.id = r.user_agent_id ORDER BY r.line').all(),
   verdicts: db.prepare('SELECT r.line, v.cause, t.text AS evidence FROM verdicts v JOIN requests r ON r.id = v.request_id JOIN texts t ON t.id = v.evidence_id ORDER BY r.line').all(),
   clientOk: db.prepare('SELECT * FROM client_ok ORDER BY ip, path').all(),
+  traffic: db.prepare('SELECT * FROM traffic ORDER BY minute, source_id, status').all(),
   sources: db.prepare('SELECT id, offset, lines FROM sources').all(),
 });
 
@@ -53,6 +54,7 @@ describe('ThreadSink', () => {
       { ...emptyBatch(), requests: [4, 5].map((l) => request(sourceId, l, 401)), verdicts: [1, 2, 3, 4].map((l) => verdict(sourceId, l)) },
       {
         ...emptyBatch(), verdicts: [verdict(sourceId, 5)], clientOk: clientOk(40_000, 1),
+        traffic: Array.from({ length: 3_000 }, (_, i): Row => [T0 + (i >> 2) * 60_000, sourceId, [200, 304, 401, 403][i & 3], 1 + (i % 5)]),
         progress: [{ sourceId, from: { offset: 0, lines: 0 }, offset: 500, lines: 5, stored: 5, rejected: 0, invalidUtf8: 0, identity: null }],
       },
       // Upserts onto the rows of the checkpoint before.
@@ -71,6 +73,7 @@ describe('ThreadSink', () => {
     }
     const want = dump(inThread.db);
     expect(want.clientOk).toHaveLength(40_000);
+    expect(want.traffic).toHaveLength(3_000);
     expect(dump(threaded.db)).toEqual(want);
   });
 
