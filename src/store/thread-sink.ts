@@ -23,16 +23,17 @@ import { PositionConflict } from './sources.js';
 /** Two: one being written while the next is filled. More only held more rows in memory. */
 const IN_FLIGHT = 2;
 /**
- * The worker's memory, all counted against the process's 200 MB (1M bench, peak RSS): its
- * heap is a batch or two and one part, collected past 12 MB (WORKER_BUDGET_MB; the cap is
- * only a last resort: a worker out of memory is only noticed by the wait's time limit); a
- * 4 MB young generation (1 MB spent 0.8 s in scavenges, same peak); SQLite's page cache
- * 4 MB rather than 8 (188.5 MB at 2 MB, 191 at 4, 200 at 8); the reading thread collects at
- * 32 MB of heap instead of 64 (7.05 s against 7.00 s at 48: no cost measured).
+ * The worker's memory, all counted against the process's 200 MB (peak RSS, `/usr/bin/time
+ * -f %M`): its heap is a batch or two and one part, collected past 8 MB (WORKER_BUDGET_MB;
+ * the cap is only a last resort: a worker out of memory is noticed by the wait's time
+ * limit); a 2 MB young generation and a 2 MB SQLite page cache (against 4 and 4 MB: 1M bench
+ * 182-183 MB against 186-188, 6.4-7.1 s against 6.8-6.9 s; 5M 199 against 202-204 MB). The
+ * reading thread collects at 32 MB of heap instead of 64 (7.05 s against 7.00 s at 48: no
+ * cost measured).
  */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 4 };
-export const WORKER_CACHE_KB = 4000;
-export const WORKER_BUDGET_MB = 12;
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 2 };
+export const WORKER_CACHE_KB = 2000;
+export const WORKER_BUDGET_MB = 8;
 const READER_BUDGET_MB = 32;
 /** Rows a batch: 2,500 (10,000 held 13 MB more at the peak, 4 batches' worth on two heaps). */
 const BATCH_ROWS = 2_500;
