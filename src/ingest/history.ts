@@ -57,10 +57,10 @@ export function historyOf(db: Db, writer: StoreWriter): { history: History; stor
   // earlier runs (1M lines: 14 s against 7.4 s fresh); most clients of a new run are new.
   const known = stored.successes || stored.failures ? StoredClients.of(db) : null;
   const storedBefore = (ip: string) => known !== null && known.has(ip);
-  // What the database answers includes this run's checkpoints: written first (writer.sync).
+  // What the database answers includes this run's checkpoints: written first.
   const askDb = (ip: string) => {
     const ask = writer.successesSpilled || (stored.successes && storedBefore(ip));
-    if (ask) writer.sync();
+    if (ask) writer.syncCheckpoints();
     return ask;
   };
   const history: History = {
