@@ -4,12 +4,13 @@
  * later batch is passed over (a position must never be committed past rows that are not),
  * and the failure is told once.
  */
+import { readlinkSync } from 'node:fs';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { keepHeapBudget, setHeapBudget } from '../util/memory.js';
 import { openDb } from './db.js';
 import { SqliteSink, type Batch } from './sink.js';
 import { PositionConflict } from './sources.js';
-import { DONE, FAILED, fromWire, POSTED, TAKEN, WORKER_BUDGET_MB, WORKER_CACHE_KB, type ClientOkColumns, type WireBatch, type WirePart } from './thread-sink.js';
+import { DONE, FAILED, fromWire, POSTED, TAKEN, THREAD, WORKER_BUDGET_MB, WORKER_CACHE_KB, type ClientOkColumns, type WireBatch, type WirePart } from './thread-sink.js';
 
 interface Data {
   path: string;
@@ -22,6 +23,13 @@ interface Data {
 }
 
 const { path, state, port, parts } = workerData as Data;
+
+// This thread's id (`PID/task/TID`), so that the reading thread can tell it ended while it waits.
+try {
+  Atomics.store(state, THREAD, Number(readlinkSync('/proc/thread-self').split('/').pop()));
+} catch {
+  // No /proc (not Linux): the wait's time limit is left.
+}
 
 /**
  * The next part of batch `seq`, waited for. Parts of a batch that failed before it took them

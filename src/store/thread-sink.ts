@@ -25,8 +25,8 @@ const IN_FLIGHT = 2;
 /**
  * The worker's memory, all counted against the process's 200 MB (peak RSS, `/usr/bin/time
  * -f %M`): its heap is a batch or two and one part, collected past 8 MB (WORKER_BUDGET_MB;
- * the cap is only a last resort: a worker out of memory is noticed by the wait's time
- * limit); a 2 MB young generation and a 2 MB SQLite page cache (against 4 and 4 MB: 1M bench
+ * the cap is only a last resort: a worker out of memory is noticed by the end of its thread,
+ * else the wait's time limit); a 2 MB young generation and a 2 MB SQLite page cache (against 4 and 4 MB: 1M bench
  * 182-183 MB against 186-188, 6.4-7.1 s against 6.8-6.9 s; 5M 199 against 202-204 MB). The
  * reading thread collects at 32 MB of heap instead of 64 (7.05 s against 7.00 s at 48: no
  * cost measured).
@@ -37,11 +37,12 @@ export const WORKER_BUDGET_MB = 8;
 const READER_BUDGET_MB = 32;
 /** Rows a batch: 2,500 (10,000 held 13 MB more at the peak, 4 batches' worth on two heaps). */
 const BATCH_ROWS = 2_500;
-/** The shared counters: batches done, failed (0/1), parts posted, parts taken. */
+/** The shared counters: batches done, failed (0/1), parts posted, parts taken; the worker's thread id (Linux). */
 export const DONE = 0;
 export const FAILED = 1;
 export const POSTED = 2;
 export const TAKEN = 3;
+export const THREAD = 4;
 
 /**
  * client_ok rows travel by column, not as an array per row (the 1M bench's last checkpoint
@@ -167,12 +168,13 @@ export class ThreadSink implements RowSink {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly parts: MessagePort;
-  private readonly state = new Int32Array(new SharedArrayBuffer(16));
+  private readonly state = new Int32Array(new SharedArrayBuffer(20));
   private posted = 0;
   readonly batchRows = BATCH_ROWS;
   private sent = 0;
   private failure: Error | null = null;
   private closed = false;
+  private readonly exited: Promise<unknown>;
 
   constructor(path: string, private readonly onWait?: WaitReporter) {
     const { port1, port2 } = new MessageChannel();
@@ -185,6 +187,8 @@ export class ThreadSink implements RowSink {
       resourceLimits: WORKER_LIMITS,
     });
     this.worker.unref();
+    // Made now: a worker that already ended has no exit event left to wait for.
+    this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
     // Seen when this thread waits no more (a worker that died is otherwise only noticed by the time limit).
     this.worker.on('error', (e) => {
       this.failure ??= e;
@@ -224,7 +228,7 @@ export class ThreadSink implements RowSink {
       if (this.posted - taken < 2 || Atomics.load(this.state, FAILED) === 1) return;
       Atomics.wait(this.state, TAKEN, taken, 250);
       this.takeMessages();
-      if (performance.now() > limit) throw new AuthlogError('io', 'the database writer thread stopped answering');
+      this.stillThere(limit);
     }
   }
 
@@ -234,18 +238,22 @@ export class ThreadSink implements RowSink {
     this.check();
   }
 
-  /** Ends the worker; what was handed on is written first unless a batch failed. */
+  /**
+   * Ends the worker, after what was handed on is written. Never throws: it runs in `finally`
+   * after a failure too (which it must not hide); `drain` first says whether all was written.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     setHeapBudget(DEFAULT_BUDGET_MB);
     try {
       if (this.failure === null) this.waitFor(this.sent);
+    } catch {
+      // The worker is gone: the failure was (or is) thrown by `write`/`drain`.
     } finally {
-      const exited = new Promise((resolve) => this.worker.once('exit', resolve));
       this.worker.postMessage({ close: true });
       const timer = setTimeout(() => void this.worker.terminate(), 5000);
-      await exited;
+      await this.exited;
       clearTimeout(timer);
     }
   }
@@ -259,8 +267,18 @@ export class ThreadSink implements RowSink {
       Atomics.wait(this.state, DONE, done, 250);
       this.takeMessages();
       if (this.failure !== null) return;
-      if (performance.now() > limit) throw new AuthlogError('io', 'the database writer thread stopped answering');
+      this.stillThere(limit);
     }
+  }
+
+  /**
+   * While this thread waits it cannot see the worker's exit event: a worker that died (out of
+   * memory past its cap, killed) is seen by its thread's entry in /proc, else by the time limit.
+   */
+  private stillThere(limit: number): void {
+    const tid = Atomics.load(this.state, THREAD);
+    const gone = tid > 0 && !existsSync(`/proc/${process.pid}/task/${tid}`);
+    if (gone || performance.now() > limit) throw new AuthlogError('io', 'the database writer thread stopped answering');
   }
 
   private takeMessages(): void {
@@ -286,7 +304,7 @@ export class ThreadSink implements RowSink {
     const limit = performance.now() + busyWaitMs() + 120_000;
     for (let done = Atomics.load(this.state, DONE); done < this.sent; done = Atomics.load(this.state, DONE)) {
       Atomics.wait(this.state, DONE, done, 250);
-      if (performance.now() > limit) throw new AuthlogError('io', 'the database writer thread stopped answering');
+      this.stillThere(limit);
     }
     this.takeMessages();
     this.failure = null;

@@ -119,4 +119,22 @@ describe('ThreadSink', () => {
     }
     expect(db.prepare('SELECT count(*) FROM requests').pluck().get()).toBe(0);
   });
+
+  it('a worker that died is seen at the next wait, in a second, not after the time limit', async () => {
+    const { db, sourceId } = setUp('e.db');
+    const sink = new ThreadSink(db.name);
+    // Its thread id is told once it runs.
+    sink.write({ ...emptyBatch(), requests: [request(sourceId, 1, 401)] });
+    sink.drain();
+    // What an out-of-memory end does: the thread stops without a word.
+    await (sink as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    const started = performance.now();
+    expect(() => {
+      for (let line = 2; line < 10; line++) sink.write({ ...emptyBatch(), requests: [request(sourceId, line, 401)] });
+      sink.drain();
+    }).toThrow(/writer thread stopped answering/);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    await sink.close();
+    expect(db.prepare('SELECT line FROM requests').pluck().all()).toEqual([1]);
+  });
 });
