@@ -222,14 +222,7 @@ export class ThreadSink implements RowSink {
 
   /** Until at most one part waits for the worker (or it failed). */
   private waitForParts(): void {
-    const limit = performance.now() + busyWaitMs() + 120_000;
-    for (;;) {
-      const taken = Atomics.load(this.state, TAKEN);
-      if (this.posted - taken < 2 || Atomics.load(this.state, FAILED) === 1) return;
-      Atomics.wait(this.state, TAKEN, taken, 250);
-      this.takeMessages();
-      this.stillThere(limit);
-    }
+    this.waitOn(TAKEN, (taken) => this.posted - taken < 2 || Atomics.load(this.state, FAILED) === 1);
   }
 
   /** Every batch handed on is written (or the failure that stopped them is thrown). */
@@ -259,14 +252,19 @@ export class ThreadSink implements RowSink {
   }
 
   private waitFor(count: number): void {
+    this.waitOn(DONE, (done) => done >= count || this.failure !== null);
+  }
+
+  /**
+   * Waits until `enough` holds of the counter at `slot` (told of each change), taking the
+   * worker's messages (its waits for a lock, its failure) as they come.
+   */
+  private waitOn(slot: number, enough: (value: number) => boolean): void {
     // A worker that stopped (killed for memory, a bug) never answers: give up past any lock wait.
     const limit = performance.now() + busyWaitMs() + 120_000;
-    for (;;) {
-      const done = Atomics.load(this.state, DONE);
-      if (done >= count) return;
-      Atomics.wait(this.state, DONE, done, 250);
+    for (let value = Atomics.load(this.state, slot); !enough(value); value = Atomics.load(this.state, slot)) {
+      Atomics.wait(this.state, slot, value, 250);
       this.takeMessages();
-      if (this.failure !== null) return;
       this.stillThere(limit);
     }
   }
@@ -301,12 +299,7 @@ export class ThreadSink implements RowSink {
 
   /** After a PositionConflict: every batch handed on is passed over, then the worker writes again. */
   private recover(): void {
-    const limit = performance.now() + busyWaitMs() + 120_000;
-    for (let done = Atomics.load(this.state, DONE); done < this.sent; done = Atomics.load(this.state, DONE)) {
-      Atomics.wait(this.state, DONE, done, 250);
-      this.stillThere(limit);
-    }
-    this.takeMessages();
+    this.waitOn(DONE, (done) => done >= this.sent);
     this.failure = null;
     Atomics.store(this.state, FAILED, 0);
   }
