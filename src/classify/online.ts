@@ -10,7 +10,7 @@
  * database held something before, from its small indexed tables.
  */
 import type { AuthRequest, SignalEvent } from './facts.js';
-import type { FailureSpan, PriorSuccess } from '../store/classify-io.js';
+import type { FailureSpan, LongSpan, PriorSuccess } from '../store/classify-io.js';
 import { correlate } from './correlate.js';
 import { DEFAULT_CLASSIFY, verdictOf, type Challenge, type ClassifyOptions } from './index.js';
 import type { Verdict } from './vocabulary.js';
@@ -135,7 +135,7 @@ export class OnlineClassifier {
    * whole span and of the successes in it, which a 401 released early could not see (see
    * tagIntermittent).
    */
-  *longSpans(): Generator<{ ip: string; endpoint: string; span: FailureSpan }> {
+  *longSpans(): Generator<LongSpan> {
     for (const [key, slot] of this.spans.slots()) {
       const span = this.spans.at(slot);
       if (span.last - span.first < this.o.intermittentMs) continue;

@@ -18,11 +18,8 @@ import { AuthlogError } from '../errors.js';
 import type { ConfiguredFormat } from './server-conf.js';
 import { dominantOffset, fixedZone, zonelessZone, type Zone } from './zone.js';
 import { OnlineClassifier, type History } from '../classify/online.js';
-import type { FailureSpan } from '../store/classify-io.js';
-
-type LongSpan = { ip: string; endpoint: string; span: FailureSpan };
 import { DEFAULT_CLASSIFY, intermittentText } from '../classify/index.js';
-import { classifyStore, verdictColumns } from '../store/classify-io.js';
+import { classifyStore, verdictColumns, type LongSpan } from '../store/classify-io.js';
 import { historyOf } from './history.js';
 
 export interface IngestOptions {

@@ -24,6 +24,13 @@ export interface FailureSpan {
   last: number;
 }
 
+/** A client's long span of 401s on one endpoint (what the intermittent tag is about). */
+export interface LongSpan {
+  ip: string;
+  endpoint: string;
+  span: FailureSpan;
+}
+
 export interface SiteFacts {
   /** Clients that succeeded somewhere over https. */
   httpsClients: Set<string>;
@@ -61,7 +68,7 @@ export interface ClassifyStore {
    * `span` that lack it, where its successes fall inside the span and the 401 was no
    * challenge: what classifying them all again would give. Returns how many.
    */
-  tagIntermittent(spans: Iterable<{ ip: string; endpoint: string; span: FailureSpan }>, text: (endpoint: string) => string): number;
+  tagIntermittent(spans: Iterable<LongSpan>, text: (endpoint: string) => string): number;
   /** Stored 401s from `fromTs` on, in time order. */
   failuresByClientSince(fromTs: number): { ip: string; ts: number; user: string | null }[];
   /** The earliest of these requests whose verdict lacks `tag` (null: none). */
@@ -137,7 +144,7 @@ export function classifyStore(db: Db): ClassifyStore {
      WHERE r.ip = ? AND r.endpoint = ? AND r.status = 401 AND r.ts BETWEEN ? AND ? AND c.first_ts < ? AND c.last_ts > ?`,
   );
   const retag = db.prepare('UPDATE verdicts SET tags = ?, evidence_id = ? WHERE request_id = ?');
-  const tagIntermittent = db.transaction((spans: Iterable<{ ip: string; endpoint: string; span: FailureSpan }>, text: (endpoint: string) => string) => {
+  const tagIntermittent = db.transaction((spans: Iterable<LongSpan>, text: (endpoint: string) => string) => {
     let n = 0;
     for (const { ip, endpoint, span } of spans) n += tagOne(ip, endpoint, span, text(endpoint));
     return n;
