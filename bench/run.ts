@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { gatherReport } from '../src/report/data.js';
 import { openDb } from '../src/store/db.js';
@@ -14,6 +15,7 @@ import { QueryRunner, loadQueries } from '../src/store/queries.js';
 import { packageFile } from '../src/cli/paths.js';
 import { generate } from './generate.js';
 import { storeFloorMs } from './store-floor.js';
+import { lineFloorMs } from './line-floor.js';
 import { filterParams, loadCauses, loadEvents, loadTop, window, type Filters } from '../src/tui/triage/data.js';
 
 const ROOT = packageFile('');
@@ -33,16 +35,24 @@ function which(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
 
-/** Wall seconds and peak RSS of one run (GNU time's %M when installed). */
-function timed(cmd: string, args: string[]): { s: number; rssMb: number } {
+interface Timed {
+  /** Wall seconds. */
+  s: number;
+  /** CPU seconds (user + system, every thread), NaN without GNU time. */
+  cpu: number;
+  rssMb: number;
+}
+
+/** Wall seconds, CPU seconds and peak RSS of one run (GNU time's %U, %S and %M when installed). */
+function timed(cmd: string, args: string[]): Timed {
   const gnuTime = existsSync('/usr/bin/time');
   const t = performance.now();
   const res = gnuTime
-    ? spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, TERM: 'dumb' } })
+    ? spawnSync('/usr/bin/time', ['-f', '%U %S %M', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, TERM: 'dumb' } })
     : spawnSync(cmd, args, { stdio: 'ignore', env: { ...process.env, TERM: 'dumb' } });
   const s = (performance.now() - t) / 1000;
-  const kb = gnuTime ? Number(String(res.stderr).trim().split('\n').pop()) : NaN;
-  return { s, rssMb: kb / 1024 };
+  const [user, sys, kb] = gnuTime ? String(res.stderr).trim().split('\n').pop()!.split(' ').map(Number) : [NaN, NaN, NaN];
+  return { s, cpu: user + sys, rssMb: kb / 1024 };
 }
 
 function countLines(file: string): number {
@@ -66,12 +76,12 @@ for (const size of sizes) {
   // Side by side in one run, alternating: the CLI as a user starts it (no heap flags),
   // ingest with classification into a fresh database, against lnav counting the 401s.
   const hasLnav = which('lnav');
-  const authlog: { s: number; rssMb: number }[] = [];
-  const lnav: number[] = [];
+  const authlog: Timed[] = [];
+  const lnav: Timed[] = [];
   for (let i = 0; i < n; i++) {
     for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
     authlog.push(timed(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'ingest', ...files, '--db', dbPath, '--quiet']));
-    if (hasLnav && size === sizes[0]) lnav.push(timed('lnav', ['-n', '-c', ';SELECT count(*) FROM access_log WHERE sc_status = 401', files[0]]).s);
+    if (hasLnav && size === sizes[0]) lnav.push(timed('lnav', ['-n', '-c', ';SELECT count(*) FROM access_log WHERE sc_status = 401', files[0]]));
   }
   const lines = size + countLines(files[1]) + countLines(files[2]);
   const ingestS = median(authlog.map((r) => r.s));
@@ -84,8 +94,19 @@ for (const size of sizes) {
       `  database: ${(dbBytes / 1e6).toFixed(1)} MB, ${((dbBytes / 1e6) * (1_000_000 / size)).toFixed(1)} MB per 1M access lines (${((100 * dbBytes) / logBytes).toFixed(0)}% of the logs)\n`,
   );
   if (lnav.length > 0) {
-    const l = median(lnav);
+    const l = median(lnav.map((r) => r.s));
     process.stdout.write(`  lnav counting the 401s of the access log, alternating with the above: median ${l.toFixed(2)} s; ratio authlog/lnav ${(ingestS / l).toFixed(2)} (bar: <= 1.0)\n`);
+    // Wall time divides CPU time by the cores kept busy: with authlog's CPU this many times
+    // lnav's (one thread), no wall-time ratio below it over the machine's cores is possible.
+    const cpuA = median(authlog.map((r) => r.cpu));
+    const cpuL = median(lnav.map((r) => r.cpu));
+    if (Number.isFinite(cpuA) && Number.isFinite(cpuL)) {
+      const cores = availableParallelism();
+      process.stdout.write(
+        `  CPU time (user + system, all threads): authlog median ${cpuA.toFixed(2)} s, lnav ${cpuL.toFixed(2)} s: ratio ${(cpuA / cpuL).toFixed(2)}; ` +
+          `on ${cores} cores the wall-time ratio cannot go below ${(cpuA / cpuL / cores).toFixed(2)}\n`,
+      );
+    }
   } else if (size === sizes[0]) process.stdout.write('  lnav not installed (apt-get install lnav): no ratio\n');
 
   const db = openDb(dbPath);
@@ -107,6 +128,12 @@ for (const size of sizes) {
   process.stdout.write(`  report over the database (${fmt(size)} requests seen, ${fmt(stored)} stored): median ${median(reportMs).toFixed(0)} ms\n`);
   const floor = median([0, 1, 2].map(() => storeFloorMs(db, join(dir, 'floor.db'))));
   process.stdout.write(`  SQLite floor (the rows this ingest stored, written alone into a fresh database): median ${(floor / 1000).toFixed(2)} s, a cap of ${fmt((size / floor) * 1000)} access lines/s before any parsing\n`);
+  const perLine = [0, 1, 2].map(() => lineFloorMs(files[0]));
+  process.stdout.write(
+    `  per-line floor (the access log alone, in one thread): read and cut into lines median ${(median(perLine.map((f) => f.splitMs)) / 1000).toFixed(2)} s; ` +
+      `with the byte scanner, client ids, per-minute counts and success sums median ${(median(perLine.map((f) => f.fastPathMs)) / 1000).toFixed(2)} s` +
+      `${perLine[0].declined > 0 ? ` (${fmt(perLine[0].declined)} lines declined)` : ''}\n`,
+  );
 
   // The TUI's first screen (time span, causes with trends, top lists and a page of events),
   // then moving to another cause: what a keypress costs.
