@@ -13,6 +13,8 @@ import { LocalClock, localToUtc, parseZone, type Zone } from './zone.js';
 import type { OnlineClassifier } from '../classify/online.js';
 import { keepHeapBudget } from '../util/memory.js';
 import type { AuthRequest } from '../classify/facts.js';
+import { DEFAULT_CLASSIFY, type Challenge } from '../classify/index.js';
+import { RecentAnswers } from './recent-answers.js';
 
 /** What classification reads of a 401/403 (its id is given by the classifier). */
 export function authRequestOf(r: AccessRecord, file: string, line: number): AuthRequest {
@@ -170,6 +172,23 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
   };
 
   const keepRaw = !o.rereadable;
+  // Successes with credentials not stored, in case one answers a 401 written after it.
+  const answers = new RecentAnswers();
+  const challengeMs = classifier?.challengeMs ?? DEFAULT_CLASSIFY.challengeMs;
+  /** The client's answer to a credential-less 401 written before it: stored as its context, and handed to the classifier. */
+  const answerBefore = (r: AccessRecord, client: number): Challenge | undefined => {
+    const a = answers.find(client, clients.generation, r.ts, r.ts + challengeMs);
+    if (a === null) return undefined;
+    const res = parser.parse(a.text, ctx);
+    if (!res.ok || res.record.kind !== 'access') return undefined;
+    const answer = res.record;
+    answer.ts = a.ts;
+    if (a.first) {
+      writer.request(sourceId, a.lineNo, answer, keepRaw ? a.text : null, 'context', a.offset);
+      counts.stored++;
+    }
+    return { ts: a.ts, status: answer.status, user: answer.user, file, line: a.lineNo };
+  };
   const onAccess = (r: AccessRecord, raw: string, lineNo: number) => {
     if (r.zoneless) r.ts = clockOf(typeof o.zone === 'function' ? o.zone() : o.zone).toUtc(r.ts);
     if (r.ts > notAfter) return rejectLine('future_timestamp', raw, lineNo);
@@ -179,7 +198,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
       if (o.keepAll || watched) {
         writer.request(sourceId, lineNo, r, keepRaw ? raw : null, o.keepAll ? 'all' : 'context', o.start.offset + prevEnd);
         counts.stored++;
-      }
+      } else if (r.user !== null && r.status < 400) answers.addText(client, clients.generation, r.ts, lineNo, o.start.offset + prevEnd, raw);
       if (watched) classifier?.success(r.ip, r.ts, r.status, file, lineNo, r.user);
       countOrdinary(r.ts, r.offsetMin, client, r.status, r.status < 400 ? endpointOfTarget(r.target) : -1, r.user !== null, r.scheme === 'https');
       return;
@@ -188,7 +207,8 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     writer.request(sourceId, lineNo, r, keepRaw ? raw : null, 'auth', o.start.offset + prevEnd);
     clients.watchUntil[client] = r.ts + CONTEXT_WINDOW_MS;
     counts.stored++;
-    classifier?.auth(sourceId, authRequestOf(r, file, lineNo));
+    const before = r.status === 401 && r.user === null ? answerBefore(r, client) : undefined;
+    classifier?.auth(sourceId, authRequestOf(r, file, lineNo), before);
   };
 
   // One clock per zone the source is read in: it keeps the order through a DST fall-back.
@@ -226,6 +246,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
       if (v !== null && v.status !== 401 && v.status !== 403 && v.ts <= notAfter) {
         const client = clients.id(v.ip);
         if (v.ts > clients.watchUntil[client]) {
+          if (v.hasUser && v.status < 400) answers.addText(client, clients.generation, v.ts, lineNo, o.start.offset + prevEnd, text);
           return countOrdinary(v.ts, v.offsetMin, client, v.status, v.status < 400 ? endpointOfTarget(v.target) : -1, v.hasUser, v.scheme === 'https');
         }
       }
@@ -239,12 +260,13 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
   const scanBytes = o.keepAll ? undefined : parser.scanBytes;
   const view: AccessBytesView = { ts: 0, offsetMin: 0, ipStart: 0, ipEnd: 0, status: 0, hasUser: false, pathStart: -1, pathEnd: -1, https: false };
   /** The same fast path over the line's bytes: no string made for an ordinary request. */
-  const countBytes = (buf: Buffer, start: number, end: number): boolean => {
+  const countBytes = (buf: Buffer, start: number, end: number, lineNo: number): boolean => {
     // A line from the future is declined here and rejected by the full parse.
     if (!scanBytes!(buf, start, end, view) || view.status === 401 || view.status === 403 || view.ts > notAfter) return false;
     const client = clients.idOfBytes(buf, view.ipStart, view.ipEnd);
     if (view.ts <= clients.watchUntil[client]) return false;
     counts.lines++;
+    if (view.hasUser && view.status < 400) answers.addBytes(client, clients.generation, view.ts, lineNo, o.start.offset + prevEnd, buf, start, end);
     const endpoint = view.status < 400 && view.pathStart >= 0 ? writer.endpointIdOfBytes(buf, view.pathStart, view.pathEnd) : -1;
     countOrdinary(view.ts, view.offsetMin, client, view.status, endpoint, view.hasUser, view.https);
     return true;
@@ -267,7 +289,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     counts,
     bytes: scanBytes
       ? (buf, start, end, lineNo, endOffset) => {
-          if (!countBytes(buf, start, end)) return false;
+          if (!countBytes(buf, start, end, lineNo)) return false;
           boundary(lineNo, endOffset, false);
           return true;
         }

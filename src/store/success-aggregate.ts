@@ -70,12 +70,15 @@ export class ClientIndex {
   }
 
   private seen = 0;
+  /** How often the index started afresh: an id is a client's only within one generation. */
+  generation = 0;
 
   /** Forget every client (bounded memory on huge logs); what is summed under their ids is flushed first. */
   clear(): void {
     this.onClear?.();
     this.interner.clear();
     this.seen = 0;
+    this.generation++;
   }
 
   onClear?: () => void;

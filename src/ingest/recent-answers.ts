@@ -1,0 +1,84 @@
+/**
+ * The last few requests of a source that succeeded with credentials, kept as their bytes.
+ *
+ * Servers write a request's line when it ends, dated when it began: a browser's retry with
+ * credentials can be written just before the 401 that prompted it (seen in the lab on
+ * loopback: Apache, 1 run in about 100). Read in file order, that answer went by before the
+ * 401 made its client watched, so nothing kept it. When a 401 without credentials comes,
+ * the pipeline looks here for its client's answer dated within the challenge window, stores
+ * it as the 401's context (so classifying again from the database finds it too) and hands
+ * it to the classifier. A handful of slots is enough: the two lines are written within
+ * moments of each other.
+ */
+
+const SLOTS = 32;
+/** Longer lines are not kept (an answer is an ordinary request line). */
+const SLOT_BYTES = 2048;
+
+export interface RecentAnswer {
+  ts: number;
+  lineNo: number;
+  /** Byte offset of the line's start in the source. */
+  offset: number;
+  /** The line (decoded on demand: only when a 401 asks for it). */
+  text: string;
+  /** Handed out for the first time (its row is to be stored; later finds share it). */
+  first: boolean;
+}
+
+export class RecentAnswers {
+  private readonly bytes = Buffer.alloc(SLOTS * SLOT_BYTES);
+  private readonly length = new Int32Array(SLOTS);
+  /** Client id and the client index's generation (ids are reused after it starts afresh). */
+  private readonly client = new Int32Array(SLOTS).fill(-1);
+  private readonly generation = new Int32Array(SLOTS);
+  private readonly ts = new Float64Array(SLOTS);
+  private readonly lineNo = new Float64Array(SLOTS);
+  private readonly offset = new Float64Array(SLOTS);
+  private readonly handedOut = new Uint8Array(SLOTS);
+  private next = 0;
+
+  /** A line that succeeded with credentials, as bytes (`buf[start, end)`). */
+  addBytes(client: number, generation: number, ts: number, lineNo: number, offset: number, buf: Buffer, start: number, end: number): void {
+    if (end - start > SLOT_BYTES) return;
+    const i = this.take(client, generation, ts, lineNo, offset);
+    buf.copy(this.bytes, i * SLOT_BYTES, start, end);
+    this.length[i] = end - start;
+  }
+
+  /** The same, for a line already decoded. */
+  addText(client: number, generation: number, ts: number, lineNo: number, offset: number, text: string): void {
+    if (text.length > SLOT_BYTES) return;
+    const written = this.bytes.write(text, SLOT_BYTES * this.next, SLOT_BYTES, 'utf8');
+    if (written === Buffer.byteLength(text, 'utf8')) {
+      const i = this.take(client, generation, ts, lineNo, offset);
+      this.length[i] = written;
+    }
+  }
+
+  /** The newest kept answer of the client dated in [from, to], or null. */
+  find(client: number, generation: number, from: number, to: number): RecentAnswer | null {
+    for (let k = 1; k <= SLOTS; k++) {
+      const i = (this.next - k + SLOTS) % SLOTS;
+      if (this.client[i] !== client || this.generation[i] !== generation) continue;
+      const ts = this.ts[i];
+      if (ts < from || ts > to) continue;
+      const first = this.handedOut[i] === 0;
+      this.handedOut[i] = 1;
+      return { ts, lineNo: this.lineNo[i], offset: this.offset[i], text: this.bytes.toString('utf8', i * SLOT_BYTES, i * SLOT_BYTES + this.length[i]), first };
+    }
+    return null;
+  }
+
+  private take(client: number, generation: number, ts: number, lineNo: number, offset: number): number {
+    const i = this.next;
+    this.next = (i + 1) % SLOTS;
+    this.client[i] = client;
+    this.generation[i] = generation;
+    this.ts[i] = ts;
+    this.lineNo[i] = lineNo;
+    this.offset[i] = offset;
+    this.handedOut[i] = 0;
+    return i;
+  }
+}
