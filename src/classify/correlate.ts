@@ -4,7 +4,8 @@
  * Each line explains at most one request; the closest in time wins. Pairs a signal rarely
  * makes (its unusualStatus) are made last, so a REST 401 without a nonce does not take the
  * nonce failure of the 403 beside it (seen in the lab); a refused-credentials line goes to a
- * challenge's anonymous first leg only when no retry takes it (seen on a real lighttpd).
+ * challenge's anonymous first leg only when no retry takes it (seen on a real lighttpd, and
+ * on a real Apache with Digest).
  */
 import type { AuthRequest, SignalEvent } from './facts.js';
 import { CREDENTIAL_SIGNALS, SECONDARY_MS, STATUS_OF, UNUSUAL_STATUS } from './catalogue/index.js';
@@ -54,19 +55,21 @@ function firstAtOrAfter(events: SignalEvent[], ts: number): number {
 }
 
 /**
- * Requests the same client repeated on the same target within the window, with no user logged:
- * the anonymous first leg of a challenge. A line saying refused credentials came belongs to the
- * retry (seen on a real lighttpd: the retry's error line a second before its access line).
+ * 401s without a user that the same client followed on the same target within the window
+ * with another 401: the anonymous first leg of a challenge. A line saying refused credentials
+ * came belongs to the retry: seen on a real lighttpd, which logs no user on either (the
+ * retry's error line a second before its access line), and on a real Apache with Digest,
+ * which logs the retry's user, both lines in the same second.
  */
 function firstLegs(requests: AuthRequest[], windowMs: number): Set<number> {
   const last = new Map<string, AuthRequest>();
   const out = new Set<number>();
   for (const req of requests) {
-    if (req.user !== null || req.status !== 401) continue;
+    if (req.status !== 401) continue;
     const key = `${req.ip} ${req.target}`;
     const before = last.get(key);
     if (before && req.ts - before.ts <= windowMs) out.add(before.id);
-    last.set(key, req);
+    if (req.user === null) last.set(key, req);
   }
   return out;
 }

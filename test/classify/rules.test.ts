@@ -79,6 +79,19 @@ describe('correlate', () => {
     expect(one.size).toBe(1);
   });
 
+  it('gives a refused user\'s line to the retry that sent the user, not to the prompt before it in the same second (a real Apache with Digest)', () => {
+    const prompt = req({ id: 1, target: '/digest/', path: '/digest/' });
+    const retry = req({ id: 2, user: 'ghost', target: '/digest/', path: '/digest/', line: 2 });
+    for (const signal of ['user_not_found', 'password_mismatch'] as const) {
+      const line = ev({ id: 10, format: 'apache-error', method: null, target: null, signal, user: 'ghost', object: '/digest/' });
+      const m = correlate([prompt, retry], [line]);
+      expect(m.get(2)?.id, signal).toBe(10);
+      expect(m.has(1), signal).toBe(false);
+      // Alone, the prompt still takes it (a log that records no user: lighttpd).
+      expect(correlate([prompt], [line]).get(1)?.id, signal).toBe(10);
+    }
+  });
+
   it.each([
     ['another client', ev({ client: '192.0.2.2' })],
     ['outside the window', ev({ ts: 1_000_000 + 5_000 })],

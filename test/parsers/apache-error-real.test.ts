@@ -34,6 +34,23 @@ const CASES: { source: string; line: string; client: string; signal: string | nu
     line: '[Fri Nov 27 10:20:00.123456 2026] [authz_core:error] [pid 4242:tid 140] [client [2001:db8::80da:af6b:8b2c]:51548] AH01630: client denied by server configuration: /var/www/html/admin',
     client: '2001:db8::80da:af6b:8b2c', signal: 'forbidden_rule', object: '/var/www/html/admin',
   },
+  // Written by the lab's Apache 2.4.71 (Debian's apache2, `npm run test:lab`), Digest area
+  // with AuthDigestNonceLifetime 1 and LogLevel auth_digest:info, 2026-11-29.
+  {
+    source: 'lab Apache 2.4.71 AH01778: a nonce kept past its lifetime (info level)',
+    line: '[Sun Nov 29 18:29:25.827028 2026] [auth_digest:info] [pid 20700:tid 20705] [client 127.0.0.3:41847] AH01778: user alice: nonce expired (2.00 seconds old - max lifetime 1.00) - sending new nonce',
+    client: '127.0.0.3', signal: 'nonce_expired', user: 'alice',
+  },
+  {
+    source: 'lab Apache 2.4.71 AH01790: a Digest user the file does not hold',
+    line: "[Sun Nov 29 18:29:25.834203 2026] [auth_digest:error] [pid 20700:tid 20710] [client 127.0.0.4:46621] AH01790: user `ghost' in realm `Digest area' not found: /digest/",
+    client: '127.0.0.4', signal: 'user_not_found', user: 'ghost', object: '/digest/',
+  },
+  {
+    source: 'lab Apache 2.4.71 AH01794: a wrong Digest password (qop=auth, as browsers send; AH01792 is the RFC 2069 form)',
+    line: '[Sun Nov 29 18:29:25.837283 2026] [auth_digest:error] [pid 20700:tid 20712] [client 127.0.0.5:34833] AH01794: user bob: password mismatch: /digest/',
+    client: '127.0.0.5', signal: 'password_mismatch', user: 'bob', object: '/digest/',
+  },
   {
     source: 'negative: a path that merely contains the words is no user-not-found message',
     line: '[Sat Jun 01 11:23:08 2013] [error] [client 192.168.0.2] File does not exist: /srv/user root not found',

@@ -30,7 +30,7 @@ export const httpAuth = {
       statuses: [401],
       color: '#c0392b',
       summary: 'the user exists and the password sent is wrong',
-      provenBy: 'nginx `user "X": password mismatch`, Apache AH01617 / AH01792, Apache LDAP AH01695 `[Invalid credentials]`, lighttpd Digest `wrong password`, WordPress `incorrect_password`',
+      provenBy: 'nginx `user "X": password mismatch`, Apache AH01617 / AH01792 / AH01794 (Digest), Apache LDAP AH01695 `[Invalid credentials]`, lighttpd Digest `wrong password`, WordPress `incorrect_password`',
       heuristic: '—',
     },
     bad_credentials: {
