@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRow } from '../src/report/event-rows.js';
-import { NGINX_DETAILED_FORMAT, serversInstalled, startLab, type Lab } from './servers.js';
+import { DIGEST_NONCE_LIFETIME_S, NGINX_DETAILED_FORMAT, serversInstalled, startLab, type Lab } from './servers.js';
 import { Traffic, type Sent } from './traffic.js';
 import { authlog as run, CLI, live, stopped } from './cli.js';
 
@@ -54,6 +54,7 @@ describe.skipIf(!installed).each(['America/New_York', 'Asia/Tokyo'])('the lab, s
       await traffic.missingUserFile();
       await traffic.bearerApi();
       await traffic.basicAuth('apache');
+      await traffic.digestAuth(DIGEST_NONCE_LIFETIME_S);
       sent = traffic.sent;
       await new Promise((r) => setTimeout(r, 1500));
     } finally {

@@ -3,6 +3,7 @@
  * client from its own loopback address, and the truth of every request recorded as it is
  * sent (what it was meant to show, and the status the server really answered).
  */
+import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import type { Cause, Layer, Tag } from '../src/classify/vocabulary.js';
 
@@ -46,6 +47,8 @@ interface Answer {
   status: number;
   body: string;
   cookies: string[];
+  /** The WWW-Authenticate header, if any. */
+  challenge: string | undefined;
 }
 
 function send(t: Target, ip: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
@@ -58,7 +61,7 @@ function send(t: Target, ip: string, path: string, headers: Record<string, strin
     const req = request({ host: '127.0.0.1', port: t.port, path, method: body === undefined ? 'GET' : 'POST', localAddress: ip, headers: h, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), cookies: (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]) }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), cookies: (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]), challenge: res.headers['www-authenticate'] }));
     });
     req.on('error', reject);
     req.end(body);
@@ -66,6 +69,23 @@ function send(t: Target, ip: string, path: string, headers: Record<string, strin
 }
 
 const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+
+/** RFC 7616's answer to a Digest challenge (MD5, qop=auth), as a browser sends it. */
+function digest(challenge: string | undefined, user: string, password: string, uri: string, nc: number): { authorization: string } {
+  const field = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(challenge ?? '')?.[1];
+  const realm = field('realm');
+  const nonce = field('nonce');
+  if (realm === undefined || nonce === undefined) throw new Error(`not a Digest challenge: ${challenge}`);
+  const count = nc.toString(16).padStart(8, '0');
+  const cnonce = md5(`${nonce}${nc}`).slice(0, 16);
+  const response = md5(`${md5(`${user}:${realm}:${password}`)}:${nonce}:${count}:${cnonce}:auth:${md5(`GET:${uri}`)}`);
+  const opaque = field('opaque');
+  return {
+    authorization: `Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="${uri}", algorithm=MD5, response="${response}", qop=auth, nc=${count}, cnonce="${cnonce}"${opaque === undefined ? '' : `, opaque="${opaque}"`}`,
+  };
+}
 
 export class Traffic {
   readonly sent: Sent[] = [];
@@ -112,6 +132,34 @@ export class Traffic {
       await new Promise((r) => setTimeout(r, 150));
       await this.hit('brute force (passwords)', server, guesser, '/private/', { user: 'bob', password: `guess${i}`, headers: { 'user-agent': 'python-requests/2.31.0' }, status: 401, expect: { cause: 'password_mismatch', tags: ['brute_force', 'automation'], confidence: 'proven', layer } });
     }
+  }
+
+  /**
+   * Apache's Digest area: a browser's prompt and answer, a nonce kept past its lifetime (the
+   * server says so at info, AH01778, and the browser answers the new nonce at once), a user
+   * the file does not hold, a wrong password.
+   */
+  async digestAuth(nonceLifetimeS: number): Promise<void> {
+    const path = '/digest/';
+    const browser = client();
+    const prompt = await this.exchange('digest challenge', 'apache', browser, path, { status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], layer: 'unknown' } });
+    await this.hit('digest challenge', 'apache', browser, path, { user: 'alice', headers: digest(prompt.challenge, 'alice', 'wonderland', path, 1), status: 200 });
+    await new Promise((r) => setTimeout(r, nonceLifetimeS * 1000 + 1500));
+    const stale = await this.exchange('digest nonce expired', 'apache', browser, path, {
+      user: 'alice', headers: digest(prompt.challenge, 'alice', 'wonderland', path, 2), status: 401,
+      expect: { cause: 'nonce_expired', confidence: 'proven', layer: 'apache', rule: 'digest-nonce-expired' },
+    });
+    await this.hit('digest nonce expired', 'apache', browser, path, { user: 'alice', headers: digest(stale.challenge, 'alice', 'wonderland', path, 1), status: 200 });
+    const other = client();
+    const ghostPrompt = await this.exchange('digest user not found', 'apache', other, path, { status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], layer: 'unknown' } });
+    await this.hit('digest user not found', 'apache', other, path, {
+      user: 'ghost', headers: digest(ghostPrompt.challenge, 'ghost', 'boo', path, 1), status: 401, expect: { cause: 'user_not_found', confidence: 'proven', layer: 'apache' },
+    });
+    const third = client();
+    const wrongPrompt = await this.exchange('digest password mismatch', 'apache', third, path, { status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], layer: 'unknown' } });
+    await this.hit('digest password mismatch', 'apache', third, path, {
+      user: 'bob', headers: digest(wrongPrompt.challenge, 'bob', 'wrong', path, 1), status: 401, expect: { cause: 'password_mismatch', confidence: 'proven', layer: 'apache' },
+    });
   }
 
   /** nginx only: a user file that is not there (401 first, then 403 once credentials come). */
