@@ -118,6 +118,11 @@ export class Traffic {
     // written before the 401 (servers write a request when it ends, dated when it began; one
     // CI run in about eight). Either order must give the tag (src/ingest/recent-answers.ts).
     await this.hit('challenge', server, browser, '/private/', { user: 'alice', password: 'wonderland', status: 200 });
+    // A browser whose saved password went stale: the prompt, then the old password at once,
+    // both in the same second; the server's line about the password is the retry's.
+    const saved = client();
+    await this.hit('saved password, stale', server, saved, '/private/', { status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], layer: 'unknown' } });
+    await this.hit('saved password, stale', server, saved, '/private/', { user: 'alice', password: 'last-year', status: 401, expect: { cause: 'password_mismatch', confidence: 'proven', layer } });
     await this.hit('forbidden by rule', server, client(), '/admin/', { status: 403, expect: { cause: 'forbidden', confidence: 'proven', layer } });
     await this.hit('monitor', server, client(), '/private/', { headers: { 'user-agent': 'Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)' }, status: 401, expect: { cause: 'no_credentials', tags: ['monitor'], layer: 'unknown' } });
     const attacker = client();
