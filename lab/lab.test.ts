@@ -54,6 +54,7 @@ describe.skipIf(!installed).each(['America/New_York', 'Asia/Tokyo'])('the lab, s
       await traffic.missingUserFile();
       await traffic.bearerApi();
       await traffic.basicAuth('apache');
+      await traffic.apacheAuthz();
       await traffic.digestAuth(DIGEST_NONCE_LIFETIME_S);
       sent = traffic.sent;
       await new Promise((r) => setTimeout(r, 1500));

@@ -81,7 +81,7 @@ ServerRoot ${dir}/apache
 ServerName lab.test
 Listen 127.0.0.1:${port}
 PidFile ${dir}/apache.pid
-${['mpm_event', 'authz_core', 'authz_host', 'authn_core', 'authn_file', 'auth_basic', 'auth_digest', 'authz_user', 'mime', 'dir'].map(load).join('\n')}
+${['mpm_event', 'authz_core', 'authz_host', 'authn_core', 'authn_file', 'auth_basic', 'auth_digest', 'authz_user', 'authz_groupfile', 'mime', 'dir'].map(load).join('\n')}
 User www-data
 Group www-data
 ErrorLog ${dir}/logs/apache/error.log
@@ -104,6 +104,19 @@ DirectoryIndex index.html
 </Location>
 <Location /admin/>
   Require all denied
+</Location>
+<Location /bob-only/>
+  AuthType Basic
+  AuthName "Bob only"
+  AuthUserFile ${dir}/htpasswd
+  Require user bob
+</Location>
+<Location /builders/>
+  AuthType Basic
+  AuthName "Builders"
+  AuthUserFile ${dir}/htpasswd
+  AuthGroupFile ${dir}/groups
+  Require group builders
 </Location>
 <Location /digest/>
   AuthType Digest
@@ -174,10 +187,11 @@ export function run(cmd: string, args: string[], tz: string, name: string): { ch
 export async function startLab(dir: string, tz: string): Promise<Lab> {
   // The servers' workers run as nobody / www-data: the lab's files must be readable by them.
   chmodSync(dir, 0o755);
-  for (const d of ['logs/nginx', 'logs/apache', 'tmp', 'apache', 'www/private', 'www/admin', 'www/gone-users', 'www/digest']) mkdirSync(join(dir, d), { recursive: true, mode: 0o755 });
-  for (const d of ['', 'private', 'admin', 'gone-users', 'digest']) writeFileSync(join(dir, 'www', d, 'index.html'), `<p>${d || 'home'}</p>\n`, { mode: 0o644 });
+  for (const d of ['logs/nginx', 'logs/apache', 'tmp', 'apache', 'www/private', 'www/admin', 'www/gone-users', 'www/digest', 'www/bob-only', 'www/builders']) mkdirSync(join(dir, d), { recursive: true, mode: 0o755 });
+  for (const d of ['', 'private', 'admin', 'gone-users', 'digest', 'bob-only', 'builders']) writeFileSync(join(dir, 'www', d, 'index.html'), `<p>${d || 'home'}</p>\n`, { mode: 0o644 });
   htpasswd(join(dir, 'htpasswd'));
   htdigest(join(dir, 'htdigest'));
+  writeFileSync(join(dir, 'groups'), 'builders: bob\n', { mode: 0o644 });
   const upstream = await startUpstream();
   const upstreamPort = (upstream.address() as { port: number }).port;
   const [nginxPort, apachePort] = [await freePort(), await freePort()];

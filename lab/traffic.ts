@@ -167,6 +167,19 @@ export class Traffic {
     });
   }
 
+  /**
+   * Apache only: a right password on a path whose Require names other users (`Require user
+   * bob`, `Require group builders`): 401 with AH01631, the user known and not allowed.
+   */
+  async apacheAuthz(): Promise<void> {
+    for (const path of ['/bob-only/', '/builders/']) {
+      const browser = client();
+      await this.hit('known user, not allowed', 'apache', browser, path, { status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], layer: 'unknown' } });
+      await this.hit('known user, not allowed', 'apache', browser, path, { user: 'alice', password: 'wonderland', status: 401, expect: { cause: 'bad_credentials', confidence: 'proven', layer: 'apache' } });
+      await this.hit('known user, not allowed', 'apache', client(), path, { user: 'bob', password: 'builder', status: 200 });
+    }
+  }
+
   /** nginx only: a user file that is not there (401 first, then 403 once credentials come). */
   async missingUserFile(): Promise<void> {
     const ip = client();
