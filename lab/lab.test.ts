@@ -28,7 +28,12 @@ function rawAuthLines(files: string[]): number {
   return n;
 }
 
-describe.skipIf(!installed).each(['America/New_York', 'Asia/Tokyo'])('the lab, servers in %s', (tz) => {
+// One zone west and one east of UTC; nginx at its default error level in one, at info (an
+// admin looking into 401s) in the other.
+describe.skipIf(!installed).each([
+  { tz: 'America/New_York', level: 'error' },
+  { tz: 'Asia/Tokyo', level: 'info' },
+] as const)('the lab, servers in $tz, nginx logging at $level', ({ tz, level }) => {
   let lab: Lab;
   let sent: Sent[] = [];
   let events: Event[] = [];
@@ -40,7 +45,7 @@ describe.skipIf(!installed).each(['America/New_York', 'Asia/Tokyo'])('the lab, s
   const dir = mkdtempSync(join(tmpdir(), 'authlog-lab-'));
 
   beforeAll(async () => {
-    lab = await startLab(dir, tz);
+    lab = await startLab(dir, tz, level);
     // Live too, while the traffic runs: follow of both servers' log directories, and
     // tail -F of nginx's access log into a pipe (NDJSON).
     // With nginx.conf: the API log's custom format comes from it, as for a user's /var/log/nginx.
@@ -49,7 +54,7 @@ describe.skipIf(!installed).each(['America/New_York', 'Asia/Tokyo'])('the lab, s
     const pipe = live(['--db', join(dir, 'pipe.db')], tail.stdout!);
     await new Promise((r) => setTimeout(r, 1500));
     try {
-      const traffic = new Traffic({ nginx: { port: lab.nginx.port }, 'nginx-api': { port: lab.nginx.port }, apache: { port: lab.apache.port } });
+      const traffic = new Traffic({ nginx: { port: lab.nginx.port }, 'nginx-api': { port: lab.nginx.port }, apache: { port: lab.apache.port } }, level === 'info');
       await traffic.basicAuth('nginx');
       await traffic.missingUserFile();
       await traffic.bearerApi();

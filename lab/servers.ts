@@ -42,13 +42,16 @@ function htdigest(file: string): void {
   writeFileSync(file, lines.join('\n') + '\n', { mode: 0o644 });
 }
 
-function nginxConf(dir: string, port: number, upstream: number): string {
+/** nginx's error_log level: the default (error), or info, where a 401 without credentials gets a line of its own. */
+export type NginxErrorLevel = 'error' | 'info';
+
+function nginxConf(dir: string, port: number, upstream: number, level: NginxErrorLevel): string {
   const logs = join(dir, 'logs', 'nginx');
   return `
 daemon off;
 worker_processes 1;
 pid ${dir}/nginx.pid;
-error_log ${logs}/error.log;
+error_log ${logs}/error.log${level === 'info' ? ' info' : ''};
 events { worker_connections 128; }
 http {
   client_body_temp_path ${dir}/tmp/body;
@@ -183,8 +186,8 @@ export function run(cmd: string, args: string[], tz: string, name: string): { ch
   return { child, stderr: () => err };
 }
 
-/** Starts nginx, Apache and the API upstream in `tz` (an IANA zone). */
-export async function startLab(dir: string, tz: string): Promise<Lab> {
+/** Starts nginx, Apache and the API upstream in `tz` (an IANA zone), nginx logging errors at `nginxErrorLevel`. */
+export async function startLab(dir: string, tz: string, nginxErrorLevel: NginxErrorLevel = 'error'): Promise<Lab> {
   // The servers' workers run as nobody / www-data: the lab's files must be readable by them.
   chmodSync(dir, 0o755);
   for (const d of ['logs/nginx', 'logs/apache', 'tmp', 'apache', 'www/private', 'www/admin', 'www/gone-users', 'www/digest', 'www/bob-only', 'www/builders']) mkdirSync(join(dir, d), { recursive: true, mode: 0o755 });
@@ -196,7 +199,7 @@ export async function startLab(dir: string, tz: string): Promise<Lab> {
   const upstreamPort = (upstream.address() as { port: number }).port;
   const [nginxPort, apachePort] = [await freePort(), await freePort()];
   const conf = join(dir, 'nginx.conf');
-  writeFileSync(conf, nginxConf(dir, nginxPort, upstreamPort));
+  writeFileSync(conf, nginxConf(dir, nginxPort, upstreamPort, nginxErrorLevel));
   writeFileSync(join(dir, 'apache.conf'), apacheConf(dir, apachePort));
   const children: ChildProcess[] = [];
   const stop = async () => {

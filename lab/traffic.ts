@@ -90,7 +90,13 @@ function digest(challenge: string | undefined, user: string, password: string, u
 export class Traffic {
   readonly sent: Sent[] = [];
 
-  constructor(private readonly targets: Partial<Record<Server, Target>>) {}
+  /** `nginxInfo`: nginx logs at info, so its 401s without credentials are proven by its own line. */
+  constructor(private readonly targets: Partial<Record<Server, Target>>, private readonly nginxInfo = false) {}
+
+  /** What a 401 without credentials is shown to be on `server`. */
+  private anonymous(server: Server): Pick<Expect, 'confidence' | 'layer'> {
+    return server === 'nginx' && this.nginxInfo ? { confidence: 'proven', layer: 'nginx' } : { layer: 'unknown' };
+  }
 
   async hit(scenario: string, server: Server, ip: string, path: string, o: { user?: string; password?: string; headers?: Record<string, string>; body?: string; expect?: Expect | null; status?: number }): Promise<number> {
     return (await this.exchange(scenario, server, ip, path, o)).status;
@@ -109,11 +115,11 @@ export class Traffic {
   /** Every scenario against one Basic-auth server (nginx or Apache). */
   async basicAuth(server: 'nginx' | 'apache'): Promise<void> {
     const layer: Layer = server;
-    await this.hit('no credentials', server, client(), '/private/', { status: 401, expect: { cause: 'no_credentials', layer: 'unknown' } });
+    await this.hit('no credentials', server, client(), '/private/', { status: 401, expect: { cause: 'no_credentials', ...this.anonymous(server) } });
     await this.hit('user not found', server, client(), '/private/', { user: 'ghost', password: 'boo', status: 401, expect: { cause: 'user_not_found', confidence: 'proven', layer } });
     await this.hit('password mismatch', server, client(), '/private/', { user: 'alice', password: 'wrong', status: 401, expect: { cause: 'password_mismatch', confidence: 'proven', layer } });
     const browser = client();
-    await this.hit('challenge', server, browser, '/private/', { status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], layer: 'unknown' } });
+    await this.hit('challenge', server, browser, '/private/', { status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], ...this.anonymous(server) } });
     // The retry sent at once, as a browser with saved credentials does: it is sometimes
     // written before the 401 (servers write a request when it ends, dated when it began; one
     // CI run in about eight). Either order must give the tag (src/ingest/recent-answers.ts).
@@ -121,10 +127,10 @@ export class Traffic {
     // A browser whose saved password went stale: the prompt, then the old password at once,
     // both in the same second; the server's line about the password is the retry's.
     const saved = client();
-    await this.hit('saved password, stale', server, saved, '/private/', { status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], layer: 'unknown' } });
+    await this.hit('saved password, stale', server, saved, '/private/', { status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], ...this.anonymous(server) } });
     await this.hit('saved password, stale', server, saved, '/private/', { user: 'alice', password: 'last-year', status: 401, expect: { cause: 'password_mismatch', confidence: 'proven', layer } });
     await this.hit('forbidden by rule', server, client(), '/admin/', { status: 403, expect: { cause: 'forbidden', confidence: 'proven', layer } });
-    await this.hit('monitor', server, client(), '/private/', { headers: { 'user-agent': 'Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)' }, status: 401, expect: { cause: 'no_credentials', tags: ['monitor'], layer: 'unknown' } });
+    await this.hit('monitor', server, client(), '/private/', { headers: { 'user-agent': 'Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)' }, status: 401, expect: { cause: 'no_credentials', tags: ['monitor'], ...this.anonymous(server) } });
     const attacker = client();
     for (let i = 0; i < 25; i++) {
       await this.hit('brute force (user names)', server, attacker, '/private/', { user: `admin${i}`, password: 'x', headers: { 'user-agent': 'python-requests/2.31.0' }, status: 401, expect: { cause: 'user_not_found', tags: ['brute_force', 'automation'], confidence: 'proven', layer } });
@@ -183,7 +189,7 @@ export class Traffic {
   /** nginx only: a user file that is not there (401 first, then 403 once credentials come). */
   async missingUserFile(): Promise<void> {
     const ip = client();
-    await this.hit('missing user file', 'nginx', ip, '/gone-users/', { status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], layer: 'unknown' } });
+    await this.hit('missing user file', 'nginx', ip, '/gone-users/', { status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], ...this.anonymous('nginx') } });
     await this.hit('missing user file', 'nginx', ip, '/gone-users/', { user: 'alice', password: 'wonderland', status: 403, expect: { cause: 'auth_file_missing', confidence: 'proven', layer: 'nginx' } });
   }
 
