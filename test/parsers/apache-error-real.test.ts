@@ -34,12 +34,44 @@ const CASES: { source: string; line: string; client: string; signal: string | nu
     line: '[Fri Nov 27 10:20:00.123456 2026] [authz_core:error] [pid 4242:tid 140] [client [2001:db8::80da:af6b:8b2c]:51548] AH01630: client denied by server configuration: /var/www/html/admin',
     client: '2001:db8::80da:af6b:8b2c', signal: 'forbidden_rule', object: '/var/www/html/admin',
   },
+  // fail2ban's test log fail2ban/tests/files/logs/apache-auth (its digest.py against a real
+  // Apache 2.4 and 2.2): Digest answers the server refuses before it looks at the password.
+  {
+    source: "fail2ban's apache-auth test log: AH01776, a nonce this server did not make",
+    line: '[Sun Jul 28 21:18:11.769228 2013] [auth_digest:error] [pid 24752:tid 139895505884928] [client 127.0.0.1:56964] AH01776: invalid nonce b9YAiJDiBAZZZ1b1abe02d20063ea3b16b544ea1b0d981c1bafe received - hash is not d42d824dee7aaf50c3ba0a7c6290bd453e3dd35b',
+    client: '127.0.0.1', signal: 'nonce_foreign',
+  },
+  {
+    source: "fail2ban's apache-auth test log: 2.2's nonce from the future",
+    line: '[Mon Jul 29 02:15:26 2013] [error] [client 127.0.0.1] Digest: invalid nonce LWEDr5TiBAA=ceddd011628c30e3646f7acda4f1a0ab6b7c5ae6 received - user attempted time travel',
+    client: '127.0.0.1', signal: 'nonce_foreign',
+  },
+  {
+    source: "fail2ban's apache-auth test log: AH01788, an answer for another realm",
+    line: "[Sun Jul 28 21:27:56.549667 2013] [auth_digest:error] [pid 24835:tid 139895297222400] [client 127.0.0.1:57052] AH01788: realm mismatch - got `so far away' but expected `digest private area'",
+    client: '127.0.0.1', signal: 'digest_mismatch',
+  },
+  {
+    source: "fail2ban's apache-auth test log: AH01793, a qop the server does not offer",
+    line: "[Sun Jul 28 21:05:31.178340 2013] [auth_digest:error] [pid 24224:tid 139895539455744] [client 127.0.0.1:56906] AH01793: invalid qop `auth' received: /digest/qop_none/",
+    client: '127.0.0.1', signal: 'digest_mismatch', object: '/digest/qop_none/',
+  },
   // Written by the lab's Apache 2.4.71 (Debian's apache2, `npm run test:lab`), Digest area
   // with AuthDigestNonceLifetime 1 and LogLevel auth_digest:info, 2026-11-29.
   {
     source: 'lab Apache 2.4.71 AH01778: a nonce kept past its lifetime (info level)',
     line: '[Sun Nov 29 18:29:25.827028 2026] [auth_digest:info] [pid 20700:tid 20705] [client 127.0.0.3:41847] AH01778: user alice: nonce expired (2.00 seconds old - max lifetime 1.00) - sending new nonce',
     client: '127.0.0.3', signal: 'nonce_expired', user: 'alice',
+  },
+  {
+    source: 'lab Apache 2.4.71 AH01776: a nonce the server did not make (the lab alters its last digit)',
+    line: '[Sun Nov 29 18:43:51.975162 2026] [auth_digest:error] [pid 31651:tid 31686] [client 127.0.0.4:39337] AH01776: invalid nonce zFsf1m1hBgA=64dfdf75ce0369d6f7aeea32adca3d700b4757a0 received - hash is not 64dfdf75ce0369d6f7aeea32adca3d700b4757ad',
+    client: '127.0.0.4', signal: 'nonce_foreign',
+  },
+  {
+    source: 'lab Apache 2.4.71 AH01788: an answer for another realm',
+    line: "[Sun Nov 29 18:43:51.978486 2026] [auth_digest:error] [pid 31653:tid 31705] [client 127.0.0.5:40589] AH01788: realm mismatch - got `so far away' but expected `Digest area'",
+    client: '127.0.0.5', signal: 'digest_mismatch',
   },
   {
     source: 'lab Apache 2.4.71 AH01790: a Digest user the file does not hold',

@@ -37,7 +37,7 @@ export const httpAuth = {
       statuses: [401],
       color: '#d35400',
       summary: 'credentials were sent and refused, without the log saying whether the user or the password was wrong (or the account itself is refused)',
-      provenBy: 'lighttpd `password doesn\'t match for PATH username: X` (written for unknown users too, seen on a real lighttpd 1.4.69), PAM `not authenticated` / `invalid account` (the PAM modules of nginx and Apache), Apache AH01631 (known user, not allowed), IIS 401.1 + 1326 (unknown user or bad password: Windows does not say which), 401.1 + 1909/1330/1331/… (the account itself), 401.3 (NTFS ACL); a logged Bearer challenge with `error="invalid_request"`',
+      provenBy: 'lighttpd `password doesn\'t match for PATH username: X` (written for unknown users too, seen on a real lighttpd 1.4.69), Apache Digest AH01788 / AH01789 / AH01793 (an answer for another realm, algorithm or qop), PAM `not authenticated` / `invalid account` (the PAM modules of nginx and Apache), Apache AH01631 (known user, not allowed), IIS 401.1 + 1326 (unknown user or bad password: Windows does not say which), 401.1 + 1909/1330/1331/… (the account itself), 401.3 (NTFS ACL); a logged Bearer challenge with `error="invalid_request"`',
       heuristic: 'a user was sent and refused; application password refused on `/wp-json/`',
     },
     unknown: {
@@ -127,6 +127,35 @@ export const httpAuth = {
           negatives: ['Digest: invalid nonce JJd5ZNlLBQA=a3f4f4b0d1c3d6a4 received - hash is not 4d9dc0b64fee0a0d3f9d5b4a0c8e4c1b'] },
       ],
     },
+    nonce_foreign: {
+      meaning: 'a Digest nonce this server did not make (made before a restart, by another server behind the balancer, from the future, or forged)',
+      statuses: [401], credentialsSent: true,
+      patterns: [
+        // AH01775 (its length; 2.4.50+ quotes the nonce and names the time encoding), AH01776
+        // (its hash: the secret is made at each start), AH01777 (from the future); 2.2 with
+        // "Digest: ". Apache answers each like an expired nonce (stale=true): browsers retry.
+        { formats: APACHE, re: /^(?:Digest: )?invalid nonce '?\S*?'? received - (?:length is not \d+|hash is not \S+|user attempted time travel)/,
+          samples: [
+            'Digest: invalid nonce JDiBAA=db9372522295196b7ac31db99e10cd1106c received - length is not 52',
+            'invalid nonce b9YAiJDiBAZZZ1b1abe02d20063ea3b16b544ea1b0d981c1bafe received - hash is not d42d824dee7aaf50c3ba0a7c6290bd453e3dd35b',
+            'invalid nonce 59QJppTiBAA=b08983fd166ade9840407df1b0f75b9e6e07d88d received - user attempted time travel',
+            "invalid nonce 'JDiBAA=db93' received - length is not 52 or time encoding is incorrect",
+          ],
+          negatives: ['user ivan: nonce expired (87.93 seconds old - max lifetime 60) - sending new nonce'] },
+      ],
+    },
+    digest_mismatch: {
+      meaning: 'a Digest answer that does not fit the challenge (another realm, an algorithm or qop the server does not offer)',
+      statuses: [401], credentialsSent: true,
+      patterns: [
+        // AH01788, AH01789, AH01793 (2.4) and their 2.2 forms with "Digest: " (fail2ban's test logs).
+        { formats: APACHE, re: /^(?:Digest: )?realm mismatch - got `(.*)' but expected `(.*)'$/,
+          samples: ["Digest: realm mismatch - got `so far away' but expected `digest private area'", "realm mismatch - got `so far away' but expected `digest private area'"] },
+        { formats: APACHE, re: /^(?:Digest: )?(?:unknown algorithm|invalid qop) `(.*)' received: (.*)$/, object: 2,
+          samples: ["Digest: unknown algorithm `super funky chicken' received: /digest/", "unknown algorithm `super funky chicken' received: /digest/", "invalid qop `auth' received: /digest/qop_none/"],
+          negatives: ['client used wrong authentication scheme: /basic/file'] },
+      ],
+    },
   },
   rules: [
     { id: 'user-not-found', cause: 'user_not_found', tier: 'stated', needs: 'error_log', when: { status: 401, signal: ['user_not_found'] }, confidence: 'proven', layer: 'event',
@@ -149,6 +178,14 @@ export const httpAuth = {
       evidence: 'the server logged that the Digest nonce expired',
       fix: 'The Digest nonce of "{user}" expired; the client should retry with the new nonce. If it keeps failing, raise AuthDigestNonceLifetime.',
       doctor: { title: 'Digest nonces expire before clients use them', confirm: ['curl -v --digest -u {user} {url}', "grep -rn 'AuthDigestNonceLifetime' /etc/apache2/"] } },
+    { id: 'digest-nonce-foreign', cause: 'nonce_expired', tier: 'stated', needs: 'error_log', when: { status: 401, signal: ['nonce_foreign'] }, confidence: 'proven', layer: 'event',
+      evidence: 'the server logged a Digest nonce it did not make',
+      fix: 'Apache refused a Digest nonce it did not make: one from before its last restart (the browser retries with the new one: nothing to do), from another server behind the same balancer (pin each client to one server), or forged (if one client keeps sending them).',
+      doctor: { title: 'Digest nonces this server did not make', confirm: ["grep -c 'invalid nonce' {errorlog}", 'curl -v --digest -u USER {url}'] } },
+    { id: 'digest-answer-mismatch', cause: 'bad_credentials', tier: 'stated', needs: 'error_log', when: { status: 401, signal: ['digest_mismatch'] }, confidence: 'proven', layer: 'event',
+      evidence: 'the server logged a Digest answer that does not fit its challenge',
+      fix: 'The client\'s Digest answer for {path} does not fit this server: it answered another realm, or with an algorithm or qop the server does not offer. Check the AuthName and the client\'s Digest support (`curl --digest` works), or use Basic over HTTPS.',
+      doctor: { title: 'Digest answers that do not fit the challenge', confirm: ["grep -rn 'AuthName\\|AuthDigestAlgorithm\\|AuthDigestQop' /etc/apache2/", 'curl -v --digest -u USER {url}'] } },
     { id: 'authz-denied-401', cause: 'bad_credentials', tier: 'stated', needs: 'error_log', when: { status: 401, signal: ['authz_denied'] }, confidence: 'proven', layer: 'event',
       evidence: 'the user authenticated but the Require rules refused it',
       fix: '"{user}" is known but not allowed on {object}: add it to the Require user/group for that path, or set AuthzSendForbiddenOnFailure On to answer 403.',

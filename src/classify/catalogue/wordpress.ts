@@ -67,7 +67,7 @@ export const wordpress = {
       statuses: [401, 403],
       color: '#16a085',
       summary: 'a nonce (a WordPress page\'s, or Digest auth\'s) is stale or from another session',
-      provenBy: 'Apache Digest AH01778 (expired) / AH01779 (a one-time nonce used again), 2.2\'s `Digest: …` forms too; the WordPress plugin\'s failed nonce',
+      provenBy: 'Apache Digest AH01778 (expired) / AH01779 (a one-time nonce used again) / AH01775–AH01777 (a nonce it did not make: from before a restart, another server\'s, forged), 2.2\'s `Digest: …` forms too; the WordPress plugin\'s failed nonce',
       heuristic: 'admin-ajax 403 with the 2-byte `-1` body (12 bytes as nginx logs it chunked); REST 403 the size of `rest_cookie_invalid_nonce` (90, or 101 chunked)',
     },
     session_expired: {
