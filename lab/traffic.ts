@@ -161,6 +161,20 @@ export class Traffic {
       expect: { cause: 'nonce_expired', confidence: 'proven', layer: 'apache', rule: 'digest-nonce-expired' },
     });
     await this.hit('digest nonce expired', 'apache', browser, path, { user: 'alice', headers: digest(stale.challenge, 'alice', 'wonderland', path, 1), status: 200 });
+    // A nonce the server did not make (forged here; the same line after a restart or from
+    // another server behind a balancer), then an answer for another realm.
+    const forger = client();
+    const forged = (await this.exchange('digest foreign nonce', 'apache', forger, path, { status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], layer: 'unknown' } })).challenge
+      ?.replace(/nonce="([^"]*)(.)"/, (_m, head: string, last: string) => `nonce="${head}${last === '0' ? '1' : '0'}"`);
+    await this.hit('digest foreign nonce', 'apache', forger, path, {
+      user: 'alice', headers: digest(forged, 'alice', 'wonderland', path, 1), status: 401, expect: { cause: 'nonce_expired', confidence: 'proven', layer: 'apache', rule: 'digest-nonce-foreign' },
+    });
+    const stranger = client();
+    const realm = (await this.exchange('digest another realm', 'apache', stranger, path, { status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], layer: 'unknown' } })).challenge
+      ?.replace(/realm="[^"]*"/, 'realm="so far away"');
+    await this.hit('digest another realm', 'apache', stranger, path, {
+      user: 'alice', headers: digest(realm, 'alice', 'wonderland', path, 1), status: 401, expect: { cause: 'bad_credentials', confidence: 'proven', layer: 'apache', rule: 'digest-answer-mismatch' },
+    });
     const other = client();
     const ghostPrompt = await this.exchange('digest user not found', 'apache', other, path, { status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], layer: 'unknown' } });
     await this.hit('digest user not found', 'apache', other, path, {
