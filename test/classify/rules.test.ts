@@ -115,6 +115,8 @@ describe('signals', () => {
     ['apache-error', '[Fri Nov 27 10:00:00 2026] [auth_basic:error] [pid 1] [client 1.2.3.4:5] AH01618: user  not found: /x', 'user_not_found', ''],
     ['apache-error', '[Wed Jul 17 23:50:37 2013] [error] [client 127.0.0.1] Digest: user username: password mismatch: /digest/x', 'password_mismatch', 'username'],
     ['apache-error', '[Sat Jun 01 02:17:42 2013] [error] [client 192.168.33.1] File does not exist: /srv/http/site/[client 192.168.0.1] user root not found', null, null],
+    // fail2ban's nginx-http-auth test log, its last line (an auth module writing lighttpd's words)
+    ['nginx-error', '2016/04/02 12:37:58 [error] 6563#0: *1861 client used invalid token: My Protected Web Application, client: 10.0.2.3, server: scribend.io, request: "GET /admin HTTP/1.1", host: "scribend.io", referrer: "https://scribend.io/admin"', 'wrong_scheme', null],
   ] as const)('%s: %s', (format, line, signal, user) => {
     const s = parse(format, line);
     expect(s.signal).toBe(signal);

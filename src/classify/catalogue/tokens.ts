@@ -29,7 +29,9 @@ export const tokens = {
         // 2.4 (AH01614) and 2.2's mod_auth_digest ("Digest: client used wrong authentication scheme `Basic': /uri")
         { formats: ['apache-error'], re: /^(?:Digest: )?client used wrong authentication scheme:? `?([^']*?)'?(?:: (.*))?$/, object: 1, samples: ['client used wrong authentication scheme: /basic/', 'Digest: client used wrong authentication scheme `Basic\': /digest/'],
           negatives: ['authorization failure (no authenticated user): /private/'] },
-        { formats: ['lighttpd-error'], re: /^client used invalid token: (.*)$/, object: 1, samples: ['client used invalid token: My Protected Web Application'] },
+        // lighttpd's mod_auth; and in nginx's error log (fail2ban's nginx-http-auth test log: a
+        // third-party auth module, the realm after the colon).
+        { formats: ['lighttpd-error', 'nginx-error'], re: /^client used invalid token: (.*)$/, object: 1, samples: ['client used invalid token: My Protected Web Application'] },
       ],
     },
   },
