@@ -8,7 +8,7 @@ export const userFile = {
       statuses: [403],
       color: '#b7950b',
       summary: 'the server cannot open its user file: nobody can log in',
-      provenBy: 'nginx `open() "FILE" failed (2: …)`, Apache `Could not open password file` (2)',
+      provenBy: 'nginx `open() "FILE" failed (2: …)` (Apache answers 500 for a missing user file, and both servers for an unreadable one: not a 401/403)',
       heuristic: '—',
     },
   },
@@ -20,17 +20,19 @@ export const userFile = {
         // nginx writes the same text for a missing static file (a 404): the status keeps them apart.
         { formats: ['nginx-error'], re: /^open\(\) "([^"]*)" failed \(2: No such file or directory\)$/, object: 1, objectIsUserFile: true, samples: ['open() "/etc/nginx/.htpasswd" failed (2: No such file or directory)'],
           negatives: ['open() "/etc/nginx/.htpasswd" failed (13: Permission denied)'] },
-        { formats: ['apache-error'], re: /^\(2\)No such file or directory: Could not open password file: (.*)$/, object: 1, objectIsUserFile: true, samples: ['(2)No such file or directory: Could not open password file: /etc/apache2/.htpasswd'],
-          negatives: ['(13)Permission denied: Could not open password file: /etc/apache2/.htpasswd'] },
       ],
     },
     auth_file_unreadable: {
-      meaning: 'the user file cannot be read (permissions)',
-      statuses: [403],
+      // Not a 401/403: both servers answer 500 (seen in the lab: nginx 1.22 and Apache 2.4.71,
+      // a user file their workers cannot read; Apache for a missing one too, AH01620).
+      meaning: 'the user file cannot be opened (nginx: permissions; Apache: missing or permissions): the server answers 500',
+      statuses: [],
       patterns: [
         { formats: ['nginx-error'], re: /^open\(\) "([^"]*)" failed \(13: Permission denied\)$/, object: 1, objectIsUserFile: true, samples: ['open() "/etc/nginx/.htpasswd" failed (13: Permission denied)'] },
-        { formats: ['apache-error'], re: /^(?:\((?!2\))\d+\)[^:]*: )?Could not open password file: (.*)$/, object: 1, objectIsUserFile: true, samples: ['(13)Permission denied: Could not open password file: /etc/apache2/.htpasswd'],
-          negatives: ['(2)No such file or directory: Could not open password file: /etc/apache2/.htpasswd'] },
+        { formats: ['apache-error'], re: /^(?:\(\d+\)[^:]*: )?Could not open password file: (.*)$/, object: 1, objectIsUserFile: true,
+          samples: ['(13)Permission denied: Could not open password file: /etc/apache2/.htpasswd', '(2)No such file or directory: Could not open password file: /etc/apache2/.htpasswd'],
+          // mod_authz_groupfile's AH01665: the group file, not the user file
+          negatives: ['(13)Permission denied: Could not open group file: /etc/apache2/groups'] },
       ],
     },
     crypt_failed: {
