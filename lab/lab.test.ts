@@ -57,6 +57,8 @@ describe.skipIf(!installed).each([
       const traffic = new Traffic({ nginx: { port: lab.nginx.port }, 'nginx-api': { port: lab.nginx.port }, apache: { port: lab.apache.port } }, level === 'info');
       await traffic.basicAuth('nginx');
       await traffic.missingUserFile();
+      await traffic.lockedUserFile('nginx');
+      await traffic.lockedUserFile('apache');
       await traffic.bearerApi();
       await traffic.basicAuth('apache');
       await traffic.apacheAuthz();

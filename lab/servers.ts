@@ -67,6 +67,7 @@ http {
     location /private/ { auth_basic "Private"; auth_basic_user_file ${dir}/htpasswd; }
     location /admin/ { deny all; }
     location /gone-users/ { auth_basic "Gone"; auth_basic_user_file ${dir}/no-such-htpasswd; }
+    location /locked-users/ { auth_basic "Locked"; auth_basic_user_file ${dir}/locked-htpasswd; }
     location /api/ {
       access_log ${logs}/api-access.log detailed;
       proxy_pass http://127.0.0.1:${upstream};
@@ -120,6 +121,12 @@ DirectoryIndex index.html
   AuthUserFile ${dir}/htpasswd
   AuthGroupFile ${dir}/groups
   Require group builders
+</Location>
+<Location /locked-users/>
+  AuthType Basic
+  AuthName "Locked"
+  AuthUserFile ${dir}/locked-htpasswd
+  Require valid-user
 </Location>
 <Location /digest/>
   AuthType Digest
@@ -190,11 +197,14 @@ export function run(cmd: string, args: string[], tz: string, name: string): { ch
 export async function startLab(dir: string, tz: string, nginxErrorLevel: NginxErrorLevel = 'error'): Promise<Lab> {
   // The servers' workers run as nobody / www-data: the lab's files must be readable by them.
   chmodSync(dir, 0o755);
-  for (const d of ['logs/nginx', 'logs/apache', 'tmp', 'apache', 'www/private', 'www/admin', 'www/gone-users', 'www/digest', 'www/bob-only', 'www/builders']) mkdirSync(join(dir, d), { recursive: true, mode: 0o755 });
-  for (const d of ['', 'private', 'admin', 'gone-users', 'digest', 'bob-only', 'builders']) writeFileSync(join(dir, 'www', d, 'index.html'), `<p>${d || 'home'}</p>\n`, { mode: 0o644 });
+  for (const d of ['logs/nginx', 'logs/apache', 'tmp', 'apache', 'www/private', 'www/admin', 'www/gone-users', 'www/digest', 'www/bob-only', 'www/builders', 'www/locked-users']) mkdirSync(join(dir, d), { recursive: true, mode: 0o755 });
+  for (const d of ['', 'private', 'admin', 'gone-users', 'digest', 'bob-only', 'builders', 'locked-users']) writeFileSync(join(dir, 'www', d, 'index.html'), `<p>${d || 'home'}</p>\n`, { mode: 0o644 });
   htpasswd(join(dir, 'htpasswd'));
   htdigest(join(dir, 'htdigest'));
   writeFileSync(join(dir, 'groups'), 'builders: bob\n', { mode: 0o644 });
+  // A user file the servers' workers (nobody, www-data) cannot read: root's, mode 600.
+  htpasswd(join(dir, 'locked-htpasswd'));
+  chmodSync(join(dir, 'locked-htpasswd'), 0o600);
   const upstream = await startUpstream();
   const upstreamPort = (upstream.address() as { port: number }).port;
   const [nginxPort, apachePort] = [await freePort(), await freePort()];

@@ -200,6 +200,16 @@ export class Traffic {
     }
   }
 
+  /**
+   * A user file the server's workers cannot read: the prompt is a 401 like any other, the
+   * answer a 500 (both servers), which is no 401/403 to explain.
+   */
+  async lockedUserFile(server: 'nginx' | 'apache'): Promise<void> {
+    const browser = client();
+    await this.hit('unreadable user file', server, browser, '/locked-users/', { status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], ...this.anonymous(server) } });
+    await this.hit('unreadable user file', server, browser, '/locked-users/', { user: 'alice', password: 'wonderland', status: 500 });
+  }
+
   /** nginx only: a user file that is not there (401 first, then 403 once credentials come). */
   async missingUserFile(): Promise<void> {
     const ip = client();
