@@ -15,6 +15,9 @@ const REST =
   ' \\[(?:([A-Za-z0-9_]*):)?([a-z0-9]+)\\](?: \\[pid (\\d+)(?::tid (\\d+))?\\])?' +
   '(?: ([A-Za-z0-9_.-]+\\(\\d+\\)):)?' + // %F source file, written at debug level
   '(?: (\\(\\d+\\)[^\\[]*?):)?' + // %E APR status, e.g. "(2)No such file or directory"
+  // An ErrorLogFormat with both the peer (%{c}a: [remote proxy]) and the client (%a) names the
+  // proxy first: the client is the one the access log shows.
+  '(?: \\[remote (?:\\[[^\\]]*\\]|[^\\]\\[])+\\](?= \\[client ))?' +
   // the client may be a bracketed IPv6 address: [client [2001:db8::1]:51548]
   '(?: \\[(?:client|remote) ((?:\\[[^\\]]*\\]|[^\\]\\[])+)\\])?' +
   ' (?:(AH\\d{5}): )?(.*?)(?:, referer: (.*))?$';
