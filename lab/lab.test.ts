@@ -62,6 +62,7 @@ describe.skipIf(!installed).each([
       await traffic.bearerApi();
       await traffic.basicAuth('apache');
       await traffic.apacheAuthz();
+      await traffic.apacheBehindProxy();
       await traffic.digestAuth(DIGEST_NONCE_LIFETIME_S);
       sent = traffic.sent;
       await new Promise((r) => setTimeout(r, 1500));

@@ -85,10 +85,13 @@ ServerRoot ${dir}/apache
 ServerName lab.test
 Listen 127.0.0.1:${port}
 PidFile ${dir}/apache.pid
-${['mpm_event', 'authz_core', 'authz_host', 'authn_core', 'authn_file', 'auth_basic', 'auth_digest', 'authz_user', 'authz_groupfile', 'mime', 'dir'].map(load).join('\n')}
+${['mpm_event', 'authz_core', 'authz_host', 'authn_core', 'authn_file', 'auth_basic', 'auth_digest', 'authz_user', 'authz_groupfile', 'remoteip', 'mime', 'dir'].map(load).join('\n')}
 User www-data
 Group www-data
 ErrorLog ${dir}/logs/apache/error.log
+# Behind a proxy on loopback: the client is the address it forwards (none is sent but by the proxied scenario).
+RemoteIPHeader X-Forwarded-For
+RemoteIPInternalProxy 127.0.0.0/8
 # mod_auth_digest writes an expired nonce (AH01778) at info: an admin who looks into Digest
 # failures raises it so; the rest stays at the default.
 LogLevel warn auth_digest:info

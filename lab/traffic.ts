@@ -107,7 +107,9 @@ export class Traffic {
     const headers = { ...(o.user !== undefined ? basic(o.user, o.password ?? '') : {}), ...o.headers };
     const answer = await send(this.targets[server]!, ip, path, headers, o.body);
     const { status } = answer;
-    this.sent.push({ scenario, server, ip, path: path.split('?')[0], user: o.user ?? null, status, expect: status === 401 || status === 403 ? o.expect ?? null : null, at: Date.now() });
+    // Through a proxy the server trusts (Apache's mod_remoteip), the client is the one it forwards.
+    const clientIp = o.headers?.['x-forwarded-for'] ?? ip;
+    this.sent.push({ scenario, server, ip: clientIp, path: path.split('?')[0], user: o.user ?? null, status, expect: status === 401 || status === 403 ? o.expect ?? null : null, at: Date.now() });
     if (o.status !== undefined && status !== o.status) throw new Error(`${scenario}: ${server} answered ${status} for ${path}, the scenario needs ${o.status}`);
     return answer;
   }
@@ -208,6 +210,19 @@ export class Traffic {
     const browser = client();
     await this.hit('unreadable user file', server, browser, '/locked-users/', { status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], ...this.anonymous(server) } });
     await this.hit('unreadable user file', server, browser, '/locked-users/', { user: 'alice', password: 'wonderland', status: 500 });
+  }
+
+  /**
+   * Apache behind a proxy on loopback (mod_remoteip trusts 127.0.0.0/8): both logs name the
+   * forwarded client, the error log with port 0; one proxy address carries three clients.
+   */
+  async apacheBehindProxy(): Promise<void> {
+    const proxy = client();
+    const [a, b, c] = ['203.0.113.9', '203.0.113.10', '203.0.113.11'];
+    await this.hit('behind a proxy', 'apache', proxy, '/private/', { headers: { 'x-forwarded-for': a }, status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], layer: 'unknown' } });
+    await this.hit('behind a proxy', 'apache', proxy, '/private/', { user: 'ghost', password: 'boo', headers: { 'x-forwarded-for': a }, status: 401, expect: { cause: 'user_not_found', confidence: 'proven', layer: 'apache' } });
+    await this.hit('behind a proxy', 'apache', proxy, '/private/', { user: 'alice', password: 'nope', headers: { 'x-forwarded-for': b }, status: 401, expect: { cause: 'password_mismatch', confidence: 'proven', layer: 'apache' } });
+    await this.hit('behind a proxy', 'apache', proxy, '/admin/', { headers: { 'x-forwarded-for': c }, status: 403, expect: { cause: 'forbidden', confidence: 'proven', layer: 'apache' } });
   }
 
   /** nginx only: a user file that is not there (401 first, then 403 once credentials come). */
