@@ -15,6 +15,7 @@ export function ruleMatches(rule: Rule, f: Facts): boolean {
   if (rule.needs === 'error_log' && (!f.event || !w.signal?.includes(f.event.signal))) return false;
   if (w.user && userState(f) !== w.user) return false;
   if (w.path && !(f.req.target !== null && w.path.test(f.req.target))) return false;
+  if (w.method && !(f.req.method !== null && w.method.test(f.req.method))) return false;
   if (w.bytes && !(f.req.bytes !== null && w.bytes.includes(f.req.bytes))) return false;
   if (w.tag && !f.tags.has(w.tag)) return false;
   if (w.notTag && f.tags.has(w.notTag)) return false;

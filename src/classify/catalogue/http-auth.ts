@@ -17,7 +17,7 @@ export const httpAuth = {
       color: '#7f8c8d',
       summary: 'no credentials were sent (often the first leg of a browser\'s prompt-and-retry)',
       provenBy: 'nginx `no user/password was provided` (info level), Apache AH01629, IIS 401.2, WordPress `empty_username`',
-      heuristic: '`$remote_user` is `-`; REST API 401 without credentials',
+      heuristic: '`$remote_user` is `-`; REST API 401 without credentials; an OPTIONS (a browser\'s CORS preflight, which never carries them)',
     },
     user_not_found: {
       statuses: [401],
@@ -200,6 +200,12 @@ export const httpAuth = {
       evidence: 'the access log shows credentials were sent (the user name, or an Authorization header whose value the server withheld) and refused (no error-log line says why)',
       fix: 'Credentials for "{user}" were refused on {path}: check the user exists and its password (`htpasswd -v FILE {user}`); read the error log at the same time to learn which.',
       doctor: { title: 'Credentials are sent and refused (the error log does not say why)', confirm: ['htpasswd -v FILE {user}', 'grep -nF {user} {errorlog} | tail'] } },
+    // A browser's CORS preflight never carries credentials (Fetch standard): where auth covers
+    // OPTIONS, every preflight is refused and the request it asks for is never sent.
+    { id: 'cors-preflight', cause: 'no_credentials', tier: 'access', needs: 'access_log', when: { status: 401, method: /^OPTIONS$/ }, confidence: 'heuristic', layer: 'upstream',
+      evidence: 'an OPTIONS request without a user: a browser\'s CORS preflight, which never carries credentials',
+      fix: 'Browsers send the CORS preflight (OPTIONS) for {path} without credentials, so auth on it refuses them all and the request they ask for is never sent: answer OPTIONS before auth (nginx: `if ($request_method = OPTIONS) { return 204; }` with the CORS headers; Apache: `<LimitExcept OPTIONS> Require valid-user </LimitExcept>`).',
+      doctor: { title: 'CORS preflights (OPTIONS) are refused by auth', confirm: ["curl -sv -X OPTIONS -H 'Origin: https://example.com' -H 'Access-Control-Request-Method: GET' {url} -o /dev/null 2>&1 | grep '^< HTTP'", "grep -c '\"OPTIONS ' {access}"] } },
     { id: 'no-user', cause: 'no_credentials', tier: 'access', needs: 'access_log', when: { status: 401, user: 'absent' }, confidence: 'heuristic', layer: 'upstream',
       evidence: 'the access log shows no user (-): no credentials were sent',
       fix: 'No credentials were sent for {path}: configure the client to send them (a browser prompts and retries; a script needs -u USER or an Authorization header).',

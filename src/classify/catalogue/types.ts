@@ -71,6 +71,8 @@ export interface RuleWhen<S extends string = string> {
   /** `present`: a user name was sent; `absent`: the format logs users and none was sent. */
   user?: 'present' | 'absent' | 'unlogged';
   path?: RegExp;
+  /** The request's method (a CORS preflight is an OPTIONS). */
+  method?: RegExp;
   bytes?: number[];
   tag?: string;
   notTag?: string;
