@@ -51,14 +51,14 @@ interface Answer {
   challenge: string | undefined;
 }
 
-function send(t: Target, ip: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+function send(t: Target, ip: string, path: string, headers: Record<string, string>, body?: string, method?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const h: Record<string, string> = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0', ...headers };
     if (body !== undefined) {
       h['content-type'] = 'application/x-www-form-urlencoded';
       h['content-length'] = String(Buffer.byteLength(body));
     }
-    const req = request({ host: '127.0.0.1', port: t.port, path, method: body === undefined ? 'GET' : 'POST', localAddress: ip, headers: h, agent: false }, (res) => {
+    const req = request({ host: '127.0.0.1', port: t.port, path, method: method ?? (body === undefined ? 'GET' : 'POST'), localAddress: ip, headers: h, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (d: Buffer) => chunks.push(d));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), cookies: (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]), challenge: res.headers['www-authenticate'] }));
@@ -98,14 +98,14 @@ export class Traffic {
     return server === 'nginx' && this.nginxInfo ? { confidence: 'proven', layer: 'nginx' } : { layer: 'unknown' };
   }
 
-  async hit(scenario: string, server: Server, ip: string, path: string, o: { user?: string; password?: string; headers?: Record<string, string>; body?: string; expect?: Expect | null; status?: number }): Promise<number> {
+  async hit(scenario: string, server: Server, ip: string, path: string, o: { user?: string; password?: string; headers?: Record<string, string>; body?: string; method?: string; expect?: Expect | null; status?: number }): Promise<number> {
     return (await this.exchange(scenario, server, ip, path, o)).status;
   }
 
   /** `hit`, answering with the body and the cookies set. */
-  async exchange(scenario: string, server: Server, ip: string, path: string, o: { user?: string; password?: string; headers?: Record<string, string>; body?: string; expect?: Expect | null; status?: number }): Promise<Answer> {
+  async exchange(scenario: string, server: Server, ip: string, path: string, o: { user?: string; password?: string; headers?: Record<string, string>; body?: string; method?: string; expect?: Expect | null; status?: number }): Promise<Answer> {
     const headers = { ...(o.user !== undefined ? basic(o.user, o.password ?? '') : {}), ...o.headers };
-    const answer = await send(this.targets[server]!, ip, path, headers, o.body);
+    const answer = await send(this.targets[server]!, ip, path, headers, o.body, o.method);
     const { status } = answer;
     // Through a proxy the server trusts (Apache's mod_remoteip), the client is the one it forwards.
     const clientIp = o.headers?.['x-forwarded-for'] ?? ip;
@@ -131,6 +131,10 @@ export class Traffic {
     const saved = client();
     await this.hit('saved password, stale', server, saved, '/private/', { status: 401, expect: { cause: 'no_credentials', tags: ['challenge'], ...this.anonymous(server) } });
     await this.hit('saved password, stale', server, saved, '/private/', { user: 'alice', password: 'last-year', status: 401, expect: { cause: 'password_mismatch', confidence: 'proven', layer } });
+    // A web app on another origin: the browser's CORS preflight, which carries no credentials.
+    await this.hit('cors preflight', server, client(), '/private/', {
+      method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET' }, status: 401, expect: { cause: 'no_credentials', ...this.anonymous(server) },
+    });
     await this.hit('forbidden by rule', server, client(), '/admin/', { status: 403, expect: { cause: 'forbidden', confidence: 'proven', layer } });
     await this.hit('monitor', server, client(), '/private/', { headers: { 'user-agent': 'Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)' }, status: 401, expect: { cause: 'no_credentials', tags: ['monitor'], ...this.anonymous(server) } });
     const attacker = client();
