@@ -255,6 +255,13 @@ describe('authlog CLI', () => {
       expect(f.confirm.length).toBeGreaterThan(0);
       expect(f.evidence.length).toBeGreaterThan(0);
     }
+    // Among causes that explain as many requests, what a line proves comes before a guess.
+    type F = { kind: string; count: number; evidence: { text: string }[] };
+    const causes = (json.findings as F[]).filter((f) => f.kind === 'cause');
+    const guess = (f: F) => f.evidence[0].text.startsWith('heuristic');
+    for (let i = 1; i < causes.length; i++) {
+      if (causes[i].count === causes[i - 1].count) expect(guess(causes[i - 1]) && !guess(causes[i]), `finding ${i}`).toBe(false);
+    }
     const md = authlog(['doctor', ...STORY_SAMPLES, '--db', ':memory:', '--format', 'markdown']).stdout;
     expect(md).toMatch(/^# authlog doctor/);
   });
