@@ -106,14 +106,17 @@ describe.skipIf(!installed).each([
     expect(r.stderr).toMatch(/api-access\.log: its lines go on after the combined format .* pass the log_format from nginx\.conf with --log-format/);
   });
 
-  /** Each sent 401/403 with the batch event of its line (matched by client, status and path, in order). */
+  /**
+   * Each sent 401/403 with the batch event of its line (matched by client, status, path and
+   * user, in order: a server may write a retry's line before its prompt's, both in one second).
+   */
   const pairs = (): { s: Sent; e: Event | undefined }[] => {
     const pool = new Map<string, Event[]>();
     for (const e of events) {
-      const key = `${e.ip} ${e.status} ${e.path}`;
+      const key = `${e.ip} ${e.status} ${e.path} ${e.user}`;
       (pool.get(key) ?? pool.set(key, []).get(key)!).push(e);
     }
-    return sent.filter((s) => s.expect).map((s) => ({ s, e: pool.get(`${s.ip} ${s.status} ${s.path}`)?.shift() }));
+    return sent.filter((s) => s.expect).map((s) => ({ s, e: pool.get(`${s.ip} ${s.status} ${s.path} ${s.user}`)?.shift() }));
   };
 
   it('live: each request\'s last emitted verdict is what batch says, the first within 1 s of the request', () => {
@@ -150,13 +153,13 @@ describe.skipIf(!installed).each([
   it('gives every 401/403 the verdict its traffic was meant to show', () => {
     const pool = new Map<string, Event[]>();
     for (const e of events) {
-      const key = `${e.ip} ${e.status} ${e.path}`;
+      const key = `${e.ip} ${e.status} ${e.path} ${e.user}`;
       (pool.get(key) ?? pool.set(key, []).get(key)!).push(e);
     }
     const wrong: string[] = [];
     for (const s of sent) {
       if (!s.expect) continue;
-      const e = pool.get(`${s.ip} ${s.status} ${s.path}`)?.shift();
+      const e = pool.get(`${s.ip} ${s.status} ${s.path} ${s.user}`)?.shift();
       const got = e ? { cause: e.cause, confidence: e.confidence, layer: e.layer, tags: e.tags } : null;
       const want = s.expect;
       const ok = got !== null && got.cause === want.cause && (!want.confidence || got.confidence === want.confidence) && (!want.layer || got.layer === want.layer) && (want.tags ?? []).every((t) => got.tags.includes(t));
