@@ -66,9 +66,6 @@ export class OnlineClassifier {
   private readonly bursts = new Map<string, BurstState>();
   /** `ip endpoint` → the span of its 401s (this run, and earlier runs when stored). */
   private readonly spans = new SpanTable(MAX_SPANS);
-  /** The last few 401/403s that carried credentials: one may answer a 401 written after it. */
-  private readonly retries: ({ ip: string } & Challenge | undefined)[] = new Array(32).fill(undefined);
-  private nextRetry = 0;
   /** Error lines already explaining a request (id → time, pruned as time moves on). */
   private readonly used = new Map<number, number>();
   private nextId = 1;
@@ -92,21 +89,15 @@ export class OnlineClassifier {
   }
 
   /**
-   * A 401/403 just read. `req.id` is assigned here. `answeredBefore`: the client's success
+   * A 401/403 just read. `req.id` is assigned here. `answeredBefore`: the client's request
    * with credentials written before this 401 but dated after it (see RecentAnswers).
    */
   auth(sourceId: number, req: AuthRequest, answeredBefore?: Challenge): void {
     req.id = this.nextId++;
     this.clock(req.ts);
-    let challenge = answeredBefore;
-    if (req.user !== null) {
-      // A retry with credentials answers the challenge of a credential-less 401 before it,
-      // and, written first though dated after, one after it.
-      this.success(req.ip, req.ts, req.status, req.file, req.line, req.user);
-      this.retries[this.nextRetry] = { ip: req.ip, ts: req.ts, status: req.status, user: req.user, file: req.file, line: req.line };
-      this.nextRetry = (this.nextRetry + 1) % this.retries.length;
-    } else if (req.status === 401 && challenge === undefined) challenge = this.retryAfter(req);
-    const p: Pending = { sourceId, req, brute: false, challenge, done: false };
+    // A retry with credentials answers the challenge of a credential-less 401 before it.
+    if (req.user !== null) this.success(req.ip, req.ts, req.status, req.file, req.line, req.user);
+    const p: Pending = { sourceId, req, brute: false, challenge: answeredBefore, done: false };
     this.queue.push(p);
     if (this.queue.length - this.head === 1) this.nextDue = req.ts + this.hold + CHUNK_MS;
     if (req.status === 401) {
@@ -119,17 +110,6 @@ export class OnlineClassifier {
       }
     }
     if (this.queue.length - this.head > MAX_PENDING) this.release(this.queue[this.head + (MAX_PENDING >> 2)].req.ts);
-  }
-
-  /** The newest recent retry with credentials of the client dated within the challenge window of `req`. */
-  private retryAfter(req: AuthRequest): Challenge | undefined {
-    for (let k = 1; k <= this.retries.length; k++) {
-      const r = this.retries[(this.nextRetry - k + this.retries.length) % this.retries.length];
-      if (r !== undefined && r.ip === req.ip && r.ts >= req.ts && r.ts <= req.ts + this.o.challengeMs) {
-        return { ts: r.ts, status: r.status, user: r.user, file: r.file, line: r.line };
-      }
-    }
-    return undefined;
   }
 
   /** 401s an earlier run stored just before this run's lines: a burst goes on across runs. */

@@ -172,7 +172,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
   };
 
   const keepRaw = !o.rereadable;
-  // Successes with credentials not stored, in case one answers a 401 written after it.
+  // Requests with credentials, in case one answers a 401 written after it.
   const answers = new RecentAnswers();
   const challengeMs = classifier?.challengeMs ?? DEFAULT_CLASSIFY.challengeMs;
   /** The client's answer to a credential-less 401 written before it: stored as its context, and handed to the classifier. */
@@ -183,7 +183,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     if (!res.ok || res.record.kind !== 'access') return undefined;
     const answer = res.record;
     answer.ts = a.ts;
-    if (a.first) {
+    if (a.unstored) {
       writer.request(sourceId, a.lineNo, answer, keepRaw ? a.text : null, 'context', a.offset);
       counts.stored++;
     }
@@ -207,6 +207,7 @@ export function createLineProcessor(o: ReadOptions): LineProcessor {
     writer.request(sourceId, lineNo, r, keepRaw ? raw : null, 'auth', o.start.offset + prevEnd);
     clients.watchUntil[client] = r.ts + CONTEXT_WINDOW_MS;
     counts.stored++;
+    if (r.user !== null) answers.addText(client, clients.generation, r.ts, lineNo, o.start.offset + prevEnd, raw, true);
     const before = r.status === 401 && r.user === null ? answerBefore(r, client) : undefined;
     classifier?.auth(sourceId, authRequestOf(r, file, lineNo), before);
   };

@@ -1,5 +1,6 @@
 /**
- * The last few requests of a source that succeeded with credentials, kept as their bytes.
+ * The last few requests of a source that carried credentials (its successes, and the 401/403s
+ * with a user), kept as their bytes: the one home of "an answer written before its 401".
  *
  * Servers write a request's line when it ends, dated when it began: a browser's retry with
  * credentials can be written just before the 401 that prompted it (seen in the lab on
@@ -22,8 +23,8 @@ export interface RecentAnswer {
   offset: number;
   /** The line (decoded on demand: only when a 401 asks for it). */
   text: string;
-  /** Handed out for the first time (its row is to be stored; later finds share it). */
-  first: boolean;
+  /** Its row is not in the database yet (a success not kept, handed out for the first time). */
+  unstored: boolean;
 }
 
 export class RecentAnswers {
@@ -35,23 +36,24 @@ export class RecentAnswers {
   private readonly ts = new Float64Array(SLOTS);
   private readonly lineNo = new Float64Array(SLOTS);
   private readonly offset = new Float64Array(SLOTS);
-  private readonly handedOut = new Uint8Array(SLOTS);
+  /** 1 once the line's row is stored (a 401/403 as it came; a success once handed out). */
+  private readonly stored = new Uint8Array(SLOTS);
   private next = 0;
 
-  /** A line that succeeded with credentials, as bytes (`buf[start, end)`). */
+  /** A success with credentials the pipeline does not store, as bytes (`buf[start, end)`). */
   addBytes(client: number, generation: number, ts: number, lineNo: number, offset: number, buf: Buffer, start: number, end: number): void {
     if (end - start > SLOT_BYTES) return;
-    const i = this.take(client, generation, ts, lineNo, offset);
+    const i = this.take(client, generation, ts, lineNo, offset, false);
     buf.copy(this.bytes, i * SLOT_BYTES, start, end);
     this.length[i] = end - start;
   }
 
-  /** The same, for a line already decoded. */
-  addText(client: number, generation: number, ts: number, lineNo: number, offset: number, text: string): void {
+  /** The same, for a line already decoded; `stored`: its row is written anyway (a 401/403 with a user). */
+  addText(client: number, generation: number, ts: number, lineNo: number, offset: number, text: string, stored = false): void {
     if (text.length > SLOT_BYTES) return;
     const written = this.bytes.write(text, SLOT_BYTES * this.next, SLOT_BYTES, 'utf8');
     if (written === Buffer.byteLength(text, 'utf8')) {
-      const i = this.take(client, generation, ts, lineNo, offset);
+      const i = this.take(client, generation, ts, lineNo, offset, stored);
       this.length[i] = written;
     }
   }
@@ -63,14 +65,14 @@ export class RecentAnswers {
       if (this.client[i] !== client || this.generation[i] !== generation) continue;
       const ts = this.ts[i];
       if (ts < from || ts > to) continue;
-      const first = this.handedOut[i] === 0;
-      this.handedOut[i] = 1;
-      return { ts, lineNo: this.lineNo[i], offset: this.offset[i], text: this.bytes.toString('utf8', i * SLOT_BYTES, i * SLOT_BYTES + this.length[i]), first };
+      const unstored = this.stored[i] === 0;
+      this.stored[i] = 1;
+      return { ts, lineNo: this.lineNo[i], offset: this.offset[i], text: this.bytes.toString('utf8', i * SLOT_BYTES, i * SLOT_BYTES + this.length[i]), unstored };
     }
     return null;
   }
 
-  private take(client: number, generation: number, ts: number, lineNo: number, offset: number): number {
+  private take(client: number, generation: number, ts: number, lineNo: number, offset: number, stored: boolean): number {
     const i = this.next;
     this.next = (i + 1) % SLOTS;
     this.client[i] = client;
@@ -78,7 +80,7 @@ export class RecentAnswers {
     this.ts[i] = ts;
     this.lineNo[i] = lineNo;
     this.offset[i] = offset;
-    this.handedOut[i] = 0;
+    this.stored[i] = stored ? 1 : 0;
     return i;
   }
 }
